@@ -1,0 +1,345 @@
+package io.jnetstack.core;
+
+import io.jnetstack.wire.MacAddress;
+
+/**
+ * A network interface. Mirrors {@code struct net_device} with its {@code net_device_ops}.
+ *
+ * <p>Drivers extend this class and implement {@link #startXmit} ({@code ndo_start_xmit}); they
+ * hand received frames to {@link Dev#netifRx} or a {@link Napi} poll. The device layer does the
+ * rest: qdiscs, taps, statistics, protocol demultiplexing.
+ */
+public abstract class NetDevice {
+    /** Result of {@link #startXmit}. Mirrors {@code netdev_tx_t}. */
+    public enum TxResult {
+        /** The driver took the buffer (sent, queued or freed it). */
+        OK,
+        /** The driver is full; the caller keeps the buffer and requeues it. */
+        BUSY
+    }
+
+    /** Mirrors ARPHRD_ETHER. */
+    public static final int ARPHRD_ETHER = 1;
+    /** Mirrors ARPHRD_LOOPBACK. */
+    public static final int ARPHRD_LOOPBACK = 772;
+    /** Mirrors ARPHRD_NONE (TUN). */
+    public static final int ARPHRD_NONE = 0xFFFE;
+
+    Net net;
+    private String name;
+    int ifindex;
+    private MacAddress mac = MacAddress.ZERO;
+    private int mtu;
+    private final int minMtu;
+    private final int maxMtu;
+    int flags;
+    private final int type;
+    private final int hardHeaderLen;
+    private int txQueueLen;
+    private final DeviceStats stats = new DeviceStats();
+    Qdisc qdisc;
+    boolean queueStopped;
+    private PacketTap[] taps = new PacketTap[0];
+    RxHandler rxHandler;
+
+    /**
+     * A device not yet registered.
+     *
+     * @param name          the interface name (at most 15 bytes, as IFNAMSIZ)
+     * @param type          ARPHRD_* link type
+     * @param hardHeaderLen link-layer header length (14 for Ethernet, 0 for TUN)
+     * @param mtu           initial MTU
+     * @param minMtu        smallest MTU accepted
+     * @param maxMtu        largest MTU accepted
+     * @param flags         initial IFF_* flags (not UP)
+     */
+    protected NetDevice(String name, int type, int hardHeaderLen, int mtu, int minMtu, int maxMtu, int flags) {
+        checkName(name);
+        this.name = name;
+        this.type = type;
+        this.hardHeaderLen = hardHeaderLen;
+        this.mtu = mtu;
+        this.minMtu = minMtu;
+        this.maxMtu = maxMtu;
+        this.flags = flags & ~(IfFlags.UP | IfFlags.RUNNING | IfFlags.LOWER_UP);
+        this.txQueueLen = 1000;
+    }
+
+    static void checkName(String name) {
+        if (name == null || name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 15
+                || name.contains("/") || name.contains(" ") || name.equals(".") || name.equals("..")) {
+            throw new ErrnoException(Errno.EINVAL, "bad interface name \"" + name + "\": 1 to 15 bytes, no '/' or spaces");
+        }
+    }
+
+    // ---------------------------------------------------------------- driver hooks
+
+    /**
+     * Sends one frame, data at the link-layer header. Mirrors {@code ndo_start_xmit}. Must not
+     * throw; on failure the driver frees the buffer and counts the error.
+     */
+    protected abstract TxResult startXmit(SkBuff skb);
+
+    /** Brings the hardware up. Mirrors {@code ndo_open}. */
+    protected void open() {
+    }
+
+    /** Brings the hardware down. Mirrors {@code ndo_stop}. */
+    protected void stop() {
+    }
+
+    /** The qdisc a device gets when brought up: {@code default_qdisc}, or noqueue for software devices. */
+    protected Qdisc defaultQdisc() {
+        return Qdisc.defaultFor(this);
+    }
+
+    /** Linux's IFF_NO_QUEUE: software devices (loopback, veth) default to no qdisc. */
+    protected boolean noQueueByDefault() {
+        return false;
+    }
+
+    /** Short kind word for listings ("veth", "loopback", "tap"). */
+    public abstract String kind();
+
+    // ---------------------------------------------------------------- state
+
+    /** Opens the device, as {@code ip link set NAME up}. Mirrors {@code dev_open()}. */
+    public void up() {
+        if ((flags & IfFlags.UP) != 0) {
+            return;
+        }
+        if (qdisc == null) {
+            setQdisc(defaultQdisc());
+        }
+        flags |= IfFlags.UP;
+        open();
+        refreshRunning();
+    }
+
+    /** Closes the device, as {@code ip link set NAME down}. Mirrors {@code dev_close()}. */
+    public void down() {
+        if ((flags & IfFlags.UP) == 0) {
+            return;
+        }
+        stop();
+        flags &= ~IfFlags.UP;
+        if (qdisc != null) {
+            qdisc.reset();
+        }
+        refreshRunning();
+    }
+
+    /** Marks the link as having carrier. Mirrors {@code netif_carrier_on()}. */
+    public void carrierOn() {
+        flags |= IfFlags.LOWER_UP;
+        refreshRunning();
+    }
+
+    /** Marks the link as without carrier. Mirrors {@code netif_carrier_off()}. */
+    public void carrierOff() {
+        flags &= ~IfFlags.LOWER_UP;
+        refreshRunning();
+    }
+
+    private void refreshRunning() {
+        if (isUp() && (flags & IfFlags.LOWER_UP) != 0) {
+            flags |= IfFlags.RUNNING;
+        } else {
+            flags &= ~IfFlags.RUNNING;
+        }
+    }
+
+    /** True when administratively up. */
+    public boolean isUp() {
+        return (flags & IfFlags.UP) != 0;
+    }
+
+    /** True when up with carrier: frames may flow. Mirrors {@code netif_running() && netif_carrier_ok()}. */
+    public boolean isRunning() {
+        return (flags & IfFlags.RUNNING) != 0;
+    }
+
+    /** Stops the transmit queue: the qdisc holds packets. Mirrors {@code netif_stop_queue()}. */
+    public void stopQueue() {
+        queueStopped = true;
+    }
+
+    /** Restarts the transmit queue and reschedules the qdisc. Mirrors {@code netif_wake_queue()}. */
+    public void wakeQueue() {
+        queueStopped = false;
+        if (qdisc != null && net != null) {
+            net.kernel().softnet().schedule(qdisc);
+        }
+    }
+
+    /** True when the driver stopped the queue. */
+    public boolean queueStopped() {
+        return queueStopped;
+    }
+
+    // ---------------------------------------------------------------- attributes
+
+    /** The owning namespace, or null before registration. */
+    public Net net() {
+        return net;
+    }
+
+    /** The interface name. */
+    public String name() {
+        return name;
+    }
+
+    /** Renames the device (only while down, as Linux). */
+    public void rename(String newName) {
+        checkName(newName);
+        if (isUp()) {
+            throw new ErrnoException(Errno.EBUSY, "cannot rename " + name + " while it is up: bring it down first");
+        }
+        if (net != null && net.device(newName) != null) {
+            throw new ErrnoException(Errno.EEXIST, "a device named " + newName + " already exists in " + net.name());
+        }
+        name = newName;
+    }
+
+    /** The interface index, unique in its namespace (1 is loopback). */
+    public int ifindex() {
+        return ifindex;
+    }
+
+    /** The hardware address. */
+    public MacAddress mac() {
+        return mac;
+    }
+
+    /** Sets the hardware address. */
+    public void setMac(MacAddress mac) {
+        this.mac = mac;
+    }
+
+    /** The MTU: the largest network-layer packet the link carries. */
+    public int mtu() {
+        return mtu;
+    }
+
+    /** Sets the MTU; EINVAL outside the device's range. Mirrors {@code dev_set_mtu()}. */
+    public void setMtu(int newMtu) {
+        if (newMtu < minMtu || newMtu > maxMtu) {
+            throw new ErrnoException(Errno.EINVAL, "MTU " + newMtu + " is outside " + name + "'s range " + minMtu + ".." + maxMtu);
+        }
+        mtu = newMtu;
+    }
+
+    /** The IFF_* flags. */
+    public int flags() {
+        return flags;
+    }
+
+    /** Sets or clears IFF_PROMISC. */
+    public void setPromisc(boolean on) {
+        flags = on ? flags | IfFlags.PROMISC : flags & ~IfFlags.PROMISC;
+    }
+
+    /** The ARPHRD_* type. */
+    public int type() {
+        return type;
+    }
+
+    /** Link-layer header length. */
+    public int hardHeaderLen() {
+        return hardHeaderLen;
+    }
+
+    /** Transmit queue length (qdisc limit for pfifo_fast). */
+    public int txQueueLen() {
+        return txQueueLen;
+    }
+
+    /** Sets the transmit queue length, as {@code ip link set NAME txqueuelen N}. */
+    public void setTxQueueLen(int n) {
+        if (n < 0) {
+            throw new ErrnoException(Errno.EINVAL, "txqueuelen must be >= 0");
+        }
+        txQueueLen = n;
+    }
+
+    /** The counters. */
+    public DeviceStats stats() {
+        return stats;
+    }
+
+    /** The root qdisc, or null for noqueue. */
+    public Qdisc qdisc() {
+        return qdisc;
+    }
+
+    /**
+     * Replaces the root qdisc (null for noqueue), as {@code tc qdisc replace dev NAME root ...}.
+     * Packets queued in the old one are dropped.
+     */
+    public void setQdisc(Qdisc q) {
+        if (qdisc != null) {
+            qdisc.destroy();
+        }
+        qdisc = q;
+        if (q != null) {
+            q.attach(this);
+        }
+    }
+
+    /** Adds a tap that sees this device's frames both ways. */
+    public void addTap(PacketTap tap) {
+        PacketTap[] t = java.util.Arrays.copyOf(taps, taps.length + 1);
+        t[taps.length] = tap;
+        taps = t;
+    }
+
+    /** Removes a tap added with {@link #addTap}. */
+    public void removeTap(PacketTap tap) {
+        taps = java.util.Arrays.stream(taps).filter(t -> t != tap).toArray(PacketTap[]::new);
+    }
+
+    PacketTap[] taps() {
+        return taps;
+    }
+
+    /** Installs the receive hook (bridge/bond port); EBUSY if one is present. */
+    public void setRxHandler(RxHandler h) {
+        if (h != null && rxHandler != null) {
+            throw new ErrnoException(Errno.EBUSY, name + " already has a receive handler (is it enslaved?)");
+        }
+        rxHandler = h;
+    }
+
+    /** The {@code ip link} line for this device, with statistics when asked. */
+    public String format(boolean withStats) {
+        StringBuilder sb = new StringBuilder();
+        String state = isRunning() ? "UP" : isUp() ? "DOWN" : "DOWN";
+        if (type == ARPHRD_LOOPBACK && isUp()) {
+            state = "UNKNOWN";
+        }
+        sb.append(ifindex).append(": ").append(name).append(linkSuffix()).append(": ").append(IfFlags.format(flags))
+                .append(" mtu ").append(mtu).append(" qdisc ").append(qdisc == null ? "noqueue" : qdisc.kind())
+                .append(" state ").append(state).append(" qlen ").append(txQueueLen).append('\n');
+        if (type == ARPHRD_ETHER) {
+            sb.append("    link/ether ").append(mac).append(" brd ff:ff:ff:ff:ff:ff\n");
+        } else if (type == ARPHRD_LOOPBACK) {
+            sb.append("    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n");
+        } else {
+            sb.append("    link/none\n");
+        }
+        if (withStats) {
+            sb.append(stats.format(true));
+        }
+        return sb.toString();
+    }
+
+    /** What follows the name in listings ("@veth1" for a veth end). */
+    protected String linkSuffix() {
+        return "";
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

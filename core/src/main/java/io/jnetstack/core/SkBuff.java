@@ -1,0 +1,624 @@
+package io.jnetstack.core;
+
+import java.util.Arrays;
+
+/**
+ * A packet buffer. Mirrors {@code struct sk_buff}.
+ *
+ * <pre>
+ *   head                data                 tail                  end
+ *    |<--- headroom --->|<----- linear ------>|<---- tailroom ---->|
+ *                       |<------------------ len ------------------------->  (+ frags)
+ * </pre>
+ *
+ * Headers are pushed in front of {@code data} on the way out and pulled on the way in; the
+ * mac/network/transport header marks are offsets into the linear buffer. Data beyond the linear
+ * part lives in page fragments ({@link #addFrag}), so socket data need not be copied into
+ * segments. Clones share the data ({@link #cloneSkb}); writers unshare first
+ * ({@link #ensureWritable}). Buffers come from and return to a {@link SkBuffPool}.
+ *
+ * <p>Not thread-safe: a buffer is owned by one context at a time, under the {@link Kernel} lock.
+ * Misuse that Linux would answer with {@code skb_over_panic} throws {@link IllegalStateException};
+ * operations on received bytes that may legitimately fail ({@link #pull}, {@link #mayPull})
+ * report failure by their return value.
+ */
+public final class SkBuff {
+    /** Words in the per-layer control block (Linux has 48 bytes; we give each layer 8 longs). */
+    public static final int CB_WORDS = 8;
+
+    final SkBuffPool pool;
+    SkbShared shinfo;
+    byte[] head;
+    int data;
+    int tail;
+    int end;
+    int len;
+    int dataLen;
+    boolean cloned;
+    int users;
+
+    private int macHeader = -1;
+    private int networkHeader = -1;
+    private int transportHeader = -1;
+
+    /** EtherType of the payload, host order ({@code skb->protocol}). */
+    public int protocol;
+    /** How the frame was addressed ({@code skb->pkt_type}). */
+    public PktType pktType = PktType.HOST;
+    /** The device the packet is leaving by or arrived on. */
+    public NetDevice dev;
+    /** Queueing priority ({@code skb->priority}); pfifo_fast maps it to a band. */
+    public int priority;
+    /** Firewall mark ({@code skb->mark}). */
+    public int mark;
+    /** Time stamp in clock nanoseconds ({@code skb->tstamp}); netem uses it as the send time. */
+    public long tstamp;
+    /** Checksum state ({@code skb->ip_summed}). */
+    public CsumState ipSummed = CsumState.NONE;
+    /** Where checksumming starts for CHECKSUM_PARTIAL, relative to head. */
+    public int csumStart;
+    /** Offset of the checksum field from csumStart for CHECKSUM_PARTIAL. */
+    public int csumOffset;
+    /** Per-layer control block ({@code skb->cb}); each layer defines its own word layout. */
+    public final long[] cb = new long[CB_WORDS];
+    /** Journey id for tracing, 0 until first traced. Clones keep it. */
+    public long traceId;
+    /** Journey id of the packet whose processing created this one, 0 if none. */
+    public long traceParent;
+
+    // Intrusive links for SkbQueue (struct sk_buff_head).
+    SkBuff next;
+    SkBuff prev;
+    SkbQueue list;
+
+    SkBuff(SkBuffPool pool) {
+        this.pool = pool;
+    }
+
+    void attach(SkbShared s, int headroom) {
+        shinfo = s;
+        head = s.buf;
+        data = headroom;
+        tail = headroom;
+        end = s.buf.length;
+        len = 0;
+        dataLen = 0;
+        users = 1;
+    }
+
+    // ---------------------------------------------------------------- geometry
+
+    /** The backing array of the linear part: offsets returned by this class index into it. */
+    public byte[] buf() {
+        return head;
+    }
+
+    /** Offset of the first byte of data in {@link #buf()}. */
+    public int data() {
+        return data;
+    }
+
+    /** Offset just past the linear data in {@link #buf()}. */
+    public int tail() {
+        return tail;
+    }
+
+    /** Total length: linear plus fragments. */
+    public int len() {
+        return len;
+    }
+
+    /** Bytes in page fragments. */
+    public int dataLen() {
+        return dataLen;
+    }
+
+    /** Bytes in the linear part. Mirrors {@code skb_headlen()}. */
+    public int headLen() {
+        return len - dataLen;
+    }
+
+    /** Free bytes in front of data. Mirrors {@code skb_headroom()}. */
+    public int headroom() {
+        return data;
+    }
+
+    /** Free bytes after the linear data; 0 once fragments are attached. Mirrors {@code skb_tailroom()}. */
+    public int tailroom() {
+        return dataLen > 0 ? 0 : end - tail;
+    }
+
+    /** Reserves headroom in an empty buffer. Mirrors {@code skb_reserve()}. */
+    public void reserve(int n) {
+        if (len != 0 || tail + n > end || n < 0) {
+            throw new IllegalStateException("skb_reserve(" + n + ") on a non-empty or too small buffer");
+        }
+        data += n;
+        tail += n;
+    }
+
+    /**
+     * Extends the data at the tail by {@code n} bytes and returns the offset of the new bytes.
+     * Mirrors {@code skb_put()}.
+     */
+    public int put(int n) {
+        if (dataLen > 0) {
+            throw new IllegalStateException("skb_put on a buffer with fragments");
+        }
+        if (n < 0 || tail + n > end) {
+            throw new IllegalStateException("skb_over_panic: put " + n + " with tailroom " + (end - tail));
+        }
+        int at = tail;
+        tail += n;
+        len += n;
+        return at;
+    }
+
+    /** Appends bytes at the tail. Mirrors {@code skb_put_data()}. */
+    public void putData(byte[] src, int off, int n) {
+        System.arraycopy(src, off, head, put(n), n);
+    }
+
+    /**
+     * Extends the data at the front by {@code n} bytes and returns the new data offset.
+     * Mirrors {@code skb_push()}.
+     */
+    public int push(int n) {
+        if (n < 0 || n > data) {
+            throw new IllegalStateException("skb_under_panic: push " + n + " with headroom " + data);
+        }
+        data -= n;
+        len += n;
+        return data;
+    }
+
+    /**
+     * Removes {@code n} bytes from the front of the linear data. Mirrors {@code skb_pull()}.
+     *
+     * @return the new data offset, or -1 (nothing changed) when fewer than n linear bytes exist
+     */
+    public int pull(int n) {
+        if (n < 0 || n > headLen()) {
+            return -1;
+        }
+        data += n;
+        len -= n;
+        return data;
+    }
+
+    /**
+     * Makes sure at least {@code n} bytes are in the linear part, pulling them from fragments if
+     * needed. Mirrors {@code pskb_may_pull()}.
+     *
+     * @return false when the packet is shorter than n
+     */
+    public boolean mayPull(int n) {
+        if (n <= headLen()) {
+            return true;
+        }
+        if (n > len) {
+            return false;
+        }
+        return pullFromFrags(n - headLen());
+    }
+
+    /** Shortens the packet to {@code newLen}. Mirrors {@code pskb_trim()}. */
+    public void trim(int newLen) {
+        if (newLen < 0 || newLen > len) {
+            throw new IllegalStateException("trim to " + newLen + " of " + len);
+        }
+        if (newLen <= headLen()) {
+            dropFragsFrom(0);
+            tail = data + newLen;
+            len = newLen;
+            return;
+        }
+        int keep = newLen - headLen();
+        int i = 0;
+        while (i < shinfo.nrFrags && keep >= shinfo.fragSize[i]) {
+            keep -= shinfo.fragSize[i++];
+        }
+        if (keep > 0) {
+            makeFragsPrivate();
+            shinfo.fragSize[i++] = keep;
+        }
+        dropFragsFrom(i);
+        len = newLen;
+        recountDataLen();
+    }
+
+    // ---------------------------------------------------------------- header marks
+
+    /** Marks the current data offset as the link-layer header. */
+    public void resetMacHeader() {
+        macHeader = data;
+    }
+
+    /** Marks the current data offset as the network header. */
+    public void resetNetworkHeader() {
+        networkHeader = data;
+    }
+
+    /** Marks the current data offset as the transport header. */
+    public void resetTransportHeader() {
+        transportHeader = data;
+    }
+
+    /** Sets the network header mark to an offset in {@link #buf()}. */
+    public void setNetworkHeader(int offset) {
+        networkHeader = offset;
+    }
+
+    /** Sets the transport header mark to an offset in {@link #buf()}. */
+    public void setTransportHeader(int offset) {
+        transportHeader = offset;
+    }
+
+    /** Sets the link-layer header mark to an offset in {@link #buf()}. */
+    public void setMacHeader(int offset) {
+        macHeader = offset;
+    }
+
+    /** Offset of the link-layer header in {@link #buf()}, or -1. */
+    public int macHeader() {
+        return macHeader;
+    }
+
+    /** Offset of the network header in {@link #buf()}, or -1. */
+    public int networkHeader() {
+        return networkHeader;
+    }
+
+    /** Offset of the transport header in {@link #buf()}, or -1. */
+    public int transportHeader() {
+        return transportHeader;
+    }
+
+    // ---------------------------------------------------------------- fragments
+
+    /** Number of page fragments. */
+    public int nrFrags() {
+        return shinfo.nrFrags;
+    }
+
+    /**
+     * Appends a page fragment, taking a page reference. Mirrors {@code skb_add_rx_frag()} /
+     * {@code skb_fill_page_desc()}.
+     */
+    public void addFrag(Page page, int off, int size) {
+        if (shinfo.nrFrags == SkbShared.MAX_FRAGS) {
+            throw new IllegalStateException("more than MAX_SKB_FRAGS fragments");
+        }
+        if (off < 0 || size < 0 || off + size > page.bytes().length) {
+            throw new IllegalStateException("fragment outside its page");
+        }
+        makeFragsPrivate();
+        int i = shinfo.nrFrags++;
+        shinfo.fragPage[i] = page.get();
+        shinfo.fragOff[i] = off;
+        shinfo.fragSize[i] = size;
+        len += size;
+        dataLen += size;
+    }
+
+    /** The page of fragment i. */
+    public Page fragPage(int i) {
+        return shinfo.fragPage[i];
+    }
+
+    /** The offset in its page of fragment i. */
+    public int fragOffset(int i) {
+        return shinfo.fragOff[i];
+    }
+
+    /** The size of fragment i. */
+    public int fragSize(int i) {
+        return shinfo.fragSize[i];
+    }
+
+    /**
+     * Copies {@code n} bytes starting {@code offset} bytes after data, across the linear part and
+     * the fragments. Mirrors {@code skb_copy_bits()}.
+     *
+     * @return false when the range is outside the packet
+     */
+    public boolean copyBits(int offset, byte[] dst, int dstOff, int n) {
+        if (offset < 0 || n < 0 || offset + n > len) {
+            return false;
+        }
+        int hl = headLen();
+        if (offset < hl) {
+            int c = Math.min(n, hl - offset);
+            System.arraycopy(head, data + offset, dst, dstOff, c);
+            offset += c;
+            dstOff += c;
+            n -= c;
+        }
+        int pos = hl;
+        for (int i = 0; i < shinfo.nrFrags && n > 0; i++) {
+            int size = shinfo.fragSize[i];
+            if (offset < pos + size) {
+                int inFrag = offset - pos;
+                int c = Math.min(n, size - inFrag);
+                System.arraycopy(shinfo.fragPage[i].bytes(), shinfo.fragOff[i] + inFrag, dst, dstOff, c);
+                offset += c;
+                dstOff += c;
+                n -= c;
+            }
+            pos += size;
+        }
+        return true;
+    }
+
+    /** The whole packet from data on, as a new array (for tests and tools; allocates). */
+    public byte[] toByteArray() {
+        byte[] out = new byte[len];
+        copyBits(0, out, 0, len);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- GSO
+
+    /** Segment size for GSO, 0 when not a GSO packet. */
+    public int gsoSize() {
+        return shinfo.gsoSize;
+    }
+
+    /** Sets GSO metadata. */
+    public void setGso(int size, int segs, int type) {
+        shinfo.gsoSize = size;
+        shinfo.gsoSegs = segs;
+        shinfo.gsoType = type;
+    }
+
+    /** Number of segments this GSO packet stands for. */
+    public int gsoSegs() {
+        return shinfo.gsoSegs;
+    }
+
+    /** GSO type bits (SKB_GSO_*). */
+    public int gsoType() {
+        return shinfo.gsoType;
+    }
+
+    // ---------------------------------------------------------------- sharing
+
+    /** True when another buffer shares this one's data. Mirrors {@code skb_cloned()}. */
+    public boolean isCloned() {
+        return cloned && shinfo.dataref > 1;
+    }
+
+    /** True when more than one user holds this buffer. Mirrors {@code skb_shared()}. */
+    public boolean isShared() {
+        return users > 1;
+    }
+
+    /** The number of holders of this buffer. */
+    public int users() {
+        return users;
+    }
+
+    /** Takes another reference on this buffer. Mirrors {@code skb_get()}. */
+    public SkBuff get() {
+        users++;
+        return this;
+    }
+
+    /**
+     * A new buffer header sharing this buffer's data. Mirrors {@code skb_clone()}: both become
+     * read-only for their data until unshared with {@link #ensureWritable}.
+     */
+    public SkBuff cloneSkb() {
+        SkBuff c = pool.header();
+        c.shinfo = shinfo;
+        shinfo.dataref++;
+        c.head = head;
+        c.data = data;
+        c.tail = tail;
+        c.end = end;
+        c.len = len;
+        c.dataLen = dataLen;
+        c.users = 1;
+        c.cloned = true;
+        cloned = true;
+        c.copyHeaderFrom(this);
+        return c;
+    }
+
+    /**
+     * A full private copy, data linearised. Mirrors {@code skb_copy()}.
+     */
+    public SkBuff copy() {
+        SkBuff c = pool.allocRaw(headroom() + len, headroom());
+        copyBits(0, c.head, c.data, len);
+        c.tail = c.data + len;
+        c.len = len;
+        c.copyHeaderFrom(this);
+        c.shiftMarks(this, c.data - data);
+        return c;
+    }
+
+    private void copyHeaderFrom(SkBuff o) {
+        macHeader = o.macHeader;
+        networkHeader = o.networkHeader;
+        transportHeader = o.transportHeader;
+        protocol = o.protocol;
+        pktType = o.pktType;
+        dev = o.dev;
+        priority = o.priority;
+        mark = o.mark;
+        tstamp = o.tstamp;
+        ipSummed = o.ipSummed;
+        csumStart = o.csumStart;
+        csumOffset = o.csumOffset;
+        System.arraycopy(o.cb, 0, cb, 0, CB_WORDS);
+        traceId = o.traceId;
+        traceParent = o.traceParent;
+    }
+
+    private void shiftMarks(SkBuff from, int delta) {
+        macHeader = from.macHeader < 0 ? -1 : from.macHeader + delta;
+        networkHeader = from.networkHeader < 0 ? -1 : from.networkHeader + delta;
+        transportHeader = from.transportHeader < 0 ? -1 : from.transportHeader + delta;
+        csumStart = from.csumStart + delta;
+    }
+
+    /**
+     * Makes the linear data private and guarantees {@code headroom} bytes in front of it,
+     * reallocating if the data is shared or the room is short. Mirrors {@code skb_cow_head()} /
+     * {@code pskb_expand_head()}. Fragments stay shared (they are never written in place).
+     */
+    public void ensureWritable(int headroom) {
+        if (!isCloned() && data >= headroom) {
+            return;
+        }
+        int hl = headLen();
+        int newHeadroom = Math.max(headroom, data);
+        int tailroom = dataLen > 0 ? 0 : end - tail;
+        SkbShared old = shinfo;
+        SkbShared s = pool.shared(newHeadroom + hl + tailroom);
+        System.arraycopy(head, data, s.buf, newHeadroom, hl);
+        for (int i = 0; i < old.nrFrags; i++) {
+            s.fragPage[i] = old.fragPage[i].get();
+            s.fragOff[i] = old.fragOff[i];
+            s.fragSize[i] = old.fragSize[i];
+        }
+        s.nrFrags = old.nrFrags;
+        s.gsoSize = old.gsoSize;
+        s.gsoSegs = old.gsoSegs;
+        s.gsoType = old.gsoType;
+        int delta = newHeadroom - data;
+        macHeader = macHeader < 0 ? -1 : macHeader + delta;
+        networkHeader = networkHeader < 0 ? -1 : networkHeader + delta;
+        transportHeader = transportHeader < 0 ? -1 : transportHeader + delta;
+        csumStart += delta;
+        pool.releaseShared(old);
+        shinfo = s;
+        head = s.buf;
+        data = newHeadroom;
+        tail = newHeadroom + hl;
+        end = s.buf.length;
+        cloned = false;
+    }
+
+    private void makeFragsPrivate() {
+        if (isCloned()) {
+            ensureWritable(data);
+        }
+    }
+
+    private boolean pullFromFrags(int need) {
+        if (isCloned() || end - tail < need) {
+            // make room: a private head big enough for the pulled bytes
+            int hl = headLen();
+            SkbShared old = shinfo;
+            SkbShared s = pool.shared(data + hl + need + 64);
+            System.arraycopy(head, data, s.buf, data, hl);
+            for (int i = 0; i < old.nrFrags; i++) {
+                s.fragPage[i] = old.fragPage[i].get();
+                s.fragOff[i] = old.fragOff[i];
+                s.fragSize[i] = old.fragSize[i];
+            }
+            s.nrFrags = old.nrFrags;
+            s.gsoSize = old.gsoSize;
+            s.gsoSegs = old.gsoSegs;
+            s.gsoType = old.gsoType;
+            pool.releaseShared(old);
+            shinfo = s;
+            head = s.buf;
+            end = s.buf.length;
+            cloned = false;
+        }
+        int copied = 0;
+        while (copied < need) {
+            int size = shinfo.fragSize[0];
+            int c = Math.min(size, need - copied);
+            System.arraycopy(shinfo.fragPage[0].bytes(), shinfo.fragOff[0], head, tail, c);
+            tail += c;
+            copied += c;
+            if (c == size) {
+                shinfo.fragPage[0].put();
+                removeFrag0();
+            } else {
+                shinfo.fragOff[0] += c;
+                shinfo.fragSize[0] -= c;
+            }
+        }
+        dataLen -= need;
+        return true;
+    }
+
+    private void removeFrag0() {
+        int n = --shinfo.nrFrags;
+        System.arraycopy(shinfo.fragPage, 1, shinfo.fragPage, 0, n);
+        System.arraycopy(shinfo.fragOff, 1, shinfo.fragOff, 0, n);
+        System.arraycopy(shinfo.fragSize, 1, shinfo.fragSize, 0, n);
+        shinfo.fragPage[n] = null;
+    }
+
+    private void dropFragsFrom(int first) {
+        if (first >= shinfo.nrFrags) {
+            return;
+        }
+        makeFragsPrivate();
+        for (int i = first; i < shinfo.nrFrags; i++) {
+            shinfo.fragPage[i].put();
+            shinfo.fragPage[i] = null;
+        }
+        shinfo.nrFrags = first;
+        recountDataLen();
+    }
+
+    private void recountDataLen() {
+        int d = 0;
+        for (int i = 0; i < shinfo.nrFrags; i++) {
+            d += shinfo.fragSize[i];
+        }
+        dataLen = d;
+    }
+
+    // ---------------------------------------------------------------- lifetime
+
+    /**
+     * Releases this holder's reference; the last one returns the buffer to its pool.
+     * Mirrors {@code consume_skb()} (a normal end). Drops go through {@link Net#drop}.
+     */
+    public void free() {
+        if (users <= 0) {
+            throw new IllegalStateException("skb freed twice");
+        }
+        if (list != null) {
+            throw new IllegalStateException("skb freed while still on a queue");
+        }
+        if (--users == 0) {
+            pool.release(this);
+        }
+    }
+
+    void resetHeader() {
+        shinfo = null;
+        head = null;
+        data = tail = end = len = dataLen = 0;
+        cloned = false;
+        macHeader = networkHeader = transportHeader = -1;
+        protocol = 0;
+        pktType = PktType.HOST;
+        dev = null;
+        priority = 0;
+        mark = 0;
+        tstamp = 0;
+        ipSummed = CsumState.NONE;
+        csumStart = csumOffset = 0;
+        Arrays.fill(cb, 0L);
+        traceId = 0;
+        traceParent = 0;
+        next = prev = null;
+        list = null;
+    }
+
+    @Override
+    public String toString() {
+        return "SkBuff[len=" + len + " headLen=" + headLen() + " frags=" + (shinfo == null ? 0 : shinfo.nrFrags)
+                + " proto=0x" + Integer.toHexString(protocol) + " dev=" + (dev == null ? "-" : dev.name()) + "]";
+    }
+}

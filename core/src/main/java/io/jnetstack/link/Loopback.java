@@ -1,0 +1,47 @@
+package io.jnetstack.link;
+
+import io.jnetstack.core.Dev;
+import io.jnetstack.core.IfFlags;
+import io.jnetstack.core.NetDevice;
+import io.jnetstack.core.SkBuff;
+import io.jnetstack.trace.Stage;
+
+/**
+ * The loopback device {@code lo}: every frame sent is received again by the same namespace.
+ * Mirrors {@code drivers/net/loopback.c}: MTU 65536, no queue, {@code loopback_xmit} hands the
+ * frame to {@code netif_rx} after {@code eth_type_trans}.
+ */
+public final class Loopback extends NetDevice {
+    /** Linux's loopback MTU. */
+    public static final int LOOPBACK_MTU = 65536;
+
+    /** A loopback device named {@code lo}. */
+    public Loopback() {
+        super("lo", ARPHRD_LOOPBACK, 14, LOOPBACK_MTU, 0, LOOPBACK_MTU, IfFlags.LOOPBACK);
+    }
+
+    @Override
+    public String kind() {
+        return "loopback";
+    }
+
+    @Override
+    protected boolean noQueueByDefault() {
+        return true;
+    }
+
+    @Override
+    protected void open() {
+        carrierOn();
+    }
+
+    /** Mirrors {@code loopback_xmit()}. */
+    @Override
+    protected TxResult startXmit(SkBuff skb) {
+        net().kernel().tracer().point(Stage.LOOPBACK_XMIT, skb, net().name(), name(), "");
+        if (Dev.ethFrameIn(this, skb)) {
+            Dev.netifRx(skb);
+        }
+        return TxResult.OK;
+    }
+}
