@@ -24,7 +24,7 @@ class SkBuffTest {
         assertEquals(0, s.buf()[s.data()]);
         assertEquals(-1, s.pull(11), "pull beyond the data fails without changing anything");
         assertEquals(10, s.len());
-        assertThrows(IllegalStateException.class, () -> s.push(61));
+        assertThrows(IllegalStateException.class, () -> s.push(65));
         assertThrows(IllegalStateException.class, () -> s.put(SkBuffPool.SMALL));
         s.free();
         assertEquals(0, pool.inUse());
