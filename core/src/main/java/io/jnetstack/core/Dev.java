@@ -190,8 +190,13 @@ public final class Dev {
                 deliverTaps(skb, dev, true);
             }
             int len = skb.len();
-            t.point(Stage.NETDEV_START_XMIT, skb, net.name(), dev.name(), "");
-            NetDevice.TxResult r = dev.startXmit(skb);
+            NetDevice.TxResult r;
+            t.enter(Stage.NETDEV_START_XMIT, skb, net.name(), dev.name());
+            try {
+                r = dev.startXmit(skb);
+            } finally {
+                t.exit();
+            }
             if (r == NetDevice.TxResult.OK) {
                 dev.stats().tx(len);
             }
@@ -236,6 +241,41 @@ public final class Dev {
         if (skb.pktType == PktType.MULTICAST || skb.pktType == PktType.BROADCAST) {
             dev.stats().multicast++;
         }
+        return true;
+    }
+
+    /**
+     * Checks a packet a TUN device received (no link-layer header) and sets its protocol from the
+     * IP version nibble. Mirrors the classification in {@code tun_get_user()} for IFF_NO_PI.
+     *
+     * @return false when the packet was dropped (counted, reason recorded)
+     */
+    public static boolean ipPacketIn(NetDevice dev, SkBuff skb) {
+        Net net = dev.net();
+        skb.dev = dev;
+        if (!dev.isUp()) {
+            dev.stats().rxDropped++;
+            net.drop(skb, DropReason.DEV_READY);
+            return false;
+        }
+        int len = skb.len();
+        if (len < 1 || !skb.mayPull(1)) {
+            dev.stats().rxErrors++;
+            dev.stats().rxLengthErrors++;
+            net.drop(skb, DropReason.PKT_TOO_SMALL);
+            return false;
+        }
+        if (len > dev.mtu() && skb.gsoSize() == 0) {
+            dev.stats().rxErrors++;
+            dev.stats().rxLengthErrors++;
+            net.drop(skb, DropReason.PKT_TOO_BIG);
+            return false;
+        }
+        int version = (skb.buf()[skb.data()] & 0xff) >>> 4;
+        skb.protocol = version == 4 ? 0x0800 : version == 6 ? 0x86DD : 0;
+        skb.pktType = PktType.HOST;
+        skb.resetMacHeader();
+        dev.stats().rx(len);
         return true;
     }
 
@@ -292,7 +332,25 @@ public final class Dev {
             NetDevice dev = skb.dev;
             Net net = dev.net();
             Tracer t = net.kernel().tracer();
-            t.point(Stage.__NETIF_RECEIVE_SKB_CORE, skb, net.name(), dev.name(), "");
+            t.enter(Stage.__NETIF_RECEIVE_SKB_CORE, skb, net.name(), dev.name());
+            try {
+                if (receiveOnce(skb, dev, net, t)) {
+                    return;
+                }
+            } finally {
+                t.exit();
+            }
+        }
+        skb.dev.net().drop(skb, DropReason.NOT_SPECIFIED);
+    }
+
+    /**
+     * One pass of {@code __netif_receive_skb_core()} for the current {@code skb.dev}.
+     *
+     * @return true when the frame was consumed, false to go again for a new device
+     */
+    private static boolean receiveOnce(SkBuff skb, NetDevice dev, Net net, Tracer t) {
+        {
             skb.resetNetworkHeader();
             skb.resetTransportHeader();
             if (net.hasTaps() || dev.taps().length > 0) {
@@ -303,22 +361,21 @@ public final class Dev {
             if (h != null) {
                 RxHandler.Result r = h.handle(skb);
                 if (r == RxHandler.Result.CONSUMED) {
-                    return;
+                    return true;
                 }
                 if (r == RxHandler.Result.ANOTHER) {
-                    continue;
+                    return false;
                 }
             }
             PacketHandler ph = net.protocolHandler(skb.protocol);
             if (ph == null) {
                 dev.stats().rxNohandler++;
                 net.drop(skb, DropReason.UNHANDLED_PROTO);
-                return;
+                return true;
             }
             ph.receive(skb, dev);
-            return;
+            return true;
         }
-        skb.dev.net().drop(skb, DropReason.NOT_SPECIFIED);
     }
 
     /**

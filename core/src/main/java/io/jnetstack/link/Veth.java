@@ -110,7 +110,16 @@ public final class Veth extends NetDevice {
     /** Mirrors {@code veth_xmit()}: forward to the peer's ring and kick its NAPI. */
     @Override
     protected TxResult startXmit(SkBuff skb) {
-        net().kernel().tracer().point(Stage.VETH_XMIT, skb, net().name(), name(), "");
+        net().kernel().tracer().enter(Stage.VETH_XMIT, skb, net().name(), name());
+        try {
+            return forward(skb);
+        } finally {
+            net().kernel().tracer().exit();
+        }
+    }
+
+    /** Mirrors {@code veth_forward_skb()}. */
+    private TxResult forward(SkBuff skb) {
         Veth rcv = peer;
         if (!rcv.isUp()) {
             stats().txDropped++;
@@ -137,8 +146,12 @@ public final class Veth extends NetDevice {
         int done = 0;
         SkBuff skb;
         while (done < budget && (skb = ring.poll()) != null) {
-            net().kernel().tracer().point(Stage.VETH_POLL, skb, net().name(), name(), "");
-            Dev.netifReceiveSkb(skb);
+            net().kernel().tracer().enter(Stage.VETH_POLL, skb, net().name(), name());
+            try {
+                Dev.netifReceiveSkb(skb);
+            } finally {
+                net().kernel().tracer().exit();
+            }
             done++;
         }
         return done;

@@ -1,0 +1,96 @@
+package io.jnetstack.cli;
+
+import io.jnetstack.core.Dev;
+import io.jnetstack.core.Kernel;
+import io.jnetstack.core.Net;
+import io.jnetstack.core.SkBuff;
+import io.jnetstack.core.sched.PfifoFast;
+import io.jnetstack.link.Veth;
+import io.jnetstack.wire.Ethernet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code jnetstack bench}: end-to-end benchmarks. For now the device layer: frames per second
+ * through a veth pair with pfifo_fast, in one thread, and heap bytes allocated per frame.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Runs the benchmarks and prints one line per figure.",
+                "veth-frames: 64-byte frames through a veth pair with pfifo_fast between two namespaces, one thread;"
+                        + " frames per second and heap bytes allocated per frame in steady state."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--quick", description = "shorter runs (about 10 s in all)")
+    boolean quick;
+
+    @Option(names = "--frames", description = "frames per measured round (default: 20,000,000; 5,000,000 with --quick)")
+    long frames = -1;
+
+    @Override
+    public Integer call() {
+        long n = frames > 0 ? frames : quick ? 5_000_000 : 20_000_000;
+        VethFrames r = VethFrames.run(n, quick ? 2 : 3);
+        System.out.printf("veth-frames: %,.0f frames/s (best of %d rounds of %,d 64-byte frames), %.3f heap bytes/frame%n",
+                r.framesPerSecond, r.rounds, n, r.bytesPerFrame);
+        System.out.printf("metric veth-frames-per-second %.0f%n", r.framesPerSecond);
+        System.out.printf("metric veth-bytes-allocated-per-frame %.4f%n", r.bytesPerFrame);
+        return 0;
+    }
+
+    /** The veth frame-rate workload; also used by tests. */
+    static final class VethFrames {
+        double framesPerSecond;
+        double bytesPerFrame;
+        int rounds;
+
+        static VethFrames run(long frames, int rounds) {
+            Kernel k = Kernel.deterministic(1);
+            Net a = k.newNet("a");
+            Net b = k.newNet("b");
+            Veth v0 = Veth.createPair(a, "veth0", b, "veth1");
+            Veth v1 = v0.peer();
+            v0.setQdisc(new PfifoFast());
+            v0.up();
+            v1.up();
+            long[] received = new long[1];
+            b.addProtocol(0x88B5, (skb, dev) -> {
+                received[0]++;
+                skb.free();
+            });
+            long dst = v1.mac().bits();
+            long src = v0.mac().bits();
+            sendFrames(k, v0, dst, src, 200_000);   // warm up the JIT and the pool
+            com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            VethFrames out = new VethFrames();
+            out.rounds = rounds;
+            out.bytesPerFrame = Double.MAX_VALUE;
+            for (int r = 0; r < rounds; r++) {
+                long before = received[0];
+                long alloc0 = mx.getCurrentThreadAllocatedBytes();
+                long t0 = System.nanoTime();
+                sendFrames(k, v0, dst, src, frames);
+                long t1 = System.nanoTime();
+                long alloc1 = mx.getCurrentThreadAllocatedBytes();
+                if (received[0] - before != frames) {
+                    throw new IllegalStateException("lost frames: sent " + frames + ", received " + (received[0] - before));
+                }
+                out.framesPerSecond = Math.max(out.framesPerSecond, frames * 1e9 / (t1 - t0));
+                out.bytesPerFrame = Math.min(out.bytesPerFrame, (double) (alloc1 - alloc0) / frames);
+            }
+            return out;
+        }
+
+        private static void sendFrames(Kernel k, Veth v0, long dst, long src, long n) {
+            io.jnetstack.core.SkBuffPool pool = k.skbs();
+            for (long i = 0; i < n; i++) {
+                SkBuff skb = pool.alloc(64, 64);
+                int off = skb.put(64);
+                Ethernet.writeHeader(skb.buf(), off, dst, src, 0x88B5);
+                skb.dev = v0;
+                Dev.queueXmit(skb);
+            }
+        }
+    }
+}
