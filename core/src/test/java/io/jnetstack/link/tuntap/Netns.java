@@ -148,6 +148,29 @@ public final class Netns implements AutoCloseable {
         }
 
         /**
+         * Waits until {@code text} shows up in the process's standard output or standard error,
+         * for example a capture tool's "Capturing on" line that says it is ready.
+         *
+         * @param text the text to wait for
+         * @param timeout how long to wait at most
+         * @return {@code true} if the text appeared, {@code false} on timeout or if the process
+         *     ended without printing it
+         */
+        public boolean awaitOutput(String text, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                boolean alive = process.isAlive();
+                if (stdout().contains(text) || stderr().contains(text)) {
+                    return true;
+                }
+                if (!alive || System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+                sleep(20);
+            }
+        }
+
+        /**
          * Waits for the process to end by itself; kills it (and its children) if it does not end
          * within {@code timeout}.
          *
