@@ -122,6 +122,11 @@ final class Responder implements AutoCloseable {
     /** Stops the loop and waits (bounded) for the thread to end; does not close the file. */
     @Override
     public void close() {
+        stop();
+    }
+
+    /** Stops the loop and waits (bounded) for the thread to end; idempotent. */
+    void stop() {
         stop = true;
         try {
             thread.join(5_000);

@@ -45,7 +45,8 @@ class TunInteropTest {
                         otherPackets++; // IPv6 on a TUN is possible, not expected
                     }
                 }
-                assertNotNull(packet, "no IPv4 packet arrived (" + otherPackets + " others); ping: "
+                int others = otherPackets;
+                assertNotNull(packet, () -> "no IPv4 packet arrived (" + others + " others); ping: "
                         + ping.stop().describe());
                 assertEquals(4, packet.version());
                 assertEquals(TestFrames.PROTO_ICMP, packet.protocol(), packet.toString());
@@ -63,7 +64,7 @@ class TunInteropTest {
         try (Fixture f = Fixture.open(TunTapFile.Mode.TUN, false, LINUX_IP + "/24");
                 Responder responder = new Responder(f.file, null, TestFrames.ip(JAVA_IP))) {
             Netns.Result ping = f.ns.run(Duration.ofSeconds(20), "ping", "-n", "-c", "1", "-W", "5", JAVA_IP);
-            responder.close();
+            responder.stop();
             assertEquals(0, ping.exitCode(), ping.describe() + "\n" + responder);
             assertTrue(ping.stdout().contains("1 received"), ping.describe());
             assertEquals(1, responder.echoAnswered.get(), responder.toString());

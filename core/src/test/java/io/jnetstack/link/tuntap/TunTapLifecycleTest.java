@@ -46,6 +46,35 @@ class TunTapLifecycleTest {
     }
 
     @Test
+    void existingDeviceOfAnotherKindIsRejectedAndNothingLeaks() throws Exception {
+        // "lo" exists in every namespace and is no TUN/TAP device: TUNSETIFF refuses it without
+        // touching it, which exercises the failure path of open() without creating anything.
+        try (Fixture warmUp = Fixture.open(TunTapFile.Mode.TAP, false, null)) {
+            assertTrue(warmUp.file.isOpen());
+        }
+        long before = openDescriptors();
+        for (int i = 0; i < 20; i++) {
+            TunTapException e = assertThrows(TunTapException.class, () -> TunTapFile.open("lo", TunTapFile.Mode.TAP, false));
+            assertEquals(TunTapException.EINVAL, e.errno(), e.getMessage());
+            assertTrue(e.getMessage().contains("not a TAP device"), e.getMessage());
+        }
+        for (int i = 0; i < 5; i++) {
+            try (Fixture f = Fixture.open(i % 2 == 0 ? TunTapFile.Mode.TAP : TunTapFile.Mode.TUN, i % 3 == 0, null)) {
+                assertTrue(f.file.isOpen());
+            }
+        }
+        long after = openDescriptors();
+        // 25 opens would leak at least 25 descriptors; allow for unrelated JVM activity.
+        assertTrue(after - before < 5, "descriptors before " + before + ", after " + after);
+    }
+
+    private static long openDescriptors() throws java.io.IOException {
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    @Test
     void kernelAssignsANameFromATemplate() throws Exception {
         try (Netns ns = Netns.create(); TunTapFile tun = TunTapFile.open("jq%d", TunTapFile.Mode.TUN, false)) {
             ns.moveLink(tun.name());
@@ -128,6 +157,32 @@ class TunTapLifecycleTest {
     }
 
     @Test
+    void deletingTheInterfaceFailsABlockedReaderWithEbadfd() throws Exception {
+        try (Fixture f = Fixture.open(TunTapFile.Mode.TAP, false, null)) {
+            AtomicReference<Throwable> outcome = new AtomicReference<>();
+            Thread reader = Thread.ofPlatform().daemon().name("orphaned-reader").start(() -> {
+                byte[] buf = new byte[TunTapFile.BUFFER_SIZE];
+                try {
+                    int n = f.file.read(buf, 0, buf.length);
+                    outcome.set(new AssertionError("read returned " + n + " instead of failing"));
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            });
+            Thread.sleep(200);
+            f.ns.check("ip", "link", "del", "dev", f.name());
+            reader.join(10_000);
+            assertFalse(reader.isAlive(), "reader still blocked after the interface was deleted");
+            TunTapException e = assertInstanceOf(TunTapException.class, outcome.get());
+            assertEquals(TunTapException.EBADFD, e.errno(), e.getMessage());
+            assertTrue(e.getMessage().contains("interface was deleted"), e.getMessage());
+            assertTrue(f.file.isOpen(), "still open until closed");
+            TunTapException write = assertThrows(TunTapException.class, () -> f.file.write(new byte[60], 0, 60));
+            assertEquals(TunTapException.EBADFD, write.errno(), write.getMessage());
+        }
+    }
+
+    @Test
     void closeIsIdempotentAndLaterCallsFailWithEbadf() throws Exception {
         try (Fixture f = Fixture.open(TunTapFile.Mode.TAP, true, null)) {
             TunTapFile tap = f.file;
@@ -192,7 +247,7 @@ class TunTapLifecycleTest {
                         tooBig = e;
                     }
                 }
-                assertNotNull(tooBig, "no packet arrived; ping: " + ping.stop().describe());
+                assertNotNull(tooBig, () -> "no packet arrived; ping: " + ping.stop().describe());
                 assertEquals(TunTapException.EMSGSIZE, tooBig.errno(), tooBig.getMessage());
                 assertTrue(tooBig.getMessage().contains("does not fit the 20 bytes"), tooBig.getMessage());
             }
