@@ -87,6 +87,8 @@ final class LibC {
     private LibC() {
     }
 
+    // Linker.downcallHandle is a restricted method: the JVM needs --enable-native-access.
+    @SuppressWarnings("restricted")
     private static MethodHandle bind(String symbol, FunctionDescriptor fd, int firstVariadic) {
         MemorySegment address = LINKER.defaultLookup().find(symbol).orElseThrow(
                 () -> new UnsatisfiedLinkError("libc symbol not found: " + symbol));

@@ -70,6 +70,7 @@ public final class TunTapException extends IOException {
     /** No buffer space available. */
     public static final int ENOBUFS = 105;
 
+    /** The Linux error number. */
     private final int errno;
 
     /**
