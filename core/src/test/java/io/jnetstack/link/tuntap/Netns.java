@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * other process still running inside the namespace before deleting it. A JVM shutdown hook
  * closes a namespace that a test forgot to close; namespaces left behind by a JVM that was killed
  * outright are removed by the next {@link #create()} (their names carry the creating process id,
- * and only names whose process is gone are touched).
+ * and only names whose process is gone are touched; this assumes test JVMs that share
+ * {@code /run/netns} also share the PID namespace).
  *
  * <p>Commands run with {@code LC_ALL=C}, stdin from {@code /dev/null}, and a {@code PATH} that
  * includes the {@code sbin} directories. Output is collected in temporary files, so a chatty
