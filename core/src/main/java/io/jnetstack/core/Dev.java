@@ -316,6 +316,7 @@ public final class Dev {
         NetDevice dev = skb.dev;
         Tracer t = dev.net().kernel().tracer();
         t.enter(Stage.__NETIF_RECEIVE_SKB, skb, dev.net().name(), dev.name());
+        dev.net().kernel().softnet().processed++;
         try {
             receiveSkbCore(skb);
         } finally {

@@ -29,7 +29,7 @@ public final class Softnet {
     private Qdisc outTail;
     private final SkbQueue inputQueue = new SkbQueue();
     private final Napi backlog;
-    /** Frames processed by net_rx_action (softnet_stat column 1). */
+    /** Frames received by {@code __netif_receive_skb} (softnet_stat column 1). */
     public long processed;
     /** Frames dropped because the backlog was full (softnet_stat column 2). */
     public long dropped;
@@ -139,15 +139,16 @@ public final class Softnet {
                 return;
             }
             Napi n = pollFirst();
+            int weight = n == backlog ? devWeight.getInt() : n.weight;
             n.polling = true;
             int work;
             try {
-                work = n.poll(n.weight);
+                work = n.poll(weight);
             } finally {
                 n.polling = false;
             }
             left -= work;
-            if (work >= n.weight || n.missed) {
+            if (work >= weight || n.missed) {
                 n.missed = false;
                 napiSchedule(n);
             } else {
@@ -198,12 +199,7 @@ public final class Softnet {
             }
             work++;
         }
-        processed += work;
         return work;
-    }
-
-    void countProcessed(int n) {
-        processed += n;
     }
 
     // ---------------------------------------------------------------- transmit

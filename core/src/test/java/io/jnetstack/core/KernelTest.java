@@ -105,6 +105,30 @@ class KernelTest {
     }
 
     @Test
+    void softirqRestartsAreBoundedAndTheRestWaitsForKsoftirqd() {
+        Kernel k = Kernel.deterministic(1);
+        Net a = k.newNet("a");
+        a.sysctls().set("net.core.netdev_budget", "5");
+        a.sysctls().set("net.core.dev_weight", "5");
+        a.loopback().up();
+        List<Integer> got = new ArrayList<>();
+        a.addProtocol(Frames.ETH_P_TEST, (skb, dev) -> {
+            got.add(Frames.seq(skb));
+            skb.free();
+        });
+        k.softnet().bhDisable();
+        for (int i = 0; i < 200; i++) {
+            Dev.queueXmit(Frames.frame(a.loopback(), io.jnetstack.wire.MacAddress.ZERO, Frames.ETH_P_TEST, 60, i));
+        }
+        k.softnet().bhEnable();
+        assertEquals(50, got.size(), "10 restarts of a 5-frame budget run inline");
+        assertTrue(k.softnet().pending());
+        k.runPending();
+        assertEquals(200, got.size());
+        assertEquals(200, k.softnet().processed);
+    }
+
+    @Test
     void realTimeKernelFiresTimersOnItsOwnThread() throws Exception {
         try (Kernel k = Kernel.realtime()) {
             CountDownLatch done = new CountDownLatch(1);
