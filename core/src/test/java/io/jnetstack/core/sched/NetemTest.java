@@ -125,6 +125,44 @@ class NetemTest {
         }
     }
 
+    /** Lag-one autocorrelation of the latencies, in send order. */
+    private static double latencyAutocorrelation(VethRig r, int n) {
+        double[] lat = new double[n];
+        for (int i = 0; i < r.count; i++) {
+            lat[r.seq[i]] = r.latency(i);
+        }
+        double mean = Arrays.stream(lat).average().orElse(0);
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < n; i++) {
+            den += (lat[i] - mean) * (lat[i] - mean);
+            if (i > 0) {
+                num += (lat[i] - mean) * (lat[i - 1] - mean);
+            }
+        }
+        return num / den;
+    }
+
+    /** delay 50ms 10ms 50%: each jitter draw leans on the previous one, as get_crandom() makes it. */
+    @Test
+    void delayCorrelationMakesSuccessiveDelaysAlike() {
+        int n = 20_000;
+        double[] rho = new double[2];
+        for (int c = 0; c < 2; c++) {
+            Netem q = netem(Netem.Config.builder().delay(50 * MS, 10 * MS, c * 0.5).distribution(Netem.Distribution.NORMAL));
+            VethRig r = new VethRig(13, q);
+            for (int i = 0; i < n; i++) {
+                r.send(i, 100);
+                r.k.runFor(MS);
+            }
+            assertSettled(r, q);
+            rho[c] = latencyAutocorrelation(r, n);
+        }
+        System.out.printf("netem delay correlation 0%% / 50%%: lag-1 autocorrelation %.3f / %.3f%n", rho[0], rho[1]);
+        assertEquals(0, rho[0], 0.05);
+        assertTrue(rho[1] > 0.4, "correlated delays");
+    }
+
     @Test
     void duplicateFivePercent() {
         int n = 100_000;
