@@ -49,8 +49,10 @@ public enum DropReason {
     /** The neighbour's unresolved queue was full ({@code SKB_DROP_REASON_NEIGH_QUEUEFULL}). */
     NEIGH_QUEUEFULL;
 
+    private final String linuxName = "SKB_DROP_REASON_" + name();
+
     /** The Linux spelling, e.g. {@code SKB_DROP_REASON_PKT_TOO_SMALL}. */
     public String linuxName() {
-        return "SKB_DROP_REASON_" + name();
+        return linuxName;
     }
 }

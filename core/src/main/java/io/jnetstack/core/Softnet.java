@@ -130,8 +130,16 @@ public final class Softnet {
     /** Mirrors {@code net_rx_action()}: polls scheduled NAPI contexts within the budget. */
     private void netRxAction() {
         Tracer t = kernel.tracer();
-        t.point(Stage.NET_RX_ACTION, null, "", "", "");
-        int left = budget.getInt();
+        t.enter(Stage.NET_RX_ACTION, null, "", "");
+        try {
+            pollAll(budget.getInt());
+        } finally {
+            t.exit();
+        }
+    }
+
+    private void pollAll(int budgetLeft) {
+        int left = budgetLeft;
         while (pollHead != null) {
             if (left <= 0) {
                 timeSqueeze++;
@@ -227,15 +235,20 @@ public final class Softnet {
     private void netTxAction() {
         Qdisc q = outHead;
         outHead = outTail = null;
-        if (q != null) {
-            kernel.tracer().point(Stage.NET_TX_ACTION, null, "", "", "");
+        if (q == null) {
+            return;
         }
-        while (q != null) {
-            Qdisc next = q.nextScheduled;
-            q.nextScheduled = null;
-            q.scheduled = false;
-            Dev.qdiscRun(q);
-            q = next;
+        kernel.tracer().enter(Stage.NET_TX_ACTION, null, "", "");
+        try {
+            while (q != null) {
+                Qdisc next = q.nextScheduled;
+                q.nextScheduled = null;
+                q.scheduled = false;
+                Dev.qdiscRun(q);
+                q = next;
+            }
+        } finally {
+            kernel.tracer().exit();
         }
     }
 }

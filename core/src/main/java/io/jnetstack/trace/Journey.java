@@ -73,12 +73,12 @@ public record Journey(long packetId, List<TraceEvent> events) {
             }
             line.append(e.stage().linuxName()).append("()");
             int pad = Math.max(1, 56 - line.length());
-            line.append(" ".repeat(pad)).append('[').append(e.netns());
+            line.append(" ".repeat(pad)).append('[').append(e.netns().isEmpty() ? "softirq" : e.netns());
             if (!e.device().isEmpty()) {
                 line.append(' ').append(e.device());
             }
             line.append(String.format(" t=%d.%09d", e.timeNanos() / 1_000_000_000L, e.timeNanos() % 1_000_000_000L));
-            if (e.packetId() != packetId) {
+            if (e.packetId() != packetId && e.packetId() != 0) {
                 line.append(" pkt#").append(e.packetId());
             }
             if (!e.detail().isEmpty()) {

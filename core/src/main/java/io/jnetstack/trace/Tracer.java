@@ -166,9 +166,28 @@ public final class Tracer {
         List<TraceEvent> out = new ArrayList<>();
         java.util.Set<Long> family = new java.util.HashSet<>();
         family.add(id);
+        // Packet-less events (net_rx_action, __qdisc_run) still open around a journey event are
+        // its context: they are shown so the tree says which softirq sent or received it.
+        TraceEvent[] context = new TraceEvent[MAX_DEPTH];
+        boolean[] shown = new boolean[MAX_DEPTH];
         for (TraceEvent e : events) {
-            if (e.packetId() != 0 && (family.contains(e.packetId()) || family.contains(e.parentId()))) {
+            int d = e.depth();
+            for (int i = d; i < MAX_DEPTH && (context[i] != null || shown[i]); i++) {
+                context[i] = null;
+                shown[i] = false;
+            }
+            if (e.packetId() == 0) {
+                context[d] = e;
+                continue;
+            }
+            if (family.contains(e.packetId()) || family.contains(e.parentId())) {
                 family.add(e.packetId());
+                for (int i = 0; i < d; i++) {
+                    if (context[i] != null && !shown[i]) {
+                        out.add(context[i]);
+                        shown[i] = true;
+                    }
+                }
                 out.add(e);
             }
         }
