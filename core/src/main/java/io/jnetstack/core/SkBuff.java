@@ -103,6 +103,17 @@ public final class SkBuff {
         return tail;
     }
 
+    /** Approximate bookkeeping of header structures, as Linux's SKB_TRUESIZE overhead. */
+    public static final int TRUESIZE_OVERHEAD = 576;
+
+    /**
+     * Memory this buffer accounts for against socket and queue limits: its linear buffer, its
+     * fragments and the header overhead. Mirrors {@code skb->truesize}.
+     */
+    public int truesize() {
+        return end + dataLen + TRUESIZE_OVERHEAD;
+    }
+
     /** Total length: linear plus fragments. */
     public int len() {
         return len;
