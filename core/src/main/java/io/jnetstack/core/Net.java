@@ -29,6 +29,7 @@ public final class Net {
     private PacketTap[] taps = new PacketTap[0];
     private final long[] drops = new long[DropReason.values().length];
     private final Loopback loopback;
+    private NetdevListener[] listeners = new NetdevListener[0];
 
     Net(Kernel kernel, String name) {
         this.kernel = kernel;
@@ -76,6 +77,7 @@ public final class Net {
         dev.net = this;
         dev.ifindex = nextIfindex++;
         devices.add(dev);
+        notify(NetdevEvent.REGISTER, dev);
         return dev;
     }
 
@@ -85,6 +87,7 @@ public final class Net {
             throw new ErrnoException(Errno.ENODEV, dev.name() + " is not in namespace " + name);
         }
         dev.down();
+        notify(NetdevEvent.UNREGISTER, dev);
         dev.setQdisc(null);
         devices.remove(dev);
         dev.net = null;
@@ -113,6 +116,20 @@ public final class Net {
     /** All devices, by ifindex. */
     public List<NetDevice> devices() {
         return Collections.unmodifiableList(devices);
+    }
+
+    /** Adds a listener for device events. Mirrors {@code register_netdevice_notifier()}. */
+    public void addNetdevListener(NetdevListener l) {
+        NetdevListener[] n = java.util.Arrays.copyOf(listeners, listeners.length + 1);
+        n[listeners.length] = l;
+        listeners = n;
+    }
+
+    /** Tells every listener about an event. Mirrors {@code call_netdevice_notifiers()}. */
+    void notify(NetdevEvent event, NetDevice dev) {
+        for (NetdevListener l : listeners) {
+            l.event(event, dev);
+        }
     }
 
     // ---------------------------------------------------------------- protocols and taps

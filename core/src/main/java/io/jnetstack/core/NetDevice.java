@@ -114,6 +114,13 @@ public abstract class NetDevice {
         flags |= IfFlags.UP;
         open();
         refreshRunning();
+        notifyNet(NetdevEvent.UP);
+    }
+
+    private void notifyNet(NetdevEvent e) {
+        if (net != null) {
+            net.notify(e, this);
+        }
     }
 
     /** Closes the device, as {@code ip link set NAME down}. Mirrors {@code dev_close()}. */
@@ -127,18 +134,27 @@ public abstract class NetDevice {
             qdisc.reset();
         }
         refreshRunning();
+        notifyNet(NetdevEvent.DOWN);
     }
 
     /** Marks the link as having carrier. Mirrors {@code netif_carrier_on()}. */
     public void carrierOn() {
+        boolean was = (flags & IfFlags.LOWER_UP) != 0;
         flags |= IfFlags.LOWER_UP;
         refreshRunning();
+        if (!was) {
+            notifyNet(NetdevEvent.CHANGE);
+        }
     }
 
     /** Marks the link as without carrier. Mirrors {@code netif_carrier_off()}. */
     public void carrierOff() {
+        boolean was = (flags & IfFlags.LOWER_UP) != 0;
         flags &= ~IfFlags.LOWER_UP;
         refreshRunning();
+        if (was) {
+            notifyNet(NetdevEvent.CHANGE);
+        }
     }
 
     private void refreshRunning() {
@@ -214,6 +230,7 @@ public abstract class NetDevice {
     /** Sets the hardware address. */
     public void setMac(MacAddress mac) {
         this.mac = mac;
+        notifyNet(NetdevEvent.CHANGEADDR);
     }
 
     /** The MTU: the largest network-layer packet the link carries. */
@@ -227,6 +244,7 @@ public abstract class NetDevice {
             throw new ErrnoException(Errno.EINVAL, "MTU " + newMtu + " is outside " + name + "'s range " + minMtu + ".." + maxMtu);
         }
         mtu = newMtu;
+        notifyNet(NetdevEvent.CHANGEMTU);
     }
 
     /** The IFF_* flags. */

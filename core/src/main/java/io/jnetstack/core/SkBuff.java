@@ -47,6 +47,8 @@ public final class SkBuff {
     public PktType pktType = PktType.HOST;
     /** The device the packet is leaving by or arrived on. */
     public NetDevice dev;
+    /** The routing decision for this packet ({@code skb_dst()}), or null before routing. */
+    public Dst dst;
     /** Queueing priority ({@code skb->priority}); pfifo_fast maps it to a band. */
     public int priority;
     /** Firewall mark ({@code skb->mark}). */
@@ -456,6 +458,7 @@ public final class SkBuff {
         protocol = o.protocol;
         pktType = o.pktType;
         dev = o.dev;
+        dst = o.dst;
         priority = o.priority;
         mark = o.mark;
         tstamp = o.tstamp;
@@ -615,6 +618,7 @@ public final class SkBuff {
         protocol = 0;
         pktType = PktType.HOST;
         dev = null;
+        dst = null;
         priority = 0;
         mark = 0;
         tstamp = 0;

@@ -132,6 +132,7 @@ public final class Veth extends NetDevice {
             return TxResult.OK;
         }
         // __dev_forward_skb(): scrub what must not cross namespaces, then classify for the peer.
+        skb.dst = null;
         skb.mark = 0;
         skb.priority = 0;
         if (Dev.ethFrameIn(rcv, skb)) {
