@@ -381,7 +381,8 @@ public sealed interface IcmpRepr {
         /**
          * Validates the field ranges.
          *
-         * @throws IllegalArgumentException if a field is out of range, or the type is echo,
+         * @throws IllegalArgumentException if a field is out of range, the data is too short for the
+         *     type's fixed fields (so that what {@link #emit} writes parses back), or the type is echo,
          *     source quench or timestamp with code 0, or destination unreachable, redirect, time
          *     exceeded or parameter problem, which have their own records
          */
@@ -389,6 +390,10 @@ public sealed interface IcmpRepr {
             checkField("type", type, 0xFF);
             checkField("code", code, 0xFF);
             checkField("data length", dataLength, Ipv4.MAX_TOTAL_LEN - Ipv4.HEADER_LEN - Icmp.HEADER_LEN);
+            if (dataLength < Icmp.headerLen(type) - Icmp.HEADER_LEN) {
+                throw new IllegalArgumentException("ICMP data too short for the fixed fields of type " + type
+                        + ": " + dataLength);
+            }
             boolean specific = switch (type) {
                 case Icmp.ECHO, Icmp.ECHOREPLY, Icmp.SOURCE_QUENCH, Icmp.TIMESTAMP, Icmp.TIMESTAMPREPLY -> code == 0;
                 case Icmp.DEST_UNREACH, Icmp.REDIRECT, Icmp.TIME_EXCEEDED, Icmp.PARAMETERPROB -> true;

@@ -343,6 +343,8 @@ class IcmpTest {
         assertThrows(IllegalArgumentException.class, () -> new IcmpRepr.Other(Icmp.ECHO, 0, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new IcmpRepr.Other(Icmp.REDIRECT, 9, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new IcmpRepr.Other(256, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new IcmpRepr.Other(Icmp.ADDRESS, 0, 0, 3));
+        assertThrows(IllegalArgumentException.class, () -> new IcmpRepr.Other(Icmp.TIMESTAMP, 1, 0, 11));
         assertThrows(IndexOutOfBoundsException.class, () -> new IcmpRepr.Echo(false, 0, 0, 8).emit(new byte[15], 0));
     }
 }
