@@ -5,6 +5,8 @@ import io.jnetstack.core.Net;
 import io.jnetstack.core.SkBuff;
 import io.jnetstack.time.Timer;
 
+import java.util.Arrays;
+
 /**
  * The fragments received so far of one datagram, keyed by (source, destination, identification,
  * protocol) as RFC 791 §3.2 prescribes. Mirrors {@code struct ipq} / {@code struct
@@ -149,9 +151,9 @@ final class FragQueue {
     private void insertAt(int i, SkBuff skb, int offset, int end) {
         if (count == frags.length) {
             int n = count * 2;
-            frags = java.util.Arrays.copyOf(frags, n);
-            starts = java.util.Arrays.copyOf(starts, n);
-            ends = java.util.Arrays.copyOf(ends, n);
+            frags = Arrays.copyOf(frags, n);
+            starts = Arrays.copyOf(starts, n);
+            ends = Arrays.copyOf(ends, n);
         }
         int move = count - i;
         if (move > 0) {

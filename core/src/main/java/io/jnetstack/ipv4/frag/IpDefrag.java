@@ -1,5 +1,6 @@
 package io.jnetstack.ipv4.frag;
 
+import io.jnetstack.core.DropReason;
 import io.jnetstack.core.Net;
 import io.jnetstack.core.SkBuff;
 import io.jnetstack.core.Sysctls;
@@ -293,7 +294,7 @@ public final class IpDefrag {
     }
 
     /** Drops {@code skb} and the whole queue: {@code discard_qp} in {@code ip_frag_queue()}. */
-    private SkBuff discard(FragContext ctx, FragQueue q, SkBuff skb, io.jnetstack.core.DropReason reason) {
+    private SkBuff discard(FragContext ctx, FragQueue q, SkBuff skb, DropReason reason) {
         ctx.count(FragCounter.ReasmFails);
         kill(q);
         q.purge(net, reason);
@@ -437,7 +438,7 @@ public final class IpDefrag {
             while (q != null) {
                 FragQueue next = q.next;
                 kill(q);
-                q.purge(net, io.jnetstack.core.DropReason.NOT_SPECIFIED);
+                q.purge(net, DropReason.NOT_SPECIFIED);
                 q = next;
             }
         }
