@@ -240,11 +240,18 @@ public final class NeighTable {
      * which may queue the packet while the address is resolved. The buffer is consumed whatever
      * happens.
      *
+     * <p>A null {@code n} (what {@link #lookupOrCreate} returns for a full table) drops the
+     * packet, so {@code output(lookupOrCreate(key, dev), skb)} is safe.
+     *
      * @return a {@code NET_XMIT_*} code; {@code NET_XMIT_SUCCESS} also when the packet was queued
      *         or dropped by resolution (as Linux); a negative errno ({@code -ENETDOWN}) for a
-     *         dead entry
+     *         dead entry, {@code -ENOBUFS} for a null one
      */
     public int output(Neighbour n, SkBuff skb) {
+        if (n == null) {
+            net.drop(skb, DropReason.NOT_SPECIFIED);   // Linux: SKB_DROP_REASON_NEIGH_CREATEFAIL
+            return -Errno.ENOBUFS.code();
+        }
         tracer.enter(Stage.NEIGH_OUTPUT, skb, net.name(), n.dev.name());
         try {
             if (n.state.connected() && n.hhLen > 0 && n.hhSrc == n.dev.mac().bits()) {
@@ -281,9 +288,13 @@ public final class NeighTable {
      * @param state  the new state
      * @param flags  {@code UPDATE_F_*}
      * @return 0, or a negative errno: {@code -EPERM} (dead entry, or NOARP/PERMANENT without
-     *         ADMIN), {@code -EINVAL} (a valid state with no address known)
+     *         ADMIN), {@code -EINVAL} (a valid state with no address known, or a null entry or
+     *         state)
      */
     public int update(Neighbour n, long lladdr, NudState state, int flags) {
+        if (n == null || state == null) {
+            return -Errno.EINVAL.code();
+        }
         return nud.update(n, lladdr, state, flags);
     }
 

@@ -81,6 +81,16 @@ class NeighGcTest {
     }
 
     @Test
+    void sendingThroughAFullTableDropsThePacket() {
+        NeighBed t = new NeighBed();
+        t.sysctl("gc_thresh3", "0");
+        assertEquals(-io.jnetstack.core.Errno.ENOBUFS.code(), t.send(IP_B, 1));
+        assertEquals(1, t.a.drops(io.jnetstack.core.DropReason.NOT_SPECIFIED));
+        assertEquals(-io.jnetstack.core.Errno.EINVAL.code(), t.tbl.update(null, 1, NudState.REACHABLE, 0));
+        assertEquals(0, t.k.skbs().inUse());
+    }
+
+    @Test
     void entriesBeingResolvedAreNotForceCollected() {
         NeighBed t = new NeighBed();
         t.sysctl("gc_thresh3", "2");
