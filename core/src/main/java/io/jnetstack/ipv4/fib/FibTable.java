@@ -341,8 +341,9 @@ public final class FibTable {
      * nothing and never throws.
      *
      * @return true with {@code res} filled in when a usable route was found; false otherwise,
-     *         with {@code res.error()} EAGAIN when the table has no answer (no route, or a throw
-     *         route) or the reject route's error (EINVAL, EHOSTUNREACH, EACCES) with the route
+     *         with {@code res.error()} EAGAIN when the table has no answer (no route: the route
+     *         is null and the other fields are stale; or a throw route: it is filled in) or the
+     *         reject route's error (EINVAL, EHOSTUNREACH, EACCES) with the route filled in
      */
     public boolean lookup(FlowKey key, FibResult res) {
         int dst = key.dst();
@@ -366,6 +367,7 @@ public final class FibTable {
             }
             v = trie.lookupShorter(dst, len);
         }
+        res.route = null;
         res.error = Errno.EAGAIN;
         return false;
     }

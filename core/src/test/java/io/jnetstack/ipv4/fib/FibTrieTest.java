@@ -20,7 +20,6 @@ class FibTrieTest {
     private static final class Reference {
         final Map<Long, Integer> byKey = new HashMap<>();
         final int[] lenCount = new int[33];
-        final List<long[]> list = new ArrayList<>();
 
         static long key(int prefix, int len) {
             return ((long) len << 32) | Integer.toUnsignedLong(prefix);
@@ -300,10 +299,7 @@ class FibTrieTest {
             sawLargeRoot |= t.rootBits() == FibTrie.LARGE_ROOT_BITS;
             assertEquals(ref.byKey.size(), t.size());
             if (op % 500 == 0) {
-                for (int i = 0; i < 200; i++) {
-                    int addr = rnd.nextInt() & 0xC0FFFFFF;
-                    assertEquals(ref.lookup(addr), t.lookup(addr), "after op " + op);
-                }
+                checkSample(t, ref, rnd, 200);
             }
             if (op % 10_000 == 0) {
                 t.checkInvariants();
@@ -312,15 +308,19 @@ class FibTrieTest {
         t.checkInvariants();
         assertTrue(sawLargeRoot, "the table grew past the small root");
         assertTrue(sawShrink, "the table shrank back to the small root");
-        for (int i = 0; i < 20_000; i++) {
-            int addr = rnd.nextInt() & 0xC0FFFFFF;
-            assertEquals(ref.lookup(addr), t.lookup(addr));
-        }
+        checkSample(t, ref, rnd, 20_000);
         for (int[] e : new ArrayList<>(present)) {
             assertNotNull(t.remove(e[0], e[1]));
         }
         assertEquals(0, t.size());
         assertEquals(0, t.chunks());
         t.checkInvariants();
+    }
+
+    private static void checkSample(FibTrie<Integer> t, Reference ref, SplittableRandom rnd, int n) {
+        for (int i = 0; i < n; i++) {
+            int addr = rnd.nextInt() & 0xC0FFFFFF;
+            assertEquals(ref.lookup(addr), t.lookup(addr), () -> "lookup " + FibTestSupport.str(addr));
+        }
     }
 }
