@@ -154,9 +154,8 @@ public final class Fib {
             }
             return nh;
         }
-        FlowKey k = new FlowKey().dst(nh.gateway()).oif(dev == null ? 0 : dev.ifindex());
-        Scope narrower = Scope.of(route.scope().value() + 1);
-        k.scope(narrower == null ? Scope.LINK : narrower);
+        // The gateway must be reachable through a route of narrower scope than this one's.
+        FlowKey k = new FlowKey().dst(nh.gateway()).oif(dev == null ? 0 : dev.ifindex()).scope(route.scope().value() + 1);
         FibResult res = new FibResult();
         FibTable own = route.table() != FibTable.MAIN ? tables.get(route.table()) : null;
         boolean found = own != null && own.lookup(k, res);

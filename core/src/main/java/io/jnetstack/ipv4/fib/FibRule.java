@@ -35,6 +35,21 @@ public record FibRule(int priority, boolean invert, int src, int srcLen, int dst
                       String iif, String oif, int ipProto, RuleAction action, int table, int gotoTarget,
                       int suppressPrefixLength) {
 
+    /**
+     * A rule; prefer {@link #builder()}.
+     *
+     * @throws ErrnoException EINVAL for a bad prefix, TOS, protocol, priority or suppress length
+     */
+    public FibRule {
+        Builder.checkPrefix(src, srcLen);
+        Builder.checkPrefix(dst, dstLen);
+        if (priority < -1 || (tos & ~Route.TOS_MASK) != 0 || ipProto < 0 || ipProto > 255 || suppressPrefixLength < -1
+                || suppressPrefixLength > 32 || (fwmark & ~fwmask) != 0) {
+            throw new ErrnoException(Errno.EINVAL, "bad rule: priority >= 0, tos without ECN bits, ipproto 0..255,"
+                    + " suppress_prefixlength -1..32, fwmark within its mask");
+        }
+    }
+
     /** A builder for {@code from all lookup main}. */
     public static Builder builder() {
         return new Builder();

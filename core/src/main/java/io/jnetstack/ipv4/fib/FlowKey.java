@@ -127,9 +127,15 @@ public final class FlowKey {
         return scope;
     }
 
-    /** Sets the scope ({@link Scope#value()}). */
+    /** Sets the scope. */
     public FlowKey scope(Scope s) {
         this.scope = s.value();
+        return this;
+    }
+
+    /** Sets the scope as a number, 0..255 (a value between the named ones is allowed, as in Linux). */
+    public FlowKey scope(int value) {
+        this.scope = value & 0xFF;
         return this;
     }
 
