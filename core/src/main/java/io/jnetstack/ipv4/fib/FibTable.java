@@ -407,11 +407,29 @@ public final class FibTable {
 
     // ---------------------------------------------------------------- listing
 
-    /** Every route, by (prefix, length), and within a prefix in lookup order. */
+    /**
+     * Every route in the order {@code ip route show} dumps them: by prefix address; for one
+     * address, longer prefixes first (a Linux leaf keeps its aliases by prefix length, longest
+     * first); for one prefix, in lookup order.
+     */
     public List<Route> routes() {
         List<Route> out = new ArrayList<>(routeCount);
-        trie.forEach((p, l, v) -> Collections.addAll(out, routesOf(v)));
+        List<Route[]> sameAddress = new ArrayList<>();
+        trie.forEach((p, l, v) -> {
+            if (!sameAddress.isEmpty() && sameAddress.get(0)[0].prefix() != p) {
+                flushReversed(sameAddress, out);
+            }
+            sameAddress.add(routesOf(v));
+        });
+        flushReversed(sameAddress, out);
         return out;
+    }
+
+    private static void flushReversed(List<Route[]> groups, List<Route> out) {
+        for (int i = groups.size() - 1; i >= 0; i--) {
+            Collections.addAll(out, groups.get(i));
+        }
+        groups.clear();
     }
 
     /** The routes to exactly {@code prefix/len}, in lookup order. */

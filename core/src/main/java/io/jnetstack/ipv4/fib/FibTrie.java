@@ -53,7 +53,8 @@ import java.util.Arrays;
  * exact-match hash of the stored prefixes, one probe per shorter length in use) and writes it
  * back wherever the removed id was. Each chunk counts the stored prefixes that live inside it; a
  * chunk whose count drops to zero is uniform again and collapses back into its parent's slot,
- * and its storage goes to a free list for reuse.
+ * and its storage goes to a free list for reuse (the pool itself only shrinks when the table
+ * rebuilds with the small root).
  *
  * <h2>Cost</h2>
  *

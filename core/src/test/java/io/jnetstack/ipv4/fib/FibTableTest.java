@@ -324,6 +324,24 @@ class FibTableTest {
     }
 
     @Test
+    void listingPutsLongerPrefixesOfOneAddressFirst() {
+        main.add(Route.to(ip("10.0.0.0"), 8).dev(eth0).build());
+        main.add(Route.to(ip("10.0.0.0"), 24).dev(eth0).build());
+        main.add(Route.to(ip("10.0.0.0"), 16).dev(eth0).priority(2).build());
+        main.add(Route.to(ip("10.0.0.0"), 16).dev(eth1).priority(1).build());
+        main.add(Route.to(ip("9.0.0.0"), 8).dev(eth0).build());
+        main.add(Route.to(0, 0).via(GW0, eth0).build());
+        assertEquals("""
+                default via 198.18.0.1 dev eth0
+                9.0.0.0/8 dev eth0 scope link
+                10.0.0.0/24 dev eth0 scope link
+                10.0.0.0/16 dev eth1 scope link metric 1
+                10.0.0.0/16 dev eth0 scope link metric 2
+                10.0.0.0/8 dev eth0 scope link
+                """, main.format());
+    }
+
+    @Test
     void localTableRoutesNameTheirTable() {
         FibTable local = new FibTable(FibTable.LOCAL);
         int a = ip("198.18.0.2");
