@@ -47,7 +47,43 @@ public enum DropReason {
     /** The neighbour entry failed ({@code SKB_DROP_REASON_NEIGH_FAILED}). */
     NEIGH_FAILED,
     /** The neighbour's unresolved queue was full ({@code SKB_DROP_REASON_NEIGH_QUEUEFULL}). */
-    NEIGH_QUEUEFULL;
+    NEIGH_QUEUEFULL,
+    /** No neighbour entry could be created ({@code SKB_DROP_REASON_NEIGH_CREATEFAIL}). */
+    NEIGH_CREATEFAIL,
+    /** The neighbour entry is dead: flushed or its device gone ({@code SKB_DROP_REASON_NEIGH_DEAD}). */
+    NEIGH_DEAD,
+    /** A martian source address ({@code SKB_DROP_REASON_IP_INVALID_SOURCE}). */
+    IP_INVALID_SOURCE,
+    /** A martian destination address ({@code SKB_DROP_REASON_IP_INVALID_DEST}). */
+    IP_INVALID_DEST,
+    /** A source address that is one of ours ({@code SKB_DROP_REASON_IP_LOCAL_SOURCE}). */
+    IP_LOCAL_SOURCE,
+    /** Reverse-path filter ({@code SKB_DROP_REASON_IP_RPFILTER}). */
+    IP_RPFILTER,
+    /** No handler for the IP protocol ({@code SKB_DROP_REASON_IP_NOPROTO}). */
+    IP_NOPROTO,
+    /** Host unreachable on input ({@code SKB_DROP_REASON_IP_INADDRERRORS}). */
+    IP_INADDRERRORS,
+    /** No route for an output packet ({@code SKB_DROP_REASON_IP_OUTNOROUTES}). */
+    IP_OUTNOROUTES,
+    /** Time to live exhausted while forwarding (Linux reports IP_INHDR; kept apart for clarity). */
+    IP_TTL_EXCEEDED,
+    /** Fragments overlapping or duplicated ({@code SKB_DROP_REASON_DUP_FRAG}). */
+    DUP_FRAG,
+    /** Reassembly timed out ({@code SKB_DROP_REASON_FRAG_REASM_TIMEOUT}). */
+    FRAG_REASM_TIMEOUT,
+    /** A fragment beyond what a datagram can hold ({@code SKB_DROP_REASON_FRAG_TOO_FAR}). */
+    FRAG_TOO_FAR,
+    /** Bad ICMP checksum ({@code SKB_DROP_REASON_ICMP_CSUM}). */
+    ICMP_CSUM,
+    /** A message of no interest, consumed ({@code icmp_discard}). */
+    ICMP_DISCARD,
+    /** Bad UDP checksum ({@code SKB_DROP_REASON_UDP_CSUM}). */
+    UDP_CSUM,
+    /** A receive queue was full ({@code SKB_DROP_REASON_SOCKET_RCVBUFF}). */
+    SOCKET_RCVBUFF,
+    /** An ARP frame that is malformed or not for this host. */
+    ARP_INVALID;
 
     private final String linuxName = "SKB_DROP_REASON_" + name();
 

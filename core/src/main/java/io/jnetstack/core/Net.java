@@ -1,5 +1,6 @@
 package io.jnetstack.core;
 
+import io.jnetstack.ipv4.Inet;
 import io.jnetstack.link.Loopback;
 import io.jnetstack.trace.Stage;
 
@@ -30,6 +31,7 @@ public final class Net {
     private final long[] drops = new long[DropReason.values().length];
     private final Loopback loopback;
     private NetdevListener[] listeners = new NetdevListener[0];
+    private final Inet inet;
 
     Net(Kernel kernel, String name) {
         this.kernel = kernel;
@@ -37,6 +39,12 @@ public final class Net {
         this.sysctls = new Sysctls(kernel.coreSysctls());
         this.loopback = new Loopback();
         register(loopback);
+        this.inet = new Inet(this);
+    }
+
+    /** This namespace's IPv4 state: addresses, routes, neighbours, counters. */
+    public Inet inet() {
+        return inet;
     }
 
     /** The namespace's name. */

@@ -84,10 +84,15 @@ public final class Sysctls {
         this.parent = parent;
     }
 
-    /** Registers a setting with its Linux default(s) and an inclusive valid range. */
+    /**
+     * Registers a setting with its Linux default(s) and an inclusive valid range. A name is one
+     * setting per namespace: registering it again (a second neighbour table, a second reassembly
+     * user) returns the entry already there.
+     */
     public Entry register(String name, long min, long max, long... defaults) {
-        if (entries.containsKey(name)) {
-            throw new IllegalStateException("sysctl " + name + " registered twice");
+        Entry existing = entries.get(name);
+        if (existing != null) {
+            return existing;
         }
         Entry e = new Entry(name, min, max, defaults);
         entries.put(name, e);

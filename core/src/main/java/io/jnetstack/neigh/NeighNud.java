@@ -76,7 +76,7 @@ final class NeighNud {
                 if (n.state == NudState.STALE) {
                     return 0;
                 }
-                dropOrIgnore(skb, DropReason.NOT_SPECIFIED);   // Linux: SKB_DROP_REASON_NEIGH_DEAD
+                dropOrIgnore(skb, DropReason.NEIGH_DEAD);
                 return 1;
             }
             long now = table.now();

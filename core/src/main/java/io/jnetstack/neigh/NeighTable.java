@@ -249,7 +249,7 @@ public final class NeighTable {
      */
     public int output(Neighbour n, SkBuff skb) {
         if (n == null) {
-            net.drop(skb, DropReason.NOT_SPECIFIED);   // Linux: SKB_DROP_REASON_NEIGH_CREATEFAIL
+            net.drop(skb, DropReason.NEIGH_CREATEFAIL);
             return -Errno.ENOBUFS.code();
         }
         tracer.enter(Stage.NEIGH_OUTPUT, skb, net.name(), n.dev.name());
@@ -634,7 +634,7 @@ public final class NeighTable {
         n.timer.cancel();
         n.output = Neighbour.Output.BLACKHOLE;
         n.hhLen = 0;
-        nud.purge(n, DropReason.NOT_SPECIFIED);
+        nud.purge(n, DropReason.NEIGH_DEAD);
         stats.destroys++;
     }
 

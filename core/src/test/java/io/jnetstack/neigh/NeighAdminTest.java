@@ -128,7 +128,7 @@ class NeighAdminTest {
         assertNull(t.entry(IP_X));
         assertTrue(x.isDead());
         assertEquals(1, t.tbl.size(), "other devices keep theirs");
-        assertEquals(2, t.a.drops(DropReason.NOT_SPECIFIED), "queued packets are purged");
+        assertEquals(2, t.a.drops(DropReason.NEIGH_DEAD), "queued packets are purged");
         assertTrue(t.ops.errorReports.isEmpty(), "not reported: the device went away");
         t.k.runFor(10 * S);
         assertEquals(1, t.ops.solicits.size(), "the dead entry's timer was stopped");
@@ -159,10 +159,10 @@ class NeighAdminTest {
                 Map.entry("locktime", "100"), Map.entry("gc_interval", "30"), Map.entry("gc_thresh1", "128"),
                 Map.entry("gc_thresh2", "512"), Map.entry("gc_thresh3", "1024"));
         expected.forEach((k, v) -> assertEquals(v, t.a.sysctls().get(NeighBed.P + k), k));
+        t.a.sysctls().set(NeighBed.P + "gc_thresh1", "7");
+        assertEquals("128", t.b.sysctls().get(NeighBed.P + "gc_thresh1"), "per namespace: b keeps its own");
         assertEquals(Errno.ENOENT, assertThrows(ErrnoException.class,
-                () -> t.b.sysctls().get(NeighBed.P + "gc_thresh1")).errno(), "per namespace: b has no table");
-        assertThrows(IllegalStateException.class,
-                () -> new NeighTable(t.a, "arp_cache", "net.ipv4.neigh", NeighBed.ETH_P_IP, t.ops));
+                () -> t.b.sysctls().get(NeighBed.P + "no_such_thing")).errno());
     }
 
     @Test

@@ -85,7 +85,7 @@ class NeighGcTest {
         NeighBed t = new NeighBed();
         t.sysctl("gc_thresh3", "0");
         assertEquals(-io.jnetstack.core.Errno.ENOBUFS.code(), t.send(IP_B, 1));
-        assertEquals(1, t.a.drops(io.jnetstack.core.DropReason.NOT_SPECIFIED));
+        assertEquals(1, t.a.drops(io.jnetstack.core.DropReason.NEIGH_CREATEFAIL));
         assertEquals(-io.jnetstack.core.Errno.EINVAL.code(), t.tbl.update(null, 1, NudState.REACHABLE, 0));
         assertEquals(0, t.k.skbs().inUse());
     }
