@@ -4,7 +4,6 @@ import io.jnetstack.capture.DeviceCapture;
 import io.jnetstack.capture.PcapNgWriter;
 import io.jnetstack.core.Net;
 import io.jnetstack.core.Qdisc;
-import io.jnetstack.trace.Journey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,17 +16,21 @@ import java.util.concurrent.Callable;
 /** {@code jnetstack demo}: the main job, a demo on an in-JVM network. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Runs a demo on an in-JVM network, in virtual time, and prints what happened:",
-                "two namespaces (alpha, beta) on a veth pair; alpha's end has netem (delay, jitter, loss);"
-                        + " alpha sends numbered frames, beta echoes them; then the journey of the first frame"
-                        + " through the stack's stages (named as the Linux functions), device statistics"
-                        + " (ip -s link), qdisc statistics (tc -s qdisc) and drop reasons.",
+                "three namespaces, alpha -- router -- beta, on two veth pairs; alpha's link has netem (delay, jitter, loss).",
+                "First alpha sends numbered raw frames that the router echoes (the device layer); then alpha pings beta"
+                        + " through the router (ARP, routing, forwarding, ICMP). For each, the journey of the first packet"
+                        + " through the stack's stages (named as the Linux functions); then addresses, routes, neighbours,"
+                        + " device statistics (ip -s link), qdisc statistics (tc -s qdisc), SNMP counters and drop reasons.",
                 "The same --seed gives the same run, byte for byte."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "seed of the run (default: ${DEFAULT-VALUE})")
     long seed = 1;
 
-    @Option(names = "--frames", description = "frames alpha sends (default: ${DEFAULT-VALUE})")
+    @Option(names = "--frames", description = "raw frames alpha sends to the router (default: ${DEFAULT-VALUE})")
     int frames = 1000;
+
+    @Option(names = "--pings", description = "pings alpha sends to beta, one a second (default: ${DEFAULT-VALUE})")
+    int pings = 5;
 
     @Option(names = "--delay", description = "netem one-way delay in ms (default: ${DEFAULT-VALUE})")
     double delayMs = 20;
@@ -51,8 +54,10 @@ final class DemoCommand implements Callable<Integer> {
         if (pcap != null) {
             OutputStream out = new BufferedOutputStream(Files.newOutputStream(pcap));
             capture = new DeviceCapture(new PcapNgWriter(out, "jnetstack demo"));
-            capture.attach(net.veth0);
-            capture.attach(net.veth1);
+            capture.attach(net.alphaEth);
+            capture.attach(net.routerEth0);
+            capture.attach(net.routerEth1);
+            capture.attach(net.betaEth);
         }
         jdk.jfr.Recording recording = null;
         if (jfrFile != null) {
@@ -62,6 +67,8 @@ final class DemoCommand implements Callable<Integer> {
             net.jfr = true;
         }
         net.exchange(frames);
+        String frameJourney = net.kernel.tracer().journey(net.firstFrameJourney).tree();
+        net.ping(pings);
         if (recording != null) {
             recording.stop();
             recording.dump(jfrFile);
@@ -70,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
         if (capture != null) {
             capture.close();
         }
-        print(net);
+        print(net, frameJourney);
         return 0;
     }
 
@@ -78,31 +85,50 @@ final class DemoCommand implements Callable<Integer> {
         return NetemSetup.netem(delayMs, jitterMs, lossPercent);
     }
 
-    private void print(DemoNetwork n) {
-        System.out.println("jnetstack demo: two namespaces on a veth pair, in virtual time (seed " + seed + ")");
+    private void print(DemoNetwork n, String frameJourney) {
+        System.out.println("jnetstack demo: three namespaces on two veth pairs, in virtual time (seed " + seed + ")");
         System.out.println();
-        System.out.println("  alpha veth0 " + n.veth0.mac() + "  <--veth-->  beta veth1 " + n.veth1.mac());
-        System.out.println("  alpha veth0 qdisc: " + n.veth0.qdisc().kind() + " " + n.veth0.qdisc().params());
+        System.out.println("  alpha veth0 198.18.1.2 --netem-- 198.18.1.1 veth0 router veth1 198.18.2.1 ---- 198.18.2.2 veth0 beta");
+        System.out.println("  alpha veth0 qdisc: " + n.alphaEth.qdisc().kind() + " " + n.alphaEth.qdisc().params());
         System.out.println();
         double lost = n.sent == 0 ? 0 : 100.0 * (n.sent - n.received) / n.sent;
-        System.out.printf("Exchange: alpha sent %d frames, beta echoed %d, alpha got %d back (%.1f%% lost on the round trip)%n",
+        System.out.printf("Frames: alpha sent %d raw frames, the router echoed %d, alpha got %d back (%.1f%% lost on the round trip)%n",
                 n.sent, n.echoed, n.received, lost);
         if (n.received > 0) {
-            System.out.printf("Round trip: min %.3f ms, mean %.3f ms, max %.3f ms; virtual time elapsed %.3f s%n",
-                    n.rttMin / 1e6, n.rttSumNanos / 1e6 / n.received, n.rttMax / 1e6, n.kernel.clock().nanos() / 1e9);
+            System.out.printf("Round trip: min %.3f ms, mean %.3f ms, max %.3f ms%n",
+                    n.rttMin / 1e6, n.rttSumNanos / 1e6 / n.received, n.rttMax / 1e6);
         }
         System.out.println();
-        Journey j = n.kernel.tracer().journey(n.firstFrameJourney);
-        System.out.println("Journey of frame #0 (alpha -> beta, and beta's echo nested under it):");
-        System.out.print(j.tree());
-        System.out.println();
+        if (n.sent > 0) {
+            System.out.println("Journey of frame #0 (alpha -> router, and the router's echo nested under it):");
+            System.out.print(frameJourney);
+            System.out.println();
+        }
+        if (n.pingsSent > 0) {
+            System.out.printf("Ping: alpha -> beta 198.18.2.2: %d sent, %d received, ttl %d, mean rtt %.3f ms%n",
+                    n.pingsSent, n.pingReplies, n.pingTtl, n.pingReplies == 0 ? 0 : n.pingRttSum / 1e6 / n.pingReplies);
+            System.out.println();
+            System.out.println("Journey of the first ping (alpha's echo request; ARP, the router's forwarding, beta's reply nested under it):");
+            System.out.print(n.kernel.tracer().journey(n.firstPingJourney).tree());
+            System.out.println();
+        }
         for (Net net : n.kernel.nets()) {
-            System.out.println("ip -s link   (namespace " + net.name() + ")");
-            System.out.print(net.formatLinks(true));
-            System.out.println("tc -s qdisc  (namespace " + net.name() + ")");
-            net.devices().stream().filter(d -> d.qdisc() != null).forEach(d -> System.out.print(d.qdisc().format()));
+            System.out.println("== namespace " + net.name());
+            System.out.println("ip addr");
+            System.out.print(net.inet().devinet().format().indent(4));
+            System.out.println("ip route");
+            System.out.print(net.inet().fib().formatRoutes(io.jnetstack.ipv4.fib.FibTable.MAIN).indent(4));
+            String neigh = net.inet().arpTable().format();
+            System.out.println("ip neigh");
+            System.out.print(neigh.isEmpty() ? "    (none)\n" : neigh.indent(4));
+            System.out.println("ip -s link");
+            System.out.print(net.formatLinks(true).indent(4));
+            System.out.println("tc -s qdisc");
+            net.devices().stream().filter(d -> d.qdisc() != null).forEach(d -> System.out.print(d.qdisc().format().indent(4)));
+            System.out.println("nstat");
+            System.out.print(net.inet().formatNstat().indent(4));
             String drops = net.formatDrops();
-            System.out.println("drop reasons (namespace " + net.name() + ")");
+            System.out.println("drop reasons");
             System.out.print(drops.isEmpty() ? "    none\n" : drops.indent(4));
             System.out.println();
         }

@@ -3,29 +3,50 @@ package io.jnetstack.cli;
 import io.jnetstack.core.Dev;
 import io.jnetstack.core.Kernel;
 import io.jnetstack.core.Net;
+import io.jnetstack.core.NetDevice;
 import io.jnetstack.core.Qdisc;
 import io.jnetstack.core.SkBuff;
 import io.jnetstack.core.sched.PfifoFast;
+import io.jnetstack.ipv4.fib.NextHop;
+import io.jnetstack.ipv4.fib.Route;
 import io.jnetstack.link.Veth;
 import io.jnetstack.time.Timer;
 import io.jnetstack.wire.Ethernet;
+import io.jnetstack.wire.Ipv4Address;
+import io.jnetstack.wire.MacAddress;
 
 /**
- * The demo network: two namespaces, {@code alpha} and {@code beta}, joined by a veth pair, with
- * netem on alpha's end (delay, jitter, loss) and pfifo_fast on beta's. Alpha sends numbered
- * frames of the IEEE local experimental EtherType 0x88B5, one per millisecond of virtual time;
- * beta echoes each back; alpha measures the round trip. Deterministic by seed.
+ * The demo network, in virtual time and deterministic by seed:
+ * <pre>
+ *   alpha veth0 198.18.1.2/24 ──netem── router veth0 198.18.1.1/24
+ *                                       router veth1 198.18.2.1/24 ── beta veth0 198.18.2.2/24
+ * </pre>
+ * Alpha's and beta's default routes go through the router, which forwards. Two exchanges run
+ * on it: raw frames of the IEEE local experimental EtherType 0x88B5 that the router echoes back
+ * on the first link (the device layer alone), and ICMP echo from alpha to beta (the routed
+ * IPv4 path: ARP, forwarding, ICMP).
  */
 final class DemoNetwork {
     /** IEEE 802 local experimental EtherType 1. */
     static final int ETH_P_DEMO = 0x88B5;
     static final int FRAME_LEN = 128;
+    static final int ALPHA = Ipv4Address.parse("198.18.1.2");
+    static final int ROUTER_1 = Ipv4Address.parse("198.18.1.1");
+    static final int ROUTER_2 = Ipv4Address.parse("198.18.2.1");
+    static final int BETA = Ipv4Address.parse("198.18.2.2");
+    static final int PING_ID = 0x4a4e;
 
     final Kernel kernel;
     final Net alpha;
+    final Net router;
     final Net beta;
-    final Veth veth0;
-    final Veth veth1;
+    final Veth alphaEth;
+    final Veth routerEth0;
+    final Veth routerEth1;
+    final Veth betaEth;
+    /** Also emit journeys as JDK Flight Recorder events. */
+    boolean jfr;
+
     long sent;
     long echoed;
     long received;
@@ -33,27 +54,55 @@ final class DemoNetwork {
     long rttMin = Long.MAX_VALUE;
     long rttMax;
     long firstFrameJourney;
-    /** Also emit the journey as JDK Flight Recorder events. */
-    boolean jfr;
+
+    int pingsSent;
+    int pingReplies;
+    long pingRttSum;
+    int pingTtl;
+    long firstPingJourney;
+    private final long[] pingSentAt = new long[65536];
 
     DemoNetwork(long seed, Qdisc alphaQdisc) {
         kernel = Kernel.deterministic(seed);
         alpha = kernel.newNet("alpha");
+        router = kernel.newNet("router");
         beta = kernel.newNet("beta");
-        veth0 = Veth.createPair(alpha, "veth0", beta, "veth1");
-        veth1 = veth0.peer();
-        veth0.setQdisc(alphaQdisc);
-        veth1.setQdisc(new PfifoFast());
-        alpha.loopback().up();
-        beta.loopback().up();
-        veth0.up();
-        veth1.up();
-        beta.addProtocol(ETH_P_DEMO, this::echo);
+        alphaEth = Veth.createPair(alpha, "veth0", router, "veth0");
+        routerEth0 = alphaEth.peer();
+        routerEth1 = Veth.createPair(router, "veth1", beta, "veth0");
+        betaEth = routerEth1.peer();
+        alphaEth.setQdisc(alphaQdisc);
+        for (Veth v : new Veth[]{routerEth0, routerEth1, betaEth}) {
+            v.setQdisc(new PfifoFast());
+        }
+        for (Net n : kernel.nets()) {
+            n.loopback().up();
+        }
+        for (Veth v : new Veth[]{alphaEth, routerEth0, routerEth1, betaEth}) {
+            v.up();
+        }
+        alpha.inet().devinet().add(alphaEth, ALPHA, 24);
+        router.inet().devinet().add(routerEth0, ROUTER_1, 24);
+        router.inet().devinet().add(routerEth1, ROUTER_2, 24);
+        beta.inet().devinet().add(betaEth, BETA, 24);
+        alpha.inet().fib().addRoute(Route.to(0, 0).nexthop(NextHop.via(ROUTER_1, alphaEth)).build());
+        beta.inet().fib().addRoute(Route.to(0, 0).nexthop(NextHop.via(ROUTER_2, betaEth)).build());
+        router.sysctls().set("net.ipv4.ip_forward", "1");
+        router.addProtocol(ETH_P_DEMO, this::echo);
         alpha.addProtocol(ETH_P_DEMO, this::reply);
+        alpha.inet().icmp().setEchoListener(PING_ID, (src, id, seq, ttl, skb) -> {
+            pingReplies++;
+            pingTtl = ttl;
+            pingRttSum += kernel.clock().nanos() - pingSentAt[seq & 0xffff];
+        });
+        kernel.runFor(100_000_000L);   // gratuitous ARPs go out and settle
     }
 
     /** Sends {@code count} frames, one per millisecond, then lets everything in flight arrive. */
     void exchange(int count) {
+        if (count <= 0) {
+            return;
+        }
         Timer[] holder = new Timer[1];
         holder[0] = kernel.timers().newTimer("demo sender", () -> {
             send(sent);
@@ -62,20 +111,48 @@ final class DemoNetwork {
             }
         });
         holder[0].armAfter(0);
-        kernel.runUntilIdle(60_000_000_000L);
+        kernel.runUntil(() -> sent == count, 60_000_000_000L);
+        kernel.runFor(2_000_000_000L);
+    }
+
+    /** Alpha pings beta {@code count} times, one a second, as {@code ping -c COUNT}. */
+    void ping(int count) {
+        if (count <= 0) {
+            return;
+        }
+        Timer[] holder = new Timer[1];
+        holder[0] = kernel.timers().newTimer("demo ping", () -> {
+            int seq = ++pingsSent;
+            pingSentAt[seq & 0xffff] = kernel.clock().nanos();
+            if (seq == 1) {
+                kernel.tracer().clear();
+                kernel.tracer().enable(true, jfr);
+            }
+            alpha.inet().icmp().sendEcho(BETA, PING_ID, seq, 56, 64, false, 0);
+            if (seq == 1) {
+                firstPingJourney = kernel.tracer().packetsAt(io.jnetstack.trace.Stage.IP_LOCAL_OUT).getFirst();
+            }
+            if (seq < count) {
+                holder[0].armAfter(1_000_000_000L);
+            }
+        });
+        holder[0].armAfter(0);
+        kernel.runUntil(() -> pingsSent == count, 3_600_000_000_000L);
+        kernel.runFor(2_000_000_000L);
+        kernel.tracer().disable();
     }
 
     private void send(long seq) {
         SkBuff skb = kernel.skbs().alloc(64, FRAME_LEN);
         int off = skb.put(FRAME_LEN);
         byte[] b = skb.buf();
-        Ethernet.writeHeader(b, off, veth1.mac().bits(), veth0.mac().bits(), ETH_P_DEMO);
+        Ethernet.writeHeader(b, off, routerEth0.mac().bits(), alphaEth.mac().bits(), ETH_P_DEMO);
         putLong(b, off + 14, seq);
         putLong(b, off + 22, kernel.clock().nanos());
         for (int i = 30; i < FRAME_LEN; i++) {
             b[off + i] = (byte) i;
         }
-        skb.dev = veth0;
+        skb.dev = alphaEth;
         sent++;
         if (seq == 0) {
             kernel.tracer().enable(true, jfr);
@@ -88,13 +165,12 @@ final class DemoNetwork {
         }
     }
 
-    /** Beta: send the payload back to where it came from, in a new frame. */
-    private void echo(SkBuff in, io.jnetstack.core.NetDevice dev) {
+    /** The router: send the payload back to where it came from, in a new frame. */
+    private void echo(SkBuff in, NetDevice dev) {
         int len = in.len();
         SkBuff out = kernel.skbs().alloc(64, len + 14);
         int off = out.put(len + 14);
-        byte[] src = in.buf();
-        long from = io.jnetstack.wire.MacAddress.readBits(src, in.macHeader() + Ethernet.SRC);
+        long from = MacAddress.readBits(in.buf(), in.macHeader() + Ethernet.SRC);
         Ethernet.writeHeader(out.buf(), off, from, dev.mac().bits(), ETH_P_DEMO);
         in.copyBits(0, out.buf(), off + 14, len);
         in.free();
@@ -104,7 +180,7 @@ final class DemoNetwork {
     }
 
     /** Alpha: an echo came back; measure the round trip. */
-    private void reply(SkBuff in, io.jnetstack.core.NetDevice dev) {
+    private void reply(SkBuff in, NetDevice dev) {
         long t0 = getLong(in.buf(), in.data() + 8);
         long rtt = kernel.clock().nanos() - t0;
         in.free();

@@ -14,7 +14,7 @@ final class LinkCommand implements Callable<Integer> {
     @Option(names = {"-s", "--stats"}, description = "show statistics")
     boolean stats;
 
-    @Option(names = {"-n", "--netns"}, paramLabel = "NAME", description = "only this namespace (alpha or beta)")
+    @Option(names = {"-n", "--netns"}, paramLabel = "NAME", description = "only this namespace (alpha, router or beta)")
     String netns;
 
     @Option(names = "--seed", description = "seed of the demo run (default: ${DEFAULT-VALUE})")
@@ -23,10 +23,14 @@ final class LinkCommand implements Callable<Integer> {
     @Option(names = "--frames", description = "frames the demo exchanges first (default: ${DEFAULT-VALUE})")
     int frames = 1000;
 
+    @Option(names = "--pings", description = "pings the demo sends first (default: ${DEFAULT-VALUE})")
+    int pings = 5;
+
     @Override
     public Integer call() {
         DemoNetwork n = new DemoNetwork(seed, NetemSetup.netem(20, 5, 5));
         n.exchange(frames);
+        n.ping(pings);
         boolean found = false;
         for (Net net : n.kernel.nets()) {
             if (netns != null && !netns.equals(net.name())) {
@@ -37,7 +41,7 @@ final class LinkCommand implements Callable<Integer> {
             System.out.print(net.formatLinks(stats));
         }
         if (!found) {
-            System.err.println("no namespace named " + netns + " (the demo has alpha and beta)");
+            System.err.println("no namespace named " + netns + " (the demo has alpha, router and beta)");
             return 2;
         }
         return 0;

@@ -32,16 +32,26 @@ class DemoCommandTest {
 
     @Test
     void demoPrintsTheExchangeTheJourneyAndTheStatistics() {
-        String out = run("demo", "--frames", "300");
-        assertTrue(out.contains("alpha sent 300 frames"), out);
+        String out = run("demo", "--frames", "300", "--pings", "3");
+        assertTrue(out.contains("alpha sent 300 raw frames"), out);
         assertTrue(out.matches("(?s).*alpha got (\\d+) back.*"), out);
         assertTrue(out.contains("Journey of frame #0"), out);
+        assertTrue(out.contains("Ping: alpha -> beta 198.18.2.2: 3 sent, 3 received, ttl 63"), out);
+        int p = out.indexOf("Journey of the first ping");
+        for (String stage : List.of("ip_local_out()", "neigh_resolve_output()", "arp_solicit()", "arp_process()",
+                "neigh_update()", "ip_route_input_slow()", "ip_forward()", "ip_forward_finish()", "icmp_rcv()", "icmp_echo()")) {
+            int at = out.indexOf(stage, p);
+            assertTrue(at > p, stage + " missing in order:\n" + out);
+            p = at;
+        }
         int q = out.indexOf("dev_queue_xmit()");
         int h = out.indexOf("dev_hard_start_xmit()", q);
         int r = out.indexOf("netif_receive_skb()", h);
         assertTrue(q >= 0 && h > q && r > h, out);
-        assertTrue(out.contains("ip -s link   (namespace alpha)"), out);
+        assertTrue(out.contains("== namespace router"), out);
         assertTrue(out.contains("veth0@if2: <BROADCAST,MULTICAST,UP,LOWER_UP>"), out);
+        assertTrue(out.contains("default via 198.18.1.1 dev veth0"), out);
+        assertTrue(out.contains("IpForwDatagrams"), out);
         assertTrue(out.contains("tc -s qdisc"), out);
     }
 
@@ -56,8 +66,8 @@ class DemoCommandTest {
         assertArrayEquals(Files.readAllBytes(p1), Files.readAllBytes(p2));
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(p1), Files.readAllBytes(p3)), "another seed, another run");
         PcapNgReader.Capture c = PcapNgReader.read(p1);
-        assertEquals(2, c.interfaces().size());
-        assertTrue(c.packets().size() >= 2 * 200, "each frame is seen leaving alpha and arriving at beta, at least");
+        assertEquals(4, c.interfaces().size());
+        assertTrue(c.packets().size() >= 2 * 200, "each frame is seen leaving alpha and arriving at the router, at least");
     }
 
     @Test
@@ -68,11 +78,13 @@ class DemoCommandTest {
         int packets = PcapNgReader.read(p).packets().size();
         List<List<String>> rows = Tshark.rows(p, "frame.number", "frame.protocols", "frame.interface_name", "_ws.expert.severity");
         assertEquals(packets, rows.size());
+        java.util.Set<String> protocols = new java.util.TreeSet<>();
         for (List<String> row : rows) {
-            assertEquals("eth:ethertype:data", row.get(1), row.toString());
+            protocols.add(row.get(1));
             assertTrue(row.get(2).equals("veth0") || row.get(2).equals("veth1"), row.toString());
             assertTrue(row.size() < 4 || row.get(3).isEmpty(), "no expert info: " + row);
         }
+        assertEquals(java.util.Set.of("eth:ethertype:data", "eth:ethertype:arp", "eth:ethertype:ip:icmp:data"), protocols);
         assertFalse(Tshark.verbose(p).contains("Malformed"));
     }
 
@@ -81,6 +93,7 @@ class DemoCommandTest {
         String out = run("link", "-s", "--frames", "50");
         assertTrue(out.contains("# namespace alpha"), out);
         assertTrue(out.contains("# namespace beta"), out);
+        assertTrue(out.contains("# namespace router"), out);
         assertTrue(out.contains("1: lo:"), out);
         assertTrue(out.contains("RX:  bytes packets"), out);
     }

@@ -128,12 +128,16 @@ public final class Rtable extends Dst {
     /** Mirrors {@code dst_input()} → ip_local_deliver / ip_forward / ip_error. */
     @Override
     public void input(SkBuff skb) {
-        inet.kernel.tracer().point(Stage.DST_INPUT, skb, inet.net.name(), skb.dev == null ? "" : skb.dev.name(), "");
-        switch (in) {
-            case LOCAL -> inet.input.localDeliver(skb);
-            case FORWARD -> inet.forward.forward(skb);
-            case ERROR -> inet.input.error(skb, this);
-            case DISCARD -> inet.net.drop(skb, io.jnetstack.core.DropReason.IP_INADDRERRORS);
+        inet.kernel.tracer().enter(Stage.DST_INPUT, skb, inet.net.name(), skb.dev == null ? "" : skb.dev.name());
+        try {
+            switch (in) {
+                case LOCAL -> inet.input.localDeliver(skb);
+                case FORWARD -> inet.forward.forward(skb);
+                case ERROR -> inet.input.error(skb, this);
+                case DISCARD -> inet.net.drop(skb, io.jnetstack.core.DropReason.IP_INADDRERRORS);
+            }
+        } finally {
+            inet.kernel.tracer().exit();
         }
     }
 
