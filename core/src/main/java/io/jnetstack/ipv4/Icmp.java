@@ -26,6 +26,16 @@ public final class Icmp implements InetProtocol {
     public interface EchoReplyListener {
         /** An echo reply with {@code id} arrived; the buffer (data at the ICMP header) is lent. */
         void reply(int src, int id, int seq, int ttl, SkBuff skb);
+
+        /**
+         * An ICMP error about one of our echo requests arrived (time exceeded, unreachable,
+         * fragmentation needed), as {@code ping_err()} reports it to a ping socket.
+         *
+         * @param from who sent the error
+         * @param info the next-hop MTU for fragmentation needed, else 0
+         */
+        default void error(int from, int id, int seq, int type, int code, int info) {
+        }
     }
 
     /** ICMP errors quote at most this much of the offending datagram (RFC 1812 §4.3.2.3: 576). */
@@ -201,7 +211,21 @@ public final class Icmp implements InetProtocol {
     }
 
     private void deliverError(SkBuff skb, int quoted, int type, int code, int info) {
-        InetProtocol p = inet.protocol(Ipv4.protocol(skb.buf(), quoted));
+        byte[] b = skb.buf();
+        int qproto = Ipv4.protocol(b, quoted);
+        if (qproto == Ipv4.PROTO_ICMP) {
+            int qi = quoted + Ipv4.headerLen(b, quoted);
+            if ((b[qi] & 0xff) == io.jnetstack.wire.Icmp.ECHO) {
+                EchoReplyListener l = echoListeners.get(io.jnetstack.wire.Icmp.echoId(b, qi));
+                if (l != null) {
+                    l.error(Ipv4.src(b, skb.networkHeader()), io.jnetstack.wire.Icmp.echoId(b, qi),
+                            io.jnetstack.wire.Icmp.echoSeq(b, qi), type, code, info);
+                }
+            }
+            skb.free();
+            return;
+        }
+        InetProtocol p = inet.protocol(qproto);
         if (p != null && p != this) {
             skb.pull(io.jnetstack.wire.Icmp.HEADER_LEN);
             skb.resetNetworkHeader();
