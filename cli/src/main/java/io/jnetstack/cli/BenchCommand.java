@@ -20,7 +20,9 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Runs the benchmarks and prints one line per figure.",
                 "veth-frames: 64-byte frames through a veth pair with pfifo_fast between two namespaces, one thread;"
-                        + " frames per second and heap bytes allocated per frame in steady state."})
+                        + " frames per second and heap bytes allocated per frame in steady state.",
+                "fib-lookup: ns per fib_lookup with 1,000,000 random routes, random destinations.",
+                "forward: 64-byte IP packets per second through a router namespace (sender, router and receiver in one thread)."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "shorter runs (about 10 s in all)")
     boolean quick;
@@ -28,14 +30,31 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--frames", description = "frames per measured round (default: 20,000,000; 5,000,000 with --quick)")
     long frames = -1;
 
+    @Option(names = "--only", paramLabel = "NAME", description = "run only this benchmark (veth-frames, fib-lookup, forward)")
+    String only;
+
     @Override
     public Integer call() {
-        long n = frames > 0 ? frames : quick ? 5_000_000 : 20_000_000;
-        VethFrames r = VethFrames.run(n, quick ? 2 : 3);
-        System.out.printf("veth-frames: %,.0f frames/s (best of %d rounds of %,d 64-byte frames), %.3f heap bytes/frame%n",
-                r.framesPerSecond, r.rounds, n, r.bytesPerFrame);
-        System.out.printf("metric veth-frames-per-second %.0f%n", r.framesPerSecond);
-        System.out.printf("metric veth-bytes-allocated-per-frame %.4f%n", r.bytesPerFrame);
+        if (only == null || only.equals("veth-frames")) {
+            long n = frames > 0 ? frames : quick ? 5_000_000 : 20_000_000;
+            VethFrames r = VethFrames.run(n, quick ? 2 : 3);
+            System.out.printf("veth-frames: %,.0f frames/s (best of %d rounds of %,d 64-byte frames), %.3f heap bytes/frame%n",
+                    r.framesPerSecond, r.rounds, n, r.bytesPerFrame);
+            System.out.printf("metric veth-frames-per-second %.0f%n", r.framesPerSecond);
+            System.out.printf("metric veth-bytes-allocated-per-frame %.4f%n", r.bytesPerFrame);
+        }
+        if (only == null || only.equals("fib-lookup")) {
+            RoutingBench.Figure f = RoutingBench.fibLookup(1_000_000, quick ? 2_000_000 : 10_000_000, quick ? 2 : 4);
+            System.out.printf("fib-lookup: %.1f ns per lookup with 1,000,000 routes (random destinations), %.3f heap bytes/lookup%n",
+                    f.value(), f.bytesPerOp());
+            System.out.printf("metric fib-lookup-ns %.2f%n", f.value());
+        }
+        if (only == null || only.equals("forward")) {
+            RoutingBench.Figure f = RoutingBench.forward(quick ? 2_000_000 : 10_000_000, quick ? 2 : 3);
+            System.out.printf("forward: %,.0f packets/s of 64 bytes through a router (one thread for all three hosts), %.3f heap bytes/packet%n",
+                    f.value(), f.bytesPerOp());
+            System.out.printf("metric forward-packets-per-second %.0f%n", f.value());
+        }
         return 0;
     }
 
