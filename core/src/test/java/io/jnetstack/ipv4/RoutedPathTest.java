@@ -145,4 +145,20 @@ class RoutedPathTest {
         assertFalse(t.a.inet().icmp().sendEcho(Topology.B, ID, 2, 56, 64, false, 0), "a blackhole route refuses the send");
         assertEquals(io.jnetstack.core.Errno.EINVAL, t.a.inet().routing().lastError());
     }
+
+    @Test
+    void aFailedNeighbourAnswersQueuedSendersWithHostUnreachable() {
+        // A host that does not exist behind the router: R's ARP fails after 3 probes, 1 s apart,
+        // and R tells A (RFC 1122 §2.3.2.2) from its address towards A; one on A's own link: A tells itself.
+        assertTrue(t.a.inet().icmp().sendEcho(Ipv4Address.parse("198.18.2.99"), ID, 1, 56, 64, false, 0));
+        assertTrue(t.a.inet().icmp().sendEcho(Ipv4Address.parse("198.18.1.99"), ID, 2, 56, 64, false, 0));
+        t.k.runFor(2_500_000_000L);
+        assertTrue(got.isEmpty(), "nothing before the third probe times out: " + got);
+        t.k.runFor(2_000_000_000L);
+        assertEquals(List.of("error 198.18.1.1 seq=1 Destination Host Unreachable info=0",
+                "error 198.18.1.2 seq=2 Destination Host Unreachable info=0"), got.stream().sorted().toList(), this::diag);
+        assertTrue(t.r.inet().arpTable().format().contains("198.18.2.99 dev veth1  FAILED")
+                || t.r.inet().arpTable().format().contains("198.18.2.99 dev veth1 FAILED"), t.r.inet().arpTable().format());
+        assertEquals(1, t.r.drops(io.jnetstack.core.DropReason.NEIGH_FAILED));
+    }
 }
