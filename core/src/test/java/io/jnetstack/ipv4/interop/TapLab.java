@@ -96,7 +96,7 @@ final class TapLab implements AutoCloseable {
         for (Netns ns : namespaces) {
             sb.append("=== Linux ").append(ns.name()).append('\n');
             for (String[] cmd : new String[][]{{"ip", "-s", "link"}, {"ip", "addr"}, {"ip", "route"}, {"ip", "neigh"},
-                    {"ip", "route", "show", "cache"}, {"nstat", "-az", "Ip*", "Icmp*"}}) {
+                    {"ip", "route", "show", "cache"}, {"cat", "/proc/net/snmp"}}) {
                 Netns.Result r = ns.run(Duration.ofSeconds(5), cmd);
                 sb.append("$ ").append(String.join(" ", cmd)).append('\n').append(r.stdout()).append(r.stderr());
             }
@@ -140,6 +140,9 @@ final class TapLab implements AutoCloseable {
         /** Echo replies received for {@link #ECHO_ID}, as "SRC seq=N ttl=T len=L". */
         final List<String> replies = new ArrayList<>();
 
+        /** ICMP errors received on the TAP, as "TYPE/CODE from SRC" (+ " mtu N" for fragmentation needed). */
+        final List<String> icmpErrorsIn = new ArrayList<>();
+
         /** The echo identifier this host's pings use. */
         static final int ECHO_ID = 0x4a53;
 
@@ -149,11 +152,52 @@ final class TapLab implements AutoCloseable {
             this.net = net;
             this.tap = tap;
             this.addr = addr;
-            lab.k.run(() -> net.inet().icmp().setEchoListener(ECHO_ID, (src, id, seq, ttl, skb) -> {
-                synchronized (replies) {
-                    replies.add(Ipv4Address.format(src) + " seq=" + seq + " ttl=" + ttl + " len=" + skb.len());
-                }
-            }));
+            lab.k.run(() -> {
+                net.inet().icmp().setEchoListener(ECHO_ID, (src, id, seq, ttl, skb) -> {
+                    synchronized (replies) {
+                        replies.add(Ipv4Address.format(src) + " seq=" + seq + " ttl=" + ttl + " len=" + skb.len());
+                    }
+                });
+                tap.addTap((skb, dev, outgoing) -> {
+                    if (!outgoing) {
+                        recordIcmpError(skb.toByteArray());
+                    }
+                });
+            });
+        }
+
+        /** Notes an ICMP error in a received Ethernet frame (first fragments only). */
+        private void recordIcmpError(byte[] f) {
+            if (f.length < 14 + 20 + 8 || (f[12] & 0xff) != 0x08 || f[13] != 0x00 || f[14 + 9] != 1
+                    || ((f[14 + 6] & 0x1f) | f[14 + 7]) != 0) {
+                return;
+            }
+            int ihl = (f[14] & 0x0f) * 4;
+            int icmp = 14 + ihl;
+            if (f.length < icmp + 8) {
+                return;
+            }
+            int type = f[icmp] & 0xff;
+            int code = f[icmp + 1] & 0xff;
+            if (type != 3 && type != 4 && type != 5 && type != 11 && type != 12) {
+                return;
+            }
+            String src = Ipv4Address.format(((f[14 + 12] & 0xff) << 24) | ((f[14 + 13] & 0xff) << 16)
+                    | ((f[14 + 14] & 0xff) << 8) | (f[14 + 15] & 0xff));
+            String e = type + "/" + code + " from " + src;
+            if (type == 3 && code == 4) {
+                e += " mtu " + (((f[icmp + 6] & 0xff) << 8) | (f[icmp + 7] & 0xff));
+            }
+            synchronized (icmpErrorsIn) {
+                icmpErrorsIn.add(e);
+            }
+        }
+
+        /** The ICMP errors received so far ("11/0 from 198.18.10.1", "3/4 from 198.18.10.1 mtu 1280"). */
+        List<String> icmpErrorsIn() {
+            synchronized (icmpErrorsIn) {
+                return List.copyOf(icmpErrorsIn);
+            }
         }
 
         Inet inet() {
@@ -170,6 +214,11 @@ final class TapLab implements AutoCloseable {
             return tap.mac().toString();
         }
 
+        /** The MAC of the TAP's Linux end, as Linux prints it. */
+        String linuxMac() {
+            return ns.check("cat", "/sys/class/net/" + ifName() + "/address").stdout().trim();
+        }
+
         /** Adds {@code default via gw dev TAP}. */
         void defaultVia(String gw) {
             int g = Ipv4Address.parse(gw);
@@ -178,6 +227,16 @@ final class TapLab implements AutoCloseable {
 
         long icmp(IcmpMib c) {
             return lab.k.call(() -> net.inet().icmpMib().get(c));
+        }
+
+        /** IcmpMsg InTypeN: received ICMP messages of {@code type}. */
+        long icmpMsgIn(int type) {
+            return lab.k.call(() -> net.inet().icmpMsgMib().inCount(type));
+        }
+
+        /** Sets the stack end's MTU. */
+        void setMtu(int mtu) {
+            lab.k.run(() -> tap.setMtu(mtu));
         }
 
         long ip(IpMib c) {
@@ -227,7 +286,7 @@ final class TapLab implements AutoCloseable {
                     + "neigh:\n" + net.inet().arpTable().format(true)
                     + "route cache:\n" + net.inet().routing().formatExceptions()
                     + net.inet().formatNstat() + "drops:\n" + net.formatDrops()
-                    + "echo replies: " + replies() + "\n");
+                    + "echo replies: " + replies() + "\nICMP errors in: " + icmpErrorsIn() + "\n");
         }
     }
 }
