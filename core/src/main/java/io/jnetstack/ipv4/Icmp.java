@@ -170,7 +170,7 @@ public final class Icmp implements InetProtocol {
             inet.net.drop(skb, DropReason.PKT_TOO_SMALL);
             return;
         }
-        int ms = (int) ((inet.kernel.clock().nanos() / 1_000_000L) % 86_400_000L);
+        int ms = (int) (inet.kernel.clock().realtimeMillis() % 86_400_000L);
         reply(skb, io.jnetstack.wire.Icmp.TIMESTAMPREPLY, 20, ms);
         skb.free();
     }

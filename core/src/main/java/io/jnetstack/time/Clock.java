@@ -15,4 +15,13 @@ public interface Clock {
      * @return monotonic time in nanoseconds; never smaller than an earlier reading of this clock
      */
     long nanos();
+
+    /**
+     * Wall-clock time in milliseconds since the Unix epoch ({@code CLOCK_REALTIME}), for the few
+     * protocol fields that carry the time of day (ICMP timestamps, RFC 792). A virtual clock
+     * starts its day at the epoch and runs with virtual time.
+     */
+    default long realtimeMillis() {
+        return nanos() / 1_000_000L;
+    }
 }

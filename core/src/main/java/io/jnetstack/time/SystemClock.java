@@ -35,4 +35,10 @@ public final class SystemClock implements Clock {
     public String toString() {
         return "SystemClock[" + nanos() + "ns]";
     }
+
+    /** The system's wall clock. */
+    @Override
+    public long realtimeMillis() {
+        return System.currentTimeMillis();
+    }
 }

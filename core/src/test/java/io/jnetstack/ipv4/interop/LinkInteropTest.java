@@ -135,8 +135,6 @@ class LinkInteropTest {
      * (the bound only guards against a machine stalled that long, it measures nothing).
      */
     @Test
-    @Disabled("BUG: Icmp.timestamp() takes kernel.clock().nanos(), which in real time is a monotonic clock starting at 0"
-            + " when the Kernel is created (SystemClock), not the time of day: Receive/Transmit are the kernel's age in ms")
     void timestampRepliesCarryMillisecondsSinceMidnightUt() {
         Assumptions.assumeTrue(Netns.findTool("hping3").isPresent(), "hping3 is not installed");
         Netns.Result r = LinuxTools.run(ns, 5, "hping3", "--icmp-ts", "-c", "1", STACK);
