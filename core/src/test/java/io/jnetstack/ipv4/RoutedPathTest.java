@@ -161,4 +161,33 @@ class RoutedPathTest {
                 || t.r.inet().arpTable().format().contains("198.18.2.99 dev veth1 FAILED"), t.r.inet().arpTable().format());
         assertEquals(1, t.r.drops(io.jnetstack.core.DropReason.NEIGH_FAILED));
     }
+
+    @Test
+    void forwardingBackOutTheInputLinkSendsARedirectThatTheHostLearns() {
+        // R reaches 198.18.9.0/24 through 198.18.1.7, on A's own link: A should talk to .7 directly.
+        int gw = Ipv4Address.parse("198.18.1.7");
+        int far = Ipv4Address.parse("198.18.9.1");
+        t.r.inet().fib().addRoute(Route.to(Ipv4Address.parse("198.18.9.0"), 24).via(gw, t.rEthA).build());
+        assertTrue(t.a.inet().icmp().sendEcho(far, ID, 1, 56, 64, false, 0));
+        t.k.runFor(100_000_000L);
+        assertEquals(1, t.r.inet().icmpMib().get(IcmpMib.OutRedirects), this::diag);
+        assertEquals(1, t.a.inet().icmpMib().get(IcmpMib.InRedirects), this::diag);
+        String route = t.a.inet().routing().get(far);
+        assertTrue(route.startsWith("198.18.9.1 via 198.18.1.7 dev veth0"), route);
+        assertTrue(t.a.inet().routing().formatExceptions().contains("198.18.9.1 via 198.18.1.7 redirected"),
+                t.a.inet().routing().formatExceptions());
+        assertTrue(t.a.inet().routing().get(Topology.B).startsWith("198.18.2.2 via 198.18.1.1"), "other destinations keep R");
+    }
+
+    @Test
+    void noRedirectWhenSendRedirectsIsOff() {
+        t.r.sysctls().set("net.ipv4.conf.all.send_redirects", "0");
+        int gw = Ipv4Address.parse("198.18.1.7");
+        int far = Ipv4Address.parse("198.18.9.1");
+        t.r.inet().fib().addRoute(Route.to(Ipv4Address.parse("198.18.9.0"), 24).via(gw, t.rEthA).build());
+        assertTrue(t.a.inet().icmp().sendEcho(far, ID, 1, 56, 64, false, 0));
+        t.k.runFor(100_000_000L);
+        assertEquals(0, t.r.inet().icmpMib().get(IcmpMib.OutRedirects), "send_redirects=0");
+        assertTrue(t.a.inet().routing().get(far).startsWith("198.18.9.1 via 198.18.1.1"));
+    }
 }
