@@ -486,11 +486,19 @@ public final class SkBuff {
         if (!isCloned() && data >= headroom) {
             return;
         }
-        int hl = headLen();
         int newHeadroom = Math.max(headroom, data);
         int tailroom = dataLen > 0 ? 0 : end - tail;
+        reallocHead(newHeadroom, newHeadroom + headLen() + tailroom);
+    }
+
+    /**
+     * Moves the linear data into a private buffer of {@code size} bytes at {@code newHeadroom},
+     * sharing the fragments (a page reference each) and moving the header marks along.
+     */
+    private void reallocHead(int newHeadroom, int size) {
+        int hl = headLen();
         SkbShared old = shinfo;
-        SkbShared s = pool.shared(newHeadroom + hl + tailroom);
+        SkbShared s = pool.shared(size);
         System.arraycopy(head, data, s.buf, newHeadroom, hl);
         for (int i = 0; i < old.nrFrags; i++) {
             s.fragPage[i] = old.fragPage[i].get();
@@ -523,25 +531,7 @@ public final class SkBuff {
 
     private boolean pullFromFrags(int need) {
         if (isCloned() || end - tail < need) {
-            // make room: a private head big enough for the pulled bytes
-            int hl = headLen();
-            SkbShared old = shinfo;
-            SkbShared s = pool.shared(data + hl + need + 64);
-            System.arraycopy(head, data, s.buf, data, hl);
-            for (int i = 0; i < old.nrFrags; i++) {
-                s.fragPage[i] = old.fragPage[i].get();
-                s.fragOff[i] = old.fragOff[i];
-                s.fragSize[i] = old.fragSize[i];
-            }
-            s.nrFrags = old.nrFrags;
-            s.gsoSize = old.gsoSize;
-            s.gsoSegs = old.gsoSegs;
-            s.gsoType = old.gsoType;
-            pool.releaseShared(old);
-            shinfo = s;
-            head = s.buf;
-            end = s.buf.length;
-            cloned = false;
+            reallocHead(data, data + headLen() + need + 64);
         }
         int copied = 0;
         while (copied < need) {

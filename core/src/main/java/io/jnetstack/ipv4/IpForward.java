@@ -8,6 +8,7 @@ import io.jnetstack.trace.Stage;
 import io.jnetstack.trace.Tracer;
 import io.jnetstack.wire.Icmp;
 import io.jnetstack.wire.Ipv4;
+import io.jnetstack.wire.Ipv4Options;
 
 /**
  * Forwarding, when {@code net.ipv4.ip_forward=1}. Mirrors {@code net/ipv4/ip_forward.c}:
@@ -43,7 +44,7 @@ public final class IpForward {
         }
         byte[] b = skb.buf();
         int off = skb.data();
-        if (Ipv4.headerLen(b, off) > Ipv4.HEADER_LEN && Ipv4.findRouterAlert(b, off) >= 0) {
+        if (Ipv4.headerLen(b, off) > Ipv4.HEADER_LEN && Ipv4Options.findRouterAlert(b, off) >= 0) {
             inet.kernel.tracer().point(Stage.IP_CALL_RA_CHAIN, skb, inet.net.name(), skb.dev.name(), "");
         }
         if ((Ipv4.ttl(b, off)) <= 1) {

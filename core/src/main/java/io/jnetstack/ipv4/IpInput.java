@@ -9,6 +9,7 @@ import io.jnetstack.trace.Stage;
 import io.jnetstack.trace.Tracer;
 import io.jnetstack.wire.Icmp;
 import io.jnetstack.wire.Ipv4;
+import io.jnetstack.wire.Ipv4Options;
 
 /**
  * IPv4 receive. Mirrors {@code net/ipv4/ip_input.c}:
@@ -112,7 +113,7 @@ public final class IpInput {
                     return;
                 }
             }
-            if (Ipv4.headerLen(b, off) > Ipv4.HEADER_LEN && Ipv4.checkOptions(b, off) < 0) {
+            if (Ipv4.headerLen(b, off) > Ipv4.HEADER_LEN && Ipv4Options.checkOptions(b, off) < 0) {
                 inet.ipMib.inc(IpMib.InHdrErrors);
                 inet.icmp.send(skb, Icmp.PARAMETERPROB, 0, Ipv4.HEADER_LEN << 24);
                 inet.net.drop(skb, DropReason.IP_INHDR);

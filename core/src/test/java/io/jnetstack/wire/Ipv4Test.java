@@ -69,10 +69,10 @@ class Ipv4Test {
         assertTrue(Ipv4.checksumOk(b, off));
         assertEquals(SRC, Ipv4.src(b, off));
         assertEquals(DST, Ipv4.dst(b, off));
-        assertEquals(0, Ipv4.optionsLength(b, off));
-        assertEquals(-1, Ipv4.firstOption(b, off));
-        assertEquals(-1, Ipv4.findRouterAlert(b, off));
-        assertEquals(0, Ipv4.checkOptions(b, off));
+        assertEquals(0, Ipv4Options.optionsLength(b, off));
+        assertEquals(-1, Ipv4Options.firstOption(b, off));
+        assertEquals(-1, Ipv4Options.findRouterAlert(b, off));
+        assertEquals(0, Ipv4Options.checkOptions(b, off));
     }
 
     @Test
@@ -80,7 +80,7 @@ class Ipv4Test {
         byte[] b = OPTIONS;
         assertEquals(40, Ipv4.check(b, 0, b.length));
         assertEquals(10, Ipv4.ihl(b, 0));
-        assertEquals(20, Ipv4.optionsLength(b, 0));
+        assertEquals(20, Ipv4Options.optionsLength(b, 0));
         assertEquals(8, Ipv4.payloadLength(b, 0));
         assertEquals(Ipv4.ECN_ECT_0, Ipv4.ecn(b, 0));
         assertEquals(0, Ipv4.dscp(b, 0));
@@ -91,37 +91,37 @@ class Ipv4Test {
         assertEquals(255, Ipv4.ttl(b, 0));
         assertEquals(Ipv4.PROTO_ICMP, Ipv4.protocol(b, 0));
         assertTrue(Ipv4.checksumOk(b, 0));
-        assertEquals(0, Ipv4.checkOptions(b, 0));
-        assertEquals(-1, Ipv4.optionErrorPointer(b, 0));
+        assertEquals(0, Ipv4Options.checkOptions(b, 0));
+        assertEquals(-1, Ipv4Options.optionErrorPointer(b, 0));
     }
 
     @Test
     void optionWalk() {
         byte[] b = WireTestUtil.at(OPTIONS, 7);
         int off = 7;
-        int p = Ipv4.firstOption(b, off);
+        int p = Ipv4Options.firstOption(b, off);
         assertEquals(20, p);
-        assertEquals(Ipv4.OPT_NOP, Ipv4.optionType(b, off, p));
-        assertEquals(1, Ipv4.optionLength(b, off, p));
-        p = Ipv4.nextOption(b, off, p);
+        assertEquals(Ipv4Options.OPT_NOP, Ipv4Options.optionType(b, off, p));
+        assertEquals(1, Ipv4Options.optionLength(b, off, p));
+        p = Ipv4Options.nextOption(b, off, p);
         assertEquals(21, p);
-        assertEquals(Ipv4.OPT_RR, Ipv4.optionType(b, off, p));
-        assertEquals(11, Ipv4.optionLength(b, off, p));
-        assertFalse(Ipv4.isCopied(Ipv4.OPT_RR));
-        p = Ipv4.nextOption(b, off, p);
+        assertEquals(Ipv4Options.OPT_RR, Ipv4Options.optionType(b, off, p));
+        assertEquals(11, Ipv4Options.optionLength(b, off, p));
+        assertFalse(Ipv4Options.isCopied(Ipv4Options.OPT_RR));
+        p = Ipv4Options.nextOption(b, off, p);
         assertEquals(32, p);
-        assertEquals(Ipv4.OPT_RA, Ipv4.optionType(b, off, p));
-        assertEquals(4, Ipv4.optionLength(b, off, p));
-        assertTrue(Ipv4.isCopied(Ipv4.OPT_RA));
-        assertEquals(-1, Ipv4.nextOption(b, off, p)); // End of Option List
-        assertEquals(32, Ipv4.findRouterAlert(b, off));
-        assertEquals(0, Ipv4.routerAlertValue(b, off, 32));
-        assertEquals(21, Ipv4.findOption(b, off, Ipv4.OPT_RR));
-        assertEquals(-1, Ipv4.findOption(b, off, Ipv4.OPT_TS));
+        assertEquals(Ipv4Options.OPT_RA, Ipv4Options.optionType(b, off, p));
+        assertEquals(4, Ipv4Options.optionLength(b, off, p));
+        assertTrue(Ipv4Options.isCopied(Ipv4Options.OPT_RA));
+        assertEquals(-1, Ipv4Options.nextOption(b, off, p)); // End of Option List
+        assertEquals(32, Ipv4Options.findRouterAlert(b, off));
+        assertEquals(0, Ipv4Options.routerAlertValue(b, off, 32));
+        assertEquals(21, Ipv4Options.findOption(b, off, Ipv4Options.OPT_RR));
+        assertEquals(-1, Ipv4Options.findOption(b, off, Ipv4Options.OPT_TS));
         // Positions outside the options yield nothing.
-        assertEquals(-1, Ipv4.nextOption(b, off, 19));
-        assertEquals(-1, Ipv4.nextOption(b, off, 40));
-        assertEquals(-1, Ipv4.nextOption(b, off, -5));
+        assertEquals(-1, Ipv4Options.nextOption(b, off, 19));
+        assertEquals(-1, Ipv4Options.nextOption(b, off, 40));
+        assertEquals(-1, Ipv4Options.nextOption(b, off, -5));
     }
 
     @Test
@@ -129,9 +129,9 @@ class Ipv4Test {
         byte[] b = ROUTER_ALERT;
         assertEquals(24, Ipv4.check(b, 0, b.length));
         assertTrue(Ipv4.checksumOk(b, 0));
-        assertEquals(4, Ipv4.optionsLength(b, 0));
-        assertEquals(20, Ipv4.findRouterAlert(b, 0));
-        assertEquals(0, Ipv4.checkOptions(b, 0));
+        assertEquals(4, Ipv4Options.optionsLength(b, 0));
+        assertEquals(20, Ipv4Options.findRouterAlert(b, 0));
+        assertEquals(0, Ipv4Options.checkOptions(b, 0));
         assertEquals(1, Ipv4.ttl(b, 0));
         assertEquals(Ipv4.PROTO_IGMP, Ipv4.protocol(b, 0));
         assertEquals(0xE000_00FB, Ipv4.dst(b, 0));
@@ -153,43 +153,43 @@ class Ipv4Test {
 
     private static void assertOptionError(int err, int pointer, String opts) {
         byte[] b = withOptions(opts);
-        assertEquals(err, Ipv4.checkOptions(b, 0), opts);
-        assertEquals(pointer, Ipv4.optionErrorPointer(b, 0), opts);
+        assertEquals(err, Ipv4Options.checkOptions(b, 0), opts);
+        assertEquals(pointer, Ipv4Options.optionErrorPointer(b, 0), opts);
         // The walker stays inside the header and ends.
         int n = 0;
-        for (int p = Ipv4.firstOption(b, 0); p >= 0; p = Ipv4.nextOption(b, 0, p)) {
-            assertTrue(p >= 20 && p + Ipv4.optionLength(b, 0, p) <= b.length, opts);
+        for (int p = Ipv4Options.firstOption(b, 0); p >= 0; p = Ipv4Options.nextOption(b, 0, p)) {
+            assertTrue(p >= 20 && p + Ipv4Options.optionLength(b, 0, p) <= b.length, opts);
             assertTrue(++n <= 40, opts);
         }
-        Ipv4.findRouterAlert(b, 0);
+        Ipv4Options.findRouterAlert(b, 0);
     }
 
     @Test
     void malformedOptionsAreErrorsNotExceptions() {
         // Length 0 and 1.
-        assertOptionError(Ipv4.ERR_OPT_LENGTH, 21, "44 00 05 00");
-        assertOptionError(Ipv4.ERR_OPT_LENGTH, 22, "01 83 01 00");
+        assertOptionError(Ipv4Options.ERR_OPT_LENGTH, 21, "44 00 05 00");
+        assertOptionError(Ipv4Options.ERR_OPT_LENGTH, 22, "01 83 01 00");
         // Running past the header: RR claims 12 bytes in an 8-byte option area.
-        assertOptionError(Ipv4.ERR_OPT_TRUNCATED, 21, "07 0c 04 00 00 00 00 00");
+        assertOptionError(Ipv4Options.ERR_OPT_TRUNCATED, 21, "07 0c 04 00 00 00 00 00");
         // An unknown option's length also must fit.
-        assertOptionError(Ipv4.ERR_OPT_TRUNCATED, 23, "01 01 1e 03");
+        assertOptionError(Ipv4Options.ERR_OPT_TRUNCATED, 23, "01 01 1e 03");
         // Type in the last byte with no room for its length.
-        assertOptionError(Ipv4.ERR_OPT_TRUNCATED, 23, "01 01 01 94");
+        assertOptionError(Ipv4Options.ERR_OPT_TRUNCATED, 23, "01 01 01 94");
         // Router Alert of the wrong length.
-        assertOptionError(Ipv4.ERR_OPT_LENGTH, 21, "94 06 00 00 00 00 00 00");
-        assertOptionError(Ipv4.ERR_OPT_LENGTH, 21, "94 02 00 00");
+        assertOptionError(Ipv4Options.ERR_OPT_LENGTH, 21, "94 06 00 00 00 00 00 00");
+        assertOptionError(Ipv4Options.ERR_OPT_LENGTH, 21, "94 02 00 00");
         // Record route: pointer below 4, pointing at a partial slot, too short.
-        assertOptionError(Ipv4.ERR_OPT_POINTER, 22, "07 07 03 00 00 00 00 00");
-        assertOptionError(Ipv4.ERR_OPT_POINTER, 22, "07 09 08 00 00 00 00 00 00 00 00 00");
-        assertOptionError(Ipv4.ERR_OPT_LENGTH, 21, "07 02 00 00");
+        assertOptionError(Ipv4Options.ERR_OPT_POINTER, 22, "07 07 03 00 00 00 00 00");
+        assertOptionError(Ipv4Options.ERR_OPT_POINTER, 22, "07 09 08 00 00 00 00 00 00 00 00 00");
+        assertOptionError(Ipv4Options.ERR_OPT_LENGTH, 21, "07 02 00 00");
         // Timestamp: too short, pointer below 5, partial 8-byte slot with flag 1.
-        assertOptionError(Ipv4.ERR_OPT_LENGTH, 21, "44 03 05 00");
-        assertOptionError(Ipv4.ERR_OPT_POINTER, 22, "44 08 04 00 00 00 00 00");
-        assertOptionError(Ipv4.ERR_OPT_POINTER, 22, "44 0c 09 01 00 00 00 00 00 00 00 00");
+        assertOptionError(Ipv4Options.ERR_OPT_LENGTH, 21, "44 03 05 00");
+        assertOptionError(Ipv4Options.ERR_OPT_POINTER, 22, "44 08 04 00 00 00 00 00");
+        assertOptionError(Ipv4Options.ERR_OPT_POINTER, 22, "44 0c 09 01 00 00 00 00 00 00 00 00");
         // Duplicates: two record routes, a loose and a strict source route.
-        assertOptionError(Ipv4.ERR_OPT_DUPLICATE, 23, "07 03 04 07 03 04 00 00");
-        assertOptionError(Ipv4.ERR_OPT_DUPLICATE, 27, "83 07 08 00 00 00 00 89 03 04 00 00");
-        assertEquals("option-duplicate", Ipv4.checkName(Ipv4.ERR_OPT_DUPLICATE));
+        assertOptionError(Ipv4Options.ERR_OPT_DUPLICATE, 23, "07 03 04 07 03 04 00 00");
+        assertOptionError(Ipv4Options.ERR_OPT_DUPLICATE, 27, "83 07 08 00 00 00 00 89 03 04 00 00");
+        assertEquals("option-duplicate", Ipv4.checkName(Ipv4Options.ERR_OPT_DUPLICATE));
     }
 
     @Test
@@ -205,25 +205,25 @@ class Ipv4Test {
         assertOptionError(0, -1, "07 07 04 00 00 00 00 83 07 04 00 00 00 00 00 00");
         // RA after a NOP run.
         byte[] b = withOptions("01 01 01 01 94 04 00 01");
-        assertEquals(24, Ipv4.findRouterAlert(b, 0));
-        assertEquals(1, Ipv4.routerAlertValue(b, 0, 24));
+        assertEquals(24, Ipv4Options.findRouterAlert(b, 0));
+        assertEquals(1, Ipv4Options.routerAlertValue(b, 0, 24));
         // An RA of the wrong length is not reported as one.
-        assertEquals(-1, Ipv4.findRouterAlert(withOptions("94 08 00 00 00 00 00 00"), 0));
+        assertEquals(-1, Ipv4Options.findRouterAlert(withOptions("94 08 00 00 00 00 00 00"), 0));
         // The walker stops at a malformed option, hiding what follows.
-        assertEquals(-1, Ipv4.findRouterAlert(withOptions("07 00 94 04 00 00 00 00"), 0));
+        assertEquals(-1, Ipv4Options.findRouterAlert(withOptions("07 00 94 04 00 00 00 00"), 0));
     }
 
     @Test
     void checkOptionsOnUncheckedHeaders() {
-        assertEquals(Ipv4.ERR_BOUNDS, Ipv4.checkOptions(null, 0));
-        assertEquals(Ipv4.ERR_BOUNDS, Ipv4.checkOptions(new byte[19], 0));
-        assertEquals(Ipv4.ERR_BOUNDS, Ipv4.checkOptions(new byte[40], -1));
+        assertEquals(Ipv4.ERR_BOUNDS, Ipv4Options.checkOptions(null, 0));
+        assertEquals(Ipv4.ERR_BOUNDS, Ipv4Options.checkOptions(new byte[19], 0));
+        assertEquals(Ipv4.ERR_BOUNDS, Ipv4Options.checkOptions(new byte[40], -1));
         byte[] b = PLAIN.clone();
         b[0] = 0x4f; // claims 60 bytes in a 32-byte buffer
-        assertEquals(Ipv4.ERR_BOUNDS, Ipv4.checkOptions(b, 0));
+        assertEquals(Ipv4.ERR_BOUNDS, Ipv4Options.checkOptions(b, 0));
         b[0] = 0x43;
-        assertEquals(Ipv4.ERR_IHL, Ipv4.checkOptions(b, 0));
-        assertEquals(-1, Ipv4.optionErrorPointer(b, 0));
+        assertEquals(Ipv4.ERR_IHL, Ipv4Options.checkOptions(b, 0));
+        assertEquals(-1, Ipv4Options.optionErrorPointer(b, 0));
     }
 
     @Test

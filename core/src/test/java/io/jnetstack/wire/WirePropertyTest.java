@@ -127,11 +127,11 @@ class WirePropertyTest {
                     for (int k = off + 20; k < off + len; k++) {
                         int pick = r.nextInt(8);
                         b[k] = (byte) switch (pick) {
-                            case 0 -> Ipv4.OPT_NOP;
-                            case 1 -> Ipv4.OPT_RR;
-                            case 2 -> Ipv4.OPT_TS;
-                            case 3 -> Ipv4.OPT_RA;
-                            case 4 -> Ipv4.OPT_LSRR;
+                            case 0 -> Ipv4Options.OPT_NOP;
+                            case 1 -> Ipv4Options.OPT_RR;
+                            case 2 -> Ipv4Options.OPT_TS;
+                            case 3 -> Ipv4Options.OPT_RA;
+                            case 4 -> Ipv4Options.OPT_LSRR;
                             default -> r.nextInt(12);
                         };
                     }
@@ -166,24 +166,24 @@ class WirePropertyTest {
                 Ipv4.src(b, off);
                 Ipv4.dst(b, off);
                 Ipv4.checksumOk(b, off);
-                int optErr = Ipv4.checkOptions(b, off);
+                int optErr = Ipv4Options.checkOptions(b, off);
                 Ipv4.checkName(optErr);
-                int ptr = Ipv4.optionErrorPointer(b, off);
+                int ptr = Ipv4Options.optionErrorPointer(b, off);
                 assertTrue(optErr == 0 ? ptr == -1 : ptr >= 20 && ptr < hlen, "pointer " + ptr);
                 int n = 0;
-                for (int p = Ipv4.firstOption(b, off); p >= 0; p = Ipv4.nextOption(b, off, p)) {
-                    int olen = Ipv4.optionLength(b, off, p);
+                for (int p = Ipv4Options.firstOption(b, off); p >= 0; p = Ipv4Options.nextOption(b, off, p)) {
+                    int olen = Ipv4Options.optionLength(b, off, p);
                     assertTrue(p >= 20 && olen >= 1 && p + olen <= hlen);
-                    Ipv4.optionType(b, off, p);
+                    Ipv4Options.optionType(b, off, p);
                     if (++n > 40) {
                         fail("option walk does not end");
                     }
                 }
-                int ra = Ipv4.findRouterAlert(b, off);
+                int ra = Ipv4Options.findRouterAlert(b, off);
                 if (ra >= 0) {
-                    Ipv4.routerAlertValue(b, off, ra);
+                    Ipv4Options.routerAlertValue(b, off, ra);
                 }
-                Ipv4.findOption(b, off, Ipv4.OPT_TS);
+                Ipv4Options.findOption(b, off, Ipv4Options.OPT_TS);
                 parseOrIae(() -> Ipv4Repr.parse(b, off, c.len));
                 // Mutators stay inside the header too.
                 Ipv4.decrementTtl(b, off);

@@ -11,6 +11,7 @@ import io.jnetstack.trace.Stage;
 import io.jnetstack.trace.Tracer;
 import io.jnetstack.wire.Checksum;
 import io.jnetstack.wire.Ipv4;
+import io.jnetstack.wire.Ipv4Options;
 
 import java.util.Arrays;
 
@@ -204,10 +205,10 @@ public final class IpFragmenter {
      * at End of Option List or at a malformed option, leaving the rest as it is.
      */
     static void optionsFragment(byte[] b, int off) {
-        for (int p = Ipv4.firstOption(b, off); p >= 0; p = Ipv4.nextOption(b, off, p)) {
-            int type = Ipv4.optionType(b, off, p);
-            if (type != Ipv4.OPT_NOP && !Ipv4.isCopied(type)) {
-                Arrays.fill(b, off + p, off + p + Ipv4.optionLength(b, off, p), (byte) Ipv4.OPT_NOP);
+        for (int p = Ipv4Options.firstOption(b, off); p >= 0; p = Ipv4Options.nextOption(b, off, p)) {
+            int type = Ipv4Options.optionType(b, off, p);
+            if (type != Ipv4Options.OPT_NOP && !Ipv4Options.isCopied(type)) {
+                Arrays.fill(b, off + p, off + p + Ipv4Options.optionLength(b, off, p), (byte) Ipv4Options.OPT_NOP);
             }
         }
     }
