@@ -21,6 +21,8 @@ public final class FibResult {
     int table;
     NextHop nexthop;
     int nhSel = -1;
+    /** True when the route has more than one nexthop, so {@link Fib} picks one (saves a read of the route). */
+    boolean multipath;
     FibRule rule;
 
     /** An empty result. */
@@ -37,6 +39,7 @@ public final class FibResult {
         table = 0;
         nexthop = null;
         nhSel = -1;
+        multipath = false;
         rule = null;
     }
 
@@ -48,6 +51,7 @@ public final class FibResult {
         table = tableId;
         nhSel = nh;
         nexthop = nh < 0 ? null : r.nexthop(nh);
+        multipath = r.nexthopCount() > 1;
     }
 
     /** Null on a hit; otherwise why there is no usable route. */
