@@ -455,15 +455,7 @@ public final class FibTable {
             int oif = (key.flags() & FlowKey.SKIP_NH_OIF) != 0 ? 0 : key.oif();
             if (dev.isUp() && (oif == 0 || dev.ifindex() == oif)) {
                 int len = (int) (h & HOT_LEN);
-                res.route = single[pid];
-                res.type = types[(int) (h >>> HOT_TYPE_SHIFT) & 0xFF];
-                res.prefix = dst & Prefixes.mask(len);
-                res.prefixLen = len;
-                res.table = id;
-                res.nhSel = 0;
-                res.nexthop = nh;
-                res.multipath = false;
-                res.error = null;
+                res.setHit(single[pid], types[(int) (h >>> HOT_TYPE_SHIFT) & 0xFF], dst & Prefixes.mask(len), len, id, nh);
                 return true;
             }
         }
@@ -494,8 +486,7 @@ public final class FibTable {
             }
             v = trie.lookupShorter(dst, len);
         }
-        res.route = null;
-        res.error = Errno.EAGAIN;
+        res.setNoRoute();
         return false;
     }
 
