@@ -223,7 +223,7 @@ public final class Fib {
         if (!rules.lookup(key, out, loopbackIfindex)) {
             return false;
         }
-        if (out.route.nexthopCount() > 1) {
+        if (out.multipath) {
             selectMultipath(key, out);
         }
         return true;

@@ -70,6 +70,13 @@ public final class FibRules {
 
     private final Fib fib;
     private Entry[] entries = new Entry[0];
+    /**
+     * When every rule is a plain {@code from all lookup TABLE} (as the three default rules are):
+     * the existing tables in rule order, for the short loop of {@link #lookup}; otherwise null.
+     */
+    private FibTable[] plainTables;
+    /** The rules of {@link #plainTables}, index for index. */
+    private FibRule[] plainRules;
 
     FibRules(Fib fib) {
         this.fib = fib;
@@ -171,8 +178,38 @@ public final class FibRules {
         return 0;
     }
 
-    /** Resolves interface names, tables and goto targets again. */
+    /**
+     * Resolves interface names, tables and goto targets again, and works out whether the rules
+     * are all plain table lookups (see {@link #plainTables}).
+     */
     void rebind() {
+        rebindEntries();
+        int n = 0;
+        for (Entry e : entries) {
+            FibRule r = e.rule;
+            if (!e.matchesAll || r.action() != RuleAction.TO_TBL || r.suppressPrefixLength() >= 0) {
+                plainTables = null;
+                plainRules = null;
+                return;
+            }
+            if (e.table != null) {
+                n++;
+            }
+        }
+        FibTable[] ts = new FibTable[n];
+        FibRule[] rs = new FibRule[n];
+        n = 0;
+        for (Entry e : entries) {
+            if (e.table != null) {
+                ts[n] = e.table;
+                rs[n++] = e.rule;
+            }
+        }
+        plainTables = ts;
+        plainRules = rs;
+    }
+
+    private void rebindEntries() {
         for (Entry e : entries) {
             FibRule r = e.rule;
             e.iifIndex = ifindexOf(r.iif());
@@ -209,6 +246,24 @@ public final class FibRules {
      *         rule gave an answer)
      */
     boolean lookup(FlowKey key, FibResult out, int loopbackIfindex) {
+        FibTable[] ts = plainTables;
+        if (ts != null) {
+            // Every rule matches every flow and looks up a table: the general loop below, minus
+            // the selectors, actions and suppression that cannot apply.
+            for (int i = 0; i < ts.length; i++) {
+                if (ts[i].lookup(key, out)) {
+                    out.setRule(plainRules[i]);
+                    return true;
+                }
+                if (out.error != Errno.EAGAIN) {
+                    out.setRule(plainRules[i]);
+                    return false;
+                }
+            }
+            out.reset();
+            out.error = Errno.ENETUNREACH;
+            return false;
+        }
         Entry[] es = entries;
         int iif = key.iif() == 0 ? loopbackIfindex : key.iif();
         for (int i = 0; i < es.length; i++) {
@@ -240,7 +295,7 @@ public final class FibRules {
             // suppressed answer left behind never shows.
             if (e.table.lookup(key, out)) {
                 if (out.prefixLen > r.suppressPrefixLength()) {
-                    out.rule = r;
+                    out.setRule(r);
                     return true;
                 }
             } else if (out.error != Errno.EAGAIN) {

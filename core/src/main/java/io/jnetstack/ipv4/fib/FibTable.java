@@ -5,6 +5,7 @@ import io.jnetstack.core.ErrnoException;
 import io.jnetstack.core.NetDevice;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +29,16 @@ import java.util.List;
  * names an output interface, is that interface. A reject route that fits ends the lookup with its
  * error. When no route of the prefix fits, the lookup backs off to the next shorter prefix
  * containing the destination, down to the default route.
+ *
+ * <p><b>Fast path.</b> Most prefixes of a large table have one route of tos 0 with one nexthop.
+ * For those the table keeps, in arrays indexed by the trie's prefix id ({@link FibTrie#lookupId}),
+ * a packed <em>hot word</em> (prefix length, scope, type, and the slot of the route's nexthop in a
+ * small table-wide array) and the route reference itself. A lookup for such a prefix then reads
+ * the trie, the two per-id array slots (independent loads the CPU overlaps), the nexthop and its
+ * device (few and shared, so in cache), and fills the {@link FibResult} with references only: it
+ * never touches the {@link Route} object, which for a large table is a cache miss. Every other
+ * case (several routes, tos, reject types, multipath, a failed check needing backtracking) takes
+ * the general walk, with the same results.
  *
  * <p>Not thread-safe: used under the kernel lock. Lookups allocate nothing.
  */
@@ -66,10 +77,25 @@ public final class FibTable {
     private static final int NEXT = 0;
     private static final Route[] NO_ROUTES = new Route[0];
 
-    /** A nexthop array shared by the routes that use it, with their count. */
+    /** Hot word: the prefix length (bits 0..5). */
+    private static final long HOT_LEN = 0x3F;
+    /** Hot word: the fast path applies (one route, tos 0, no error type, one nexthop with a slot). */
+    private static final long HOT_FAST = 0x40;
+    /** Hot word: shift of the route's scope value (8 bits). */
+    private static final int HOT_SCOPE_SHIFT = 8;
+    /** Hot word: shift of the route type's ordinal (8 bits). */
+    private static final int HOT_TYPE_SHIFT = 16;
+    /** Hot word: shift of the nexthop slot (32 bits). */
+    private static final int HOT_SLOT_SHIFT = 32;
+
+    /**
+     * A nexthop array shared by the routes that use it, with their count. A single-nexthop array
+     * also owns a slot of {@link #slotNexthop} for the fast path.
+     */
     private static final class SharedNexthops {
         final NextHop[] nexthops;
         int users;
+        int slot = -1;
 
         SharedNexthops(NextHop[] nexthops) {
             this.nexthops = nexthops;
@@ -81,6 +107,17 @@ public final class FibTable {
     private final FibTrie<Object> trie = new FibTrie<>();
     private final HashMap<List<NextHop>, SharedNexthops> shared = new HashMap<>();
     private int routeCount;
+    /** Per trie prefix id: the hot word of the prefix (see {@code HOT_*}); 0 (no fast path) for id 0 and unused ids. */
+    private long[] hot = new long[16];
+    /** Per trie prefix id: the prefix's only route when its hot word has {@link #HOT_FAST}, else null. */
+    private Route[] single = new Route[16];
+    /** By slot: the nexthop of a shared single-nexthop array; null for a free slot. */
+    private NextHop[] slotNexthop = new NextHop[16];
+    private int slotHigh;
+    private int[] freeSlots = new int[16];
+    private int freeSlotCount;
+    /** The route types by ordinal, to decode hot words. */
+    private final RouteType[] types = RouteType.values();
 
     /** An empty table with id {@code id}. Mirrors {@code fib_trie_table()}. */
     public FibTable(int id) {
@@ -238,6 +275,11 @@ public final class FibTable {
         trie.clear();
         shared.clear();
         routeCount = 0;
+        hot = new long[16];
+        single = new Route[16];
+        slotNexthop = new NextHop[16];
+        slotHigh = 0;
+        freeSlotCount = 0;
     }
 
     private static boolean diesWith(Route r, NetDevice dev, boolean unregister) {
@@ -279,13 +321,41 @@ public final class FibTable {
         return v instanceof Route r ? new Route[] {r} : (Route[]) v;
     }
 
-    /** Stores the routes of a prefix: none removes it, one is stored bare, more as an array. */
+    /**
+     * Stores the routes of a prefix: none removes it, one is stored bare, more as an array. Keeps
+     * the prefix's hot word and single-route slot (indexed by its trie id) in step.
+     */
     private void store(int prefix, int len, Route[] rs) {
         if (rs.length == 0) {
+            int id = trie.idOf(prefix, len);
             trie.remove(prefix, len);
+            hot[id] = 0;
+            single[id] = null;
         } else {
             trie.insert(prefix, len, rs.length == 1 ? rs[0] : rs);
+            int id = trie.idOf(prefix, len);
+            if (id >= hot.length) {
+                int cap = Math.max(trie.idCapacity(), hot.length * 2);
+                hot = Arrays.copyOf(hot, cap);
+                single = Arrays.copyOf(single, cap);
+            }
+            long h = hotWord(rs);
+            hot[id] = h;
+            single[id] = (h & HOT_FAST) != 0 ? rs[0] : null;
         }
+    }
+
+    /** The hot word of a prefix with routes {@code rs} (see {@code HOT_*}). */
+    private long hotWord(Route[] rs) {
+        Route r = rs[0];
+        long h = r.len() | ((long) r.scope().value() << HOT_SCOPE_SHIFT) | ((long) r.type().ordinal() << HOT_TYPE_SHIFT);
+        if (rs.length == 1 && r.tos() == 0 && r.type().error() == null && r.nexthopCount() == 1) {
+            SharedNexthops s = shared.get(List.of(r.nexthopArray()));
+            if (s != null && s.nexthops == r.nexthopArray() && s.slot >= 0) {
+                h |= HOT_FAST | ((long) s.slot << HOT_SLOT_SHIFT);
+            }
+        }
+        return h;
     }
 
     /** {@code r} using the shared nexthop array equal to its own. Mirrors {@code fib_find_info()}. */
@@ -295,6 +365,9 @@ public final class FibTable {
             return r;
         }
         SharedNexthops s = shared.computeIfAbsent(List.of(nhs), k -> new SharedNexthops(nhs));
+        if (s.users == 0 && nhs.length == 1) {
+            s.slot = newSlot(nhs[0]);
+        }
         s.users++;
         return s.nexthops == nhs ? r : r.withSharedNexthops(s.nexthops);
     }
@@ -309,7 +382,33 @@ public final class FibTable {
         SharedNexthops s = shared.get(key);
         if (--s.users == 0) {
             shared.remove(key);
+            if (s.slot >= 0) {
+                freeSlot(s.slot);
+            }
         }
+    }
+
+    /** A free slot of {@link #slotNexthop} holding {@code nh}. */
+    private int newSlot(NextHop nh) {
+        int slot;
+        if (freeSlotCount > 0) {
+            slot = freeSlots[--freeSlotCount];
+        } else {
+            if (slotHigh == slotNexthop.length) {
+                slotNexthop = Arrays.copyOf(slotNexthop, slotHigh * 2);
+            }
+            slot = slotHigh++;
+        }
+        slotNexthop[slot] = nh;
+        return slot;
+    }
+
+    private void freeSlot(int slot) {
+        slotNexthop[slot] = null;
+        if (freeSlotCount == freeSlots.length) {
+            freeSlots = Arrays.copyOf(freeSlots, freeSlotCount * 2);
+        }
+        freeSlots[freeSlotCount++] = slot;
     }
 
     private void checkRoute(Route route) {
@@ -347,7 +446,27 @@ public final class FibTable {
      */
     public boolean lookup(FlowKey key, FibResult res) {
         int dst = key.dst();
-        Object v = trie.lookup(dst);
+        int pid = trie.lookupId(dst);
+        long h = hot[pid];
+        if ((h & HOT_FAST) != 0 && ((int) (h >>> HOT_SCOPE_SHIFT) & 0xFF) >= key.scope()) {
+            // One route, tos 0, one nexthop: decided without reading the Route (see the class comment).
+            NextHop nh = slotNexthop[(int) (h >>> HOT_SLOT_SHIFT)];
+            NetDevice dev = nh.dev();
+            int oif = (key.flags() & FlowKey.SKIP_NH_OIF) != 0 ? 0 : key.oif();
+            if (dev.isUp() && (oif == 0 || dev.ifindex() == oif)) {
+                int len = (int) (h & HOT_LEN);
+                res.setHit(single[pid], types[(int) (h >>> HOT_TYPE_SHIFT) & 0xFF], dst & Prefixes.mask(len), len, id, nh);
+                return true;
+            }
+        }
+        return walk(key, res, dst, trie.valueOf(pid));
+    }
+
+    /**
+     * The general lookup from {@code v}, the routes of the longest matching prefix: the first
+     * fitting route of each prefix, backtracking to shorter ones.
+     */
+    private boolean walk(FlowKey key, FibResult res, int dst, Object v) {
         while (v != null) {
             int verdict;
             int len;
@@ -367,8 +486,7 @@ public final class FibTable {
             }
             v = trie.lookupShorter(dst, len);
         }
-        res.route = null;
-        res.error = Errno.EAGAIN;
+        res.setNoRoute();
         return false;
     }
 

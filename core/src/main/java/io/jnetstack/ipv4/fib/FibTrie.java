@@ -149,6 +149,45 @@ public final class FibTrie<V> {
     }
 
     /**
+     * The id of the longest stored prefix containing {@code addr}, or 0 when none does: the same
+     * walk as {@link #lookup} without the value read. Ids are small non-negative ints, stable
+     * while the prefix stays stored (rebuilds keep them) and reused after it is removed, so a
+     * caller may keep its own data about a prefix in arrays indexed by id (see
+     * {@link #idOf}, {@link #idCapacity()}). Never allocates and never throws.
+     */
+    public int lookupId(int addr) {
+        int[] p = pool;
+        int shift = rootShift;
+        int e = root[addr >>> shift];
+        while (e < 0) {
+            shift -= CHUNK_BITS;
+            e = p[(~e << CHUNK_BITS) | ((addr >>> shift) & (CHUNK - 1))];
+        }
+        return e;
+    }
+
+    /** The value of prefix id {@code id} (from {@link #lookupId} or {@link #idOf}), or null for id 0. */
+    @SuppressWarnings("unchecked")
+    public V valueOf(int id) {
+        return (V) values[id];
+    }
+
+    /**
+     * The id of exactly {@code prefix/len}, or 0 when it is not stored.
+     *
+     * @throws ErrnoException EINVAL for a bad prefix
+     */
+    public int idOf(int prefix, int len) {
+        checkPrefix(prefix, len);
+        return find(prefix, len);
+    }
+
+    /** One more than the largest id in use so far: arrays indexed by id need this length. */
+    public int idCapacity() {
+        return recHigh;
+    }
+
+    /**
      * The value of the longest stored prefix containing {@code addr} whose length is less than
      * {@code len}, or null: the next candidate when the match of length {@code len} was rejected.
      * Mirrors the backtracking of {@code fib_table_lookup()}. Never allocates; costs one hash probe
