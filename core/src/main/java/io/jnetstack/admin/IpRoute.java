@@ -126,68 +126,28 @@ final class IpRoute {
         RouteType type = null;
         int[] prefix = null;
         List<Setting> settings = new ArrayList<>();
-        List<NextHop> multipath = new ArrayList<>();
         RouteMetrics metrics = RouteMetrics.NONE;
         while (a.more()) {
             String w = a.next();
-            switch (w) {
-                case "via" -> {
-                    String v = a.value("via");
-                    int gw = Args.address(v.equals("inet") ? a.value("via") : v);
-                    settings.add(b -> b.via(gw));
-                }
-                case "dev", "oif" -> {
-                    NetDevice d = Args.device(net, a.value(w));
-                    settings.add(b -> b.dev(d));
-                }
-                case "table" -> {
-                    int t = Args.table(a.value("table"));
-                    settings.add(b -> b.table(t));
-                }
-                case "metric", "priority", "preference" -> {
-                    int m = (int) Args.u32(w, a.value(w));
-                    settings.add(b -> b.priority(m));
-                }
-                case "src" -> {
-                    int s = Args.address(a.value("src"));
-                    settings.add(b -> b.prefsrc(s));
-                }
-                case "proto", "protocol" -> {
-                    RouteProtocol p = protocol(a.value(w));
-                    settings.add(b -> b.protocol(p));
-                }
-                case "scope" -> {
-                    Scope s = scope(a.value("scope"));
-                    settings.add(b -> b.scope(s));
-                }
-                case "tos", "dsfield" -> {
-                    int t = Args.tos(a.value(w));
-                    settings.add(b -> b.tos(t));
-                }
-                case "onlink" -> settings.add(Route.Builder::onlink);
-                case "nexthop" -> multipath.add(nexthop(a));
-                case "mtu", "advmss", "window", "hoplimit", "initcwnd", "initrwnd" -> metrics = metric(a, w, metrics);
-                case "to" -> {
-                    if (prefix != null) {
-                        throw AdminException.garbage(w);
-                    }
-                    String p = a.value("to");
-                    if (type == null && isType(p)) {
-                        type = type(p);
-                        p = a.value("to");
-                    }
-                    prefix = Args.prefix(p);
-                }
-                default -> {
-                    if (prefix != null) {
-                        throw AdminException.garbage(w);
-                    }
-                    if (type == null && isType(w)) {
-                        type = type(w);
-                    } else {
-                        prefix = Args.prefix(w);
-                    }
-                }
+            Setting s = setting(a, w);
+            if (s != null) {
+                settings.add(s);
+                continue;
+            }
+            if (METRICS.contains(w)) {
+                metrics = metric(a, w, metrics);
+                continue;
+            }
+            if (prefix != null) {
+                throw AdminException.garbage(w);
+            }
+            String p = w.equals("to") ? a.value("to") : w;
+            if (type == null && isType(p)) {
+                type = type(p);
+                p = w.equals("to") ? a.value("to") : null;
+            }
+            if (p != null) {
+                prefix = Args.prefix(p);
             }
         }
         int[] p = prefix == null ? new int[] {0, 0} : prefix;
@@ -203,10 +163,55 @@ final class IpRoute {
         for (Setting s : settings) {
             s.apply(b);
         }
-        for (NextHop nh : multipath) {
-            b.nexthop(nh);
-        }
         return b.metrics(metrics);
+    }
+
+    /** The metrics keywords ({@code mtu [lock] N}, ...). */
+    private static final List<String> METRICS = List.of("mtu", "advmss", "window", "hoplimit", "initcwnd", "initrwnd");
+
+    /** The setting keyword {@code w} with its value, or null when {@code w} is not one. */
+    private Setting setting(Args a, String w) {
+        return switch (w) {
+            case "via" -> {
+                String v = a.value("via");
+                int gw = Args.address(v.equals("inet") ? a.value("via") : v);
+                yield b -> b.via(gw);
+            }
+            case "dev", "oif" -> {
+                NetDevice d = Args.device(net, a.value(w));
+                yield b -> b.dev(d);
+            }
+            case "table" -> {
+                int t = Args.table(a.value("table"));
+                yield b -> b.table(t);
+            }
+            case "metric", "priority", "preference" -> {
+                int m = (int) Args.u32(w, a.value(w));
+                yield b -> b.priority(m);
+            }
+            case "src" -> {
+                int src = Args.address(a.value("src"));
+                yield b -> b.prefsrc(src);
+            }
+            case "proto", "protocol" -> {
+                RouteProtocol p = protocol(a.value(w));
+                yield b -> b.protocol(p);
+            }
+            case "scope" -> {
+                Scope sc = scope(a.value("scope"));
+                yield b -> b.scope(sc);
+            }
+            case "tos", "dsfield" -> {
+                int t = Args.tos(a.value(w));
+                yield b -> b.tos(t);
+            }
+            case "onlink" -> Route.Builder::onlink;
+            case "nexthop" -> {
+                NextHop nh = nexthop(a);
+                yield b -> b.nexthop(nh);
+            }
+            default -> null;
+        };
     }
 
     /** One keyword's effect on the route being built. */
