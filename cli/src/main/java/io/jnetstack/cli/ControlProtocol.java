@@ -20,6 +20,10 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * So {@code echo "nstat -z Icmp*" | socat - UNIX-CONNECT:/run/jnetstack/tap0.sock} works too.
+ * A client keeps its side of the connection open until the exit line: closing it (or shutting
+ * down its sending side) stops a running ping, which then sends its statistics; that is how a
+ * ping without {@code -c} or {@code -w} ends when its client is interrupted. For a ping through
+ * socat, keep its input open: {@code (echo "ping -c 3 198.18.0.1"; sleep 4) | socat - UNIX-CONNECT:...}.
  * The socket is {@code /run/jnetstack/NAME.sock}, or {@code /tmp/jnetstack/NAME.sock} when
  * {@code /run} is not writable.
  */

@@ -5,13 +5,11 @@ import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -19,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A host's control socket: accepts connections on a Unix domain socket and runs each one's
@@ -107,26 +106,51 @@ final class ControlServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves one connection: reads the request line, runs it, sends the output and the exit
+     * status. Meanwhile a watcher reads on: when the client closes the connection (or its sending
+     * side), the output reports an error, which stops a running ping at its next step.
+     */
     private void serve(SocketChannel c) {
         try (c) {
-            InputStream in = Channels.newInputStream(c);
-            OutputStream os = Channels.newOutputStream(c);
-            String line = readLine(in);
-            Framed outLines = new Framed(os, "");
-            Framed errLines = new Framed(os, ControlProtocol.ERR);
-            PrintWriter out = new PrintWriter(outLines, true);
-            PrintWriter err = new PrintWriter(errLines, true);
+            String line = readLine(c);
+            AtomicBoolean gone = new AtomicBoolean();
+            Thread.ofVirtual().name("jnetstack-control-watch").start(() -> watch(c, gone));
+            Framed outLines = new Framed(c, "");
+            Framed errLines = new Framed(c, ControlProtocol.ERR);
+            PrintWriter out = new Watched(outLines, gone);
+            PrintWriter err = new Watched(errLines, gone);
             int status = execute(line, out, err);
             out.flush();
             err.flush();
             outLines.finish();
             errLines.finish();
-            synchronized (os) {
-                os.write(("exit " + status + "\n").getBytes(StandardCharsets.UTF_8));
-                os.flush();
-            }
+            send(c, "exit " + status + "\n");
         } catch (IOException e) {
             // the client went away; nothing to tell it
+        }
+    }
+
+    /** Reads until the client closes its side (or the connection is closed here). */
+    private static void watch(SocketChannel c, AtomicBoolean gone) {
+        ByteBuffer b = ByteBuffer.allocate(256);
+        try {
+            while (c.read(b) >= 0) {
+                b.clear();
+            }
+        } catch (IOException e) {
+            // closed here, or reset by the client
+        }
+        gone.set(true);
+    }
+
+    /** Writes {@code text} whole; writers of one connection take turns. */
+    private static void send(SocketChannel c, String text) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        synchronized (c) {
+            while (b.hasRemaining()) {
+                c.write(b);
+            }
         }
     }
 
@@ -150,15 +174,29 @@ final class ControlServer implements AutoCloseable {
         return cl.execute(words.toArray(String[]::new));
     }
 
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
-            if (b.size() >= ControlProtocol.MAX_REQUEST) {
+    /** The request line: the bytes up to the first newline (a final CR dropped). */
+    private static String readLine(SocketChannel c) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        ByteBuffer b = ByteBuffer.allocate(1024);
+        while (c.read(b) >= 0) {
+            b.flip();
+            while (b.hasRemaining()) {
+                byte x = b.get();
+                if (x == '\n') {
+                    return text(line);
+                }
+                line.write(x);
+            }
+            if (line.size() > ControlProtocol.MAX_REQUEST) {
                 throw new IOException("request longer than " + ControlProtocol.MAX_REQUEST + " bytes");
             }
-            b.write(c);
+            b.clear();
         }
-        String s = b.toString(StandardCharsets.UTF_8);
+        return text(line);
+    }
+
+    private static String text(ByteArrayOutputStream line) {
+        String s = line.toString(StandardCharsets.UTF_8);
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
     }
 
@@ -178,17 +216,32 @@ final class ControlServer implements AutoCloseable {
         }
     }
 
+    /** A print writer that reports an error once the client has gone, so that a ping stops. */
+    private static final class Watched extends PrintWriter {
+        private final AtomicBoolean gone;
+
+        Watched(Writer w, AtomicBoolean gone) {
+            super(w, true);
+            this.gone = gone;
+        }
+
+        @Override
+        public boolean checkError() {
+            return gone.get() || super.checkError();
+        }
+    }
+
     /**
-     * A writer that sends whole lines, each with a prefix, to a stream shared with another
-     * such writer; a line is written (and flushed) as soon as it is complete.
+     * A writer that sends whole lines, each with a prefix, to a connection shared with another
+     * such writer; a line is sent as soon as it is complete.
      */
     private static final class Framed extends Writer {
-        private final OutputStream os;
+        private final SocketChannel c;
         private final String prefix;
         private final StringBuilder line = new StringBuilder();
 
-        Framed(OutputStream os, String prefix) {
-            this.os = os;
+        Framed(SocketChannel c, String prefix) {
+            this.c = c;
             this.prefix = prefix;
         }
 
@@ -204,12 +257,9 @@ final class ControlServer implements AutoCloseable {
         }
 
         private void emit() throws IOException {
-            byte[] bytes = (prefix + line + "\n").getBytes(StandardCharsets.UTF_8);
+            String text = prefix + line + "\n";
             line.setLength(0);
-            synchronized (os) {
-                os.write(bytes);
-                os.flush();
-            }
+            send(c, text);
         }
 
         /** Sends a last line that lacks its newline. */

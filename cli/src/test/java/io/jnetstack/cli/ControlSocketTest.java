@@ -1,5 +1,10 @@
 package io.jnetstack.cli;
 
+import io.jnetstack.core.Kernel;
+import io.jnetstack.core.Net;
+import io.jnetstack.link.Veth;
+import io.jnetstack.netfilter.NfHook;
+import io.jnetstack.wire.Ipv4Address;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +106,36 @@ class ControlSocketTest {
         assertEquals("! jnetstack: unterminated quote in the request\nexit 2\n", raw("ip \"route"));
         assertEquals("net.ipv4.ip_default_ttl = 64\nexit 0\n", raw("sysctl 'net.ipv4.ip_default_ttl'"));
         assertTrue(raw("ping -c 1 198.18.2.2").matches("(?s)PING .*\n64 bytes from 198.18.2.2: icmp_seq=1 ttl=63 .*exit 0\n"));
+    }
+
+    @Test
+    void aPingWithoutEndStopsWhenItsClientLeaves() throws Exception {
+        try (Kernel k = Kernel.realtime()) {
+            Net a = k.newNet("a");
+            Net b = k.newNet("b");
+            k.run(() -> {
+                Veth v = Veth.createPair(a, "veth0", b, "veth0");
+                v.up();
+                v.peer().up();
+                a.inet().devinet().add(v, Ipv4Address.parse("198.18.1.2"), 24);
+                b.inet().devinet().add(v.peer(), Ipv4Address.parse("198.18.1.1"), 24);
+                b.sysctls().set("net.ipv4.icmp_echo_ignore_all", "1");
+            });
+            try (ControlServer s = ControlServer.start(a, "unused", dir.resolve("rt.sock"))) {
+                try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                    ch.connect(UnixDomainSocketAddress.of(s.path()));
+                    ch.write(ByteBuffer.wrap("ping -i 0.05 198.18.1.1\n".getBytes(StandardCharsets.UTF_8)));
+                    BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+                    assertTrue(in.readLine().startsWith("PING 198.18.1.1 "));
+                    assertTrue(k.call(() -> a.inet().netfilter().active(NfHook.LOCAL_IN)), "the ping runs");
+                }
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (k.call(() -> a.inet().netfilter().active(NfHook.LOCAL_IN)) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertFalse(k.call(() -> a.inet().netfilter().active(NfHook.LOCAL_IN)), "the ping ended with its client");
+            }
+        }
     }
 
     @Test
