@@ -12,6 +12,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 
 /** Sends one request to a host's control socket and relays the answer ({@link ControlProtocol}). */
@@ -39,11 +41,39 @@ final class ControlClient {
                 ch.write(req);
             }
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
-            return relay(in, out, err);
+            return relayUntilInterrupted(ch, in, out, err);
         } catch (IOException e) {
             err.println("jnetstack: cannot talk to host " + name + " at " + path + ": " + e.getMessage()
                     + " (a socket left by a host that is gone? start the host again)");
             return 2;
+        }
+    }
+
+    /**
+     * Relays the response; on SIGINT or SIGTERM the request is ended as a ping is (the sending
+     * side closed) and what the host still sends, a ping's statistics, is relayed before exit.
+     */
+    private static int relayUntilInterrupted(SocketChannel ch, BufferedReader in, PrintWriter out, PrintWriter err)
+            throws IOException {
+        CountDownLatch relayed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            try {
+                ch.shutdownOutput();
+                relayed.await(2, TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException e) {
+                // exiting anyway
+            }
+        }, "jnetstack-client-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return relay(in, out, err);
+        } finally {
+            relayed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running
+            }
         }
     }
 
