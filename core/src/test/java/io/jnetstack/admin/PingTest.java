@@ -101,6 +101,18 @@ class PingTest {
     }
 
     @Test
+    void duplicatesAreMarkedAndCounted() {
+        Topology t = Topology.deterministic(10);
+        ping(t, count(1), "198.18.2.2");
+        t.kernel.run(() -> t.routerEth0.setQdisc(new Netem(Netem.Config.parse("delay 10ms duplicate 100%"))));
+        Run r = ping(t, count(3), "198.18.2.2");
+        assertTrue(r.out().contains("64 bytes from 198.18.2.2: icmp_seq=1 ttl=63 time=20.0 ms\n"
+                + "64 bytes from 198.18.2.2: icmp_seq=1 ttl=63 time=20.0 ms (DUP!)\n"), r.out());
+        assertTrue(r.out().matches("(?s).*3 packets transmitted, 3 received, \\+[23] duplicates, 0% packet loss, time 2000ms\n.*"), r.out());
+        assertEquals(0, r.status());
+    }
+
+    @Test
     void unreachableNeighbourAndLocalRouteErrors() {
         Topology t = Topology.deterministic(10);
         Run r = ping(t, count(2), "198.18.1.77");
