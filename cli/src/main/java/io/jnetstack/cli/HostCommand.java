@@ -1,0 +1,128 @@
+package io.jnetstack.cli;
+
+import io.jnetstack.core.ErrnoException;
+import io.jnetstack.core.Kernel;
+import io.jnetstack.core.Net;
+import io.jnetstack.ipv4.fib.NextHop;
+import io.jnetstack.ipv4.fib.Route;
+import io.jnetstack.link.TunTapDevice;
+import io.jnetstack.link.tuntap.TunTapFile;
+import io.jnetstack.wire.Ipv4Address;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code jnetstack host --tap NAME --addr CIDR [--gateway IP]}: one stack in real time on a TAP
+ * device of the current network namespace, answering ARP and ping until SIGINT or SIGTERM, with a
+ * control socket ({@link ControlProtocol}) for {@code ip}, {@code nstat}, {@code sysctl},
+ * {@code ping} and {@code link}. This command line is a contract: tools and tests outside the
+ * project use it, and the ready line
+ * {@code jnetstack host: tap NAME up, ADDR/LEN, gateway GW; control socket PATH}.
+ */
+@Command(name = "host", mixinStandardHelpOptions = true,
+        description = {"Runs one jnetstack stack on the TAP device NAME of the current network namespace (created when"
+                + " absent, attached when it exists) with the address CIDR and a default route via the gateway;"
+                + " it answers ARP and ping until SIGINT or SIGTERM, then closes the TAP and removes its control socket.",
+                "When ready it prints one line: `jnetstack host: tap NAME up, ADDR/LEN, gateway GW; control socket PATH`.",
+                "The control socket (/run/jnetstack/NAME.sock, or /tmp/jnetstack/NAME.sock when /run is not writable)"
+                        + " serves `jnetstack ip|nstat|sysctl|ping|link --host NAME ...`: one request line per connection,"
+                        + " answered with the output and a last line `exit STATUS`.",
+                "Needs root (or CAP_NET_ADMIN) for the TAP device."})
+final class HostCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--tap", required = true, paramLabel = "NAME", description = "the TAP interface to create or attach")
+    String tap;
+
+    @Option(names = "--addr", required = true, paramLabel = "CIDR", description = "the stack's address, e.g. 198.18.0.2/24")
+    String addr;
+
+    @Option(names = "--gateway", paramLabel = "IP", description = "the default route's gateway, e.g. 198.18.0.1")
+    String gateway;
+
+    @Option(names = "--socket", paramLabel = "PATH", description = "the control socket's path (default: /run/jnetstack/NAME.sock)")
+    Path socket;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int[] cidr;
+        Integer gw;
+        try {
+            cidr = cidr(addr);
+            gw = gateway == null ? null : gateway(gateway);
+        } catch (IllegalArgumentException e) {
+            err.println("jnetstack host: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        Kernel k = Kernel.realtime();
+        Net net = k.newNet("host");
+        ControlServer server;
+        try {
+            k.run(() -> setUp(net, cidr, gw));
+            server = ControlServer.start(net, tap, socket);
+        } catch (ErrnoException | IOException e) {
+            k.close();
+            err.println("jnetstack host: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            k.close();
+            stopped.countDown();
+        }, "jnetstack-host-shutdown"));
+        out.println("jnetstack host: tap " + tap + " up, " + Ipv4Address.format(cidr[0]) + "/" + cidr[1] + ", "
+                + (gw == null ? "no gateway" : "gateway " + Ipv4Address.format(gw)) + "; control socket " + server.path());
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** Loopback up; the TAP opened, up, with the address; the default route. */
+    private void setUp(Net net, int[] cidr, Integer gw) {
+        net.loopback().up();
+        TunTapDevice dev = TunTapDevice.open(net, tap, TunTapFile.Mode.TAP);
+        dev.up();
+        net.inet().devinet().add(dev, cidr[0], cidr[1]);
+        if (gw != null) {
+            net.inet().fib().addRoute(Route.to(0, 0).nexthop(NextHop.via(gw, dev)).build());
+        }
+    }
+
+    private static int gateway(String text) {
+        try {
+            return Ipv4Address.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--gateway wants an IPv4 address, e.g. 198.18.0.1, not \"" + text + "\"");
+        }
+    }
+
+    /** {@code A.B.C.D/LEN}. */
+    static int[] cidr(String text) {
+        int slash = text.indexOf('/');
+        try {
+            if (slash < 0) {
+                throw new IllegalArgumentException(text);
+            }
+            int len = Integer.parseInt(text.substring(slash + 1));
+            if (len < 0 || len > 32) {
+                throw new IllegalArgumentException(text);
+            }
+            return new int[] {Ipv4Address.parse(text.substring(0, slash)), len};
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--addr wants ADDRESS/PREFIXLEN, e.g. 198.18.0.2/24, not \"" + text + "\"");
+        }
+    }
+}
