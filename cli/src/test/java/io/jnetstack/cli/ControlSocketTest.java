@@ -3,7 +3,6 @@ package io.jnetstack.cli;
 import io.jnetstack.core.Kernel;
 import io.jnetstack.core.Net;
 import io.jnetstack.link.Veth;
-import io.jnetstack.netfilter.NfHook;
 import io.jnetstack.wire.Ipv4Address;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -127,13 +126,13 @@ class ControlSocketTest {
                     ch.write(ByteBuffer.wrap("ping -i 0.05 198.18.1.1\n".getBytes(StandardCharsets.UTF_8)));
                     BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
                     assertTrue(in.readLine().startsWith("PING 198.18.1.1 "));
-                    assertTrue(k.call(() -> a.inet().netfilter().active(NfHook.LOCAL_IN)), "the ping runs");
+                    assertTrue(k.call(() -> a.inet().icmp().echoListenerCount() > 0), "the ping runs");
                 }
                 long deadline = System.nanoTime() + 10_000_000_000L;
-                while (k.call(() -> a.inet().netfilter().active(NfHook.LOCAL_IN)) && System.nanoTime() < deadline) {
+                while (k.call(() -> a.inet().icmp().echoListenerCount() > 0) && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
-                assertFalse(k.call(() -> a.inet().netfilter().active(NfHook.LOCAL_IN)), "the ping ended with its client");
+                assertFalse(k.call(() -> a.inet().icmp().echoListenerCount() > 0), "the ping ended with its client");
             }
         }
     }

@@ -295,7 +295,7 @@ final class IpRoute {
             if (a.more()) {
                 throw AdminException.garbage(a.next());
             }
-            routing.flushCache();
+            routing.flushExceptions();
             return;
         }
         Filter f = new Filter();

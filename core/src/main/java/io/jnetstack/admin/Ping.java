@@ -3,9 +3,9 @@ package io.jnetstack.admin;
 import io.jnetstack.core.Errno;
 import io.jnetstack.core.Kernel;
 import io.jnetstack.core.Net;
+import io.jnetstack.core.SkBuff;
 import io.jnetstack.ipv4.Rtable;
-import io.jnetstack.netfilter.Netfilter;
-import io.jnetstack.netfilter.NfHook;
+import io.jnetstack.wire.Icmp;
 import io.jnetstack.wire.Ipv4Address;
 
 import java.io.PrintWriter;
@@ -37,9 +37,8 @@ import java.util.concurrent.TimeUnit;
  * a deadline and a count: when {@code count} replies came), 1 otherwise, 2 when ping could not
  * start (bad address, no route).
  *
- * <p>Replies arrive through {@link io.jnetstack.ipv4.Icmp#setEchoListener}; ICMP errors are seen
- * by a {@link NfHook#LOCAL_IN} hook function that lets every packet pass (the stack has no ICMP
- * socket yet whose error queue would receive them).
+ * <p>Replies and ICMP errors about our requests arrive through
+ * {@link io.jnetstack.ipv4.Icmp#setEchoListener}, as a ping socket's would.
  *
  * <p>Works on both kinds of kernel: on a deterministic one ping drives virtual time itself
  * ({@link Kernel#runUntil}); on a real-time one it sends under the kernel lock and waits, without
@@ -188,7 +187,6 @@ public final class Ping {
         private final boolean[] sentFlag = new boolean[65536];
         private final boolean[] answered = new boolean[65536];
         private final PingStats stats = new PingStats();
-        private Netfilter.Registration hook;
         private boolean stop;
 
         Session(Net net, int dst, int id, PrintWriter out, PrintWriter err) {
@@ -201,22 +199,30 @@ public final class Ping {
         }
 
         void open() {
-            k.run(() -> {
-                net.inet().icmp().setEchoListener(id, (src, eid, seq, ttl, skb) ->
-                        events.add(new Event(true, seq, k.clock().nanos(), src, ttl, skb.len(), null)));
-                hook = net.inet().netfilter().register(NfHook.LOCAL_IN, Netfilter.PRI_FIRST,
-                        (skb, h, in, o) -> PingErrors.inspect(skb, id, k.clock().nanos(), (src, seq, at, text) ->
-                                events.add(new Event(false, seq, at, src, 0, 0, text))));
-            });
+            k.run(() -> net.inet().icmp().setEchoListener(id, new io.jnetstack.ipv4.Icmp.EchoReplyListener() {
+                @Override
+                public void reply(int src, int eid, int seq, int ttl, SkBuff skb) {
+                    events.add(new Event(true, seq, k.clock().nanos(), src, ttl, skb.len(), null));
+                }
+
+                @Override
+                public void error(int from, int eid, int seq, int type, int code, int info) {
+                    events.add(new Event(false, seq, k.clock().nanos(), from, 0, 0, describe(type, code, info)));
+                }
+            }));
+        }
+
+        /** The words ping prints for an ICMP error ("Time to live exceeded", "Frag needed and DF set (mtu = N)"). */
+        private static String describe(int type, int code, int info) {
+            byte[] h = new byte[Icmp.HEADER_LEN];
+            h[0] = (byte) type;
+            h[1] = (byte) code;
+            io.jnetstack.wire.Ipv4Address.write(h, 4, info);
+            return Icmp.describe(h, 0);
         }
 
         void close() {
-            k.run(() -> {
-                net.inet().icmp().setEchoListener(id, null);
-                if (hook != null) {
-                    net.inet().netfilter().unregister(hook);
-                }
-            });
+            k.run(() -> net.inet().icmp().setEchoListener(id, null));
         }
 
         int run() {

@@ -61,6 +61,11 @@ public final class Icmp implements InetProtocol {
         }
     }
 
+    /** How many echo listeners (running pings) are registered. */
+    public int echoListenerCount() {
+        return echoListeners.size();
+    }
+
     // ================================================================ receive
 
     /** Mirrors {@code icmp_rcv()}: checksum, counters, dispatch by type. */

@@ -489,6 +489,15 @@ public final class Routing {
         }
     }
 
+    /**
+     * Forgets the learned exceptions (path MTUs, redirects) as well as the cached decisions, as
+     * {@code ip route flush cache} does.
+     */
+    public void flushExceptions() {
+        flushCache();
+        exceptions.clear();
+    }
+
     /** A device went down: routes through it go (fib_disable_ip), and cached decisions. */
     void deviceDown(NetDevice dev) {
         inet.fib.deviceDown(dev);

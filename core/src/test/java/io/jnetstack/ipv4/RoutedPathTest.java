@@ -108,6 +108,10 @@ class RoutedPathTest {
         assertEquals(1, t.a.inet().ipMib().get(IpMib.FragOKs), "A now fragments to the learned MTU itself");
         t.k.runFor(601_000_000_000L);
         assertFalse(t.a.inet().routing().get(Topology.B).contains("mtu 1280"), "the exception expires");
+        ping(3, 1400 - 28, 64, true);
+        assertTrue(t.a.inet().routing().get(Topology.B).contains("mtu 1280"), "learned again");
+        t.a.inet().routing().flushExceptions();
+        assertFalse(t.a.inet().routing().get(Topology.B).contains("mtu 1280"), "ip route flush cache forgets it");
     }
 
     @Test
