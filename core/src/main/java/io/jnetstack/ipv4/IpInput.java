@@ -115,7 +115,8 @@ public final class IpInput {
             }
             if (Ipv4.headerLen(b, off) > Ipv4.HEADER_LEN && Ipv4Options.checkOptions(b, off) < 0) {
                 inet.ipMib.inc(IpMib.InHdrErrors);
-                inet.icmp.send(skb, Icmp.PARAMETERPROB, 0, Ipv4.HEADER_LEN << 24);
+                int pointer = Math.max(Ipv4Options.optionErrorPointer(b, off), Ipv4.HEADER_LEN);
+                inet.icmp.send(skb, Icmp.PARAMETERPROB, 0, pointer << 24);
                 inet.net.drop(skb, DropReason.IP_INHDR);
                 return;
             }

@@ -149,4 +149,20 @@ class BadInputTest {
         assertEquals(0, t.b.inet().defrag().queues());
         assertTrue(t.k.skbs().inUse() - before < 64, "buffers in use: " + t.k.skbs().inUse());
     }
+
+    @Test
+    void malformedOptionsGetAParameterProblemPointingAtThem() {
+        // IHL 6: one option word holding a Record Route option whose length runs past the header.
+        byte[] b = new byte[24 + 8];
+        Ipv4.writeHeader(b, 0, 0, b.length, 1, 0, 64, 1, Topology.R2, Topology.B);
+        b[0] = 0x46;
+        b[20] = 7;     // RR
+        b[21] = 39;    // length past the header
+        b[22] = 4;
+        b[23] = 0;
+        Ipv4.fillChecksum(b, 0);
+        inject(EtherType.IPV4, b, b.length);
+        assertEquals(1, drops(DropReason.IP_INHDR), t.b.formatDrops());
+        assertEquals(1, t.b.inet().icmpMib().get(IcmpMib.OutParmProbs));
+    }
 }
