@@ -277,8 +277,4 @@ public final class Inet {
         ipMib.set(IpMib.DefaultTTL, defaultTtl.get());
         return ipMib.formatNonZero() + icmpMib.formatNonZero() + icmpMsg.formatNonZero();
     }
-
-    static void freeQuietly(SkBuff skb) {
-        skb.free();
-    }
 }

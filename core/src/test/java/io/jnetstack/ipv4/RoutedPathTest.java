@@ -194,4 +194,23 @@ class RoutedPathTest {
         assertEquals(0, t.r.inet().icmpMib().get(IcmpMib.OutRedirects), "send_redirects=0");
         assertTrue(t.a.inet().routing().get(far).startsWith("198.18.9.1 via 198.18.1.1"));
     }
+
+    @Test
+    void strictReversePathFilteringDropsSpoofedSources() {
+        t.r.sysctls().set("net.ipv4.conf.all.rp_filter", "1");
+        // From A's link, a datagram claiming to come from B's subnet: R's way back is veth1.
+        byte[] frame = new byte[14 + 28];
+        io.jnetstack.wire.Ethernet.writeHeader(frame, 0, t.rEthA.mac().bits(), t.aEth.mac().bits(), 0x0800);
+        io.jnetstack.wire.Ipv4.writeHeader(frame, 14, 0, 28, 1, 0, 64, 253, Ipv4Address.parse("198.18.2.50"), Topology.B);
+        io.jnetstack.core.SkBuff skb = t.k.skbs().alloc(64, frame.length);
+        skb.putData(frame, 0, frame.length);
+        skb.dev = t.aEth;
+        io.jnetstack.core.Dev.queueXmit(skb);
+        t.k.runFor(1_000_000L);
+        assertEquals(1, t.r.drops(io.jnetstack.core.DropReason.IP_RPFILTER), this::diag);
+        assertEquals(0, t.r.inet().ipMib().get(IpMib.ForwDatagrams));
+        t.r.sysctls().set("net.ipv4.conf.all.rp_filter", "0");
+        ping(1, 56, 64, false);
+        assertEquals(1, got.size(), "genuine traffic still flows");
+    }
 }
