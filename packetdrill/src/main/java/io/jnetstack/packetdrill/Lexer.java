@@ -63,7 +63,9 @@ public final class Lexer {
                 lineStart = false;
             }
         }
-        add(Token.Kind.NEWLINE, "\n", line, pos, pos);
+        if (out.isEmpty() || out.getLast().kind() != Token.Kind.NEWLINE) {
+            add(Token.Kind.NEWLINE, "\n", line, pos, pos);
+        }
         add(Token.Kind.EOF, "", line, pos, pos);
     }
 

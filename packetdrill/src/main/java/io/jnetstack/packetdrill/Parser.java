@@ -138,8 +138,8 @@ public final class Parser {
 
     private EventKind.SyscallEvent syscall() throws ParseException {
         String name = ts.next().text();
-        ts.expect('(', "after the system call's name");
-        List<Expr> args = exprList(')', false);
+        Token open = ts.expect('(', "after the system call's name");
+        List<Expr> args = exprList(open, ')', false);
         ts.expect('=', "after " + name + "(...)");
         Expr result = expr(false);
         String errno = null;
@@ -167,12 +167,20 @@ public final class Parser {
         }
     }
 
-    /** Comma-separated expressions up to {@code close}, which is consumed. */
-    private List<Expr> exprList(char close, boolean fields) throws ParseException {
+    /**
+     * Comma-separated expressions up to {@code close}, which is consumed. When the closing
+     * bracket is missing, the error names the line of {@code open} as well, since the lexer
+     * has joined the lines that follow it.
+     */
+    private List<Expr> exprList(Token open, char close, boolean fields) throws ParseException {
         List<Expr> items = new ArrayList<>();
         while (!ts.accept(close)) {
             items.add(expr(fields));
             if (!ts.accept(',')) {
+                if (!ts.at(close) && ts.peek().line() != open.line()) {
+                    throw ts.error("expected '" + close + "' or ',' in a list but found " + ts.peek().describe()
+                            + " (the '" + open.text() + "' on line " + open.line() + " is not closed)");
+                }
                 ts.expect(close, "or ',' in a list");
                 break;
             }
@@ -221,11 +229,11 @@ public final class Parser {
     }
 
     private Expr bracketed(Token t) throws ParseException {
-        if (ts.accept('[')) {
-            return new Expr.ListExpr(exprList(']', false));
+        if (t.is('[')) {
+            return new Expr.ListExpr(exprList(ts.next(), ']', false));
         }
-        if (ts.accept('{')) {
-            return new Expr.Struct(exprList('}', true));
+        if (t.is('{')) {
+            return new Expr.Struct(exprList(ts.next(), '}', true));
         }
         if (ts.accept('(')) {
             Expr inner = expr(false);
@@ -237,8 +245,7 @@ public final class Parser {
 
     private Expr identOrCall(Token name) throws ParseException {
         if (ts.at('(') && !ts.peek().spaceBefore()) {
-            ts.next();
-            return new Expr.Call(name.text(), exprList(')', false));
+            return new Expr.Call(name.text(), exprList(ts.next(), ')', false));
         }
         return new Expr.Ident(name.text());
     }
