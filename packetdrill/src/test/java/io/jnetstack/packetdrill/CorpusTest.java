@@ -55,4 +55,33 @@ class CorpusTest {
         assertTrue(parsed * 100 >= scripts.size() * 95,
                 parsed + "/" + scripts.size() + " parse; failures:\n" + String.join("\n", failures));
     }
+
+    /** Damaged scripts (cut short, or with a character dropped) fail only with a ParseException. */
+    @Test
+    void damagedScriptsFailOnlyWithParseException() throws IOException {
+        Path corpus = corpus();
+        Assumptions.assumeTrue(corpus != null, "packetdrill corpus not found above " + System.getProperty("user.dir"));
+        List<Path> scripts;
+        try (Stream<Path> walk = Files.walk(corpus)) {
+            scripts = walk.filter(p -> p.toString().endsWith(".pkt")).sorted().toList();
+        }
+        for (Path script : scripts) {
+            String src = Files.readString(script);
+            for (int i = 1; i < 40; i++) {
+                int cut = (int) ((long) src.length() * i / 40);
+                parseQuietly(script + " cut at " + cut, src.substring(0, cut));
+                parseQuietly(script + " without char " + cut, src.substring(0, cut) + src.substring(cut + 1));
+            }
+        }
+    }
+
+    private static void parseQuietly(String name, String src) {
+        try {
+            Parser.parse(name, src);
+        } catch (ParseException expected) {
+            // a damaged script may well be invalid
+        } catch (RuntimeException e) {
+            fail(name + ": the parser threw " + e + " instead of a ParseException", e);
+        }
+    }
 }
