@@ -100,7 +100,7 @@ class DemoCommandTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String c : List.of("demo", "link", "bench", "test")) {
+        for (String c : List.of("demo", "link", "bench", "packetdrill", "test")) {
             String out = run(c, "--help");
             assertTrue(out.contains("Usage: jnetstack " + c), out);
         }
