@@ -97,22 +97,13 @@ public final class IpFragmenter {
      * itself made linear), else -1.
      */
     private static int checkHeader(SkBuff skb) {
-        if (!skb.mayPull(Ipv4.HEADER_LEN)) {
+        int hlen = FragHeader.check(skb);
+        if (hlen < 0) {
             return -1;
         }
         byte[] b = skb.buf();
         int nh = skb.data();
-        int hlen = Ipv4.headerLen(b, nh);
-        if (Ipv4.version(b, nh) != Ipv4.VERSION || hlen < Ipv4.HEADER_LEN || !skb.mayPull(hlen)) {
-            return -1;
-        }
-        b = skb.buf();
-        nh = skb.data();
-        int tot = Ipv4.totalLength(b, nh);
-        if (tot < hlen || tot > skb.len() || Ipv4.fragOffset(b, nh) + tot - hlen > Ipv4.MAX_TOTAL_LEN) {
-            return -1;
-        }
-        return hlen;
+        return Ipv4.fragOffset(b, nh) + Ipv4.totalLength(b, nh) - hlen > Ipv4.MAX_TOTAL_LEN ? -1 : hlen;
     }
 
     /**
