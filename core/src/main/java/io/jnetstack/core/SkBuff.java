@@ -63,6 +63,18 @@ public final class SkBuff {
     public int csumOffset;
     /** Per-layer control block ({@code skb->cb}); each layer defines its own word layout. */
     public final long[] cb = new long[CB_WORDS];
+    /**
+     * The socket this buffer is charged to ({@code skb->sk}), or null. Clones and copies do not
+     * inherit it, as {@code skb_clone()} clears it.
+     */
+    public Object sk;
+    /**
+     * Called once when the last reference goes ({@code skb->destructor}, e.g. {@code sock_wfree}
+     * returning send-buffer space), then cleared. Not inherited by clones.
+     */
+    public Destructor destructor;
+    /** The sending socket turned IP_MULTICAST_LOOP off: {@code ip_mc_output} loops no copy back. */
+    public boolean noMcLoop;
     /** Journey id for tracing, 0 until first traced. Clones keep it. */
     public long traceId;
     /** Journey id of the packet whose processing created this one, 0 if none. */
@@ -468,6 +480,7 @@ public final class SkBuff {
         System.arraycopy(o.cb, 0, cb, 0, CB_WORDS);
         traceId = o.traceId;
         traceParent = o.traceParent;
+        noMcLoop = o.noMcLoop;
     }
 
     private void shiftMarks(SkBuff from, int delta) {
@@ -595,6 +608,11 @@ public final class SkBuff {
             throw new IllegalStateException("skb freed while still on a queue");
         }
         if (--users == 0) {
+            Destructor d = destructor;
+            if (d != null) {
+                destructor = null;
+                d.destruct(this);
+            }
             pool.release(this);
         }
     }
@@ -617,6 +635,9 @@ public final class SkBuff {
         Arrays.fill(cb, 0L);
         traceId = 0;
         traceParent = 0;
+        sk = null;
+        destructor = null;
+        noMcLoop = false;
         next = prev = null;
         list = null;
     }
@@ -625,5 +646,12 @@ public final class SkBuff {
     public String toString() {
         return "SkBuff[len=" + len + " headLen=" + headLen() + " frags=" + (shinfo == null ? 0 : shinfo.nrFrags)
                 + " proto=0x" + Integer.toHexString(protocol) + " dev=" + (dev == null ? "-" : dev.name()) + "]";
+    }
+
+    /** What runs when a buffer's last reference goes. Mirrors {@code skb->destructor}. */
+    @FunctionalInterface
+    public interface Destructor {
+        /** The buffer is about to return to its pool; its fields are still valid. */
+        void destruct(SkBuff skb);
     }
 }
