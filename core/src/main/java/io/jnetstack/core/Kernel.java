@@ -46,6 +46,10 @@ public final class Kernel implements AutoCloseable {
     private volatile Thread loop;
     private volatile boolean closed;
     private volatile long loopWakeAt = Long.MAX_VALUE;
+    private final java.util.Set<Thread> userThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile int running;
+    private volatile Thread driver;
+    private long blockLimitNanos = 24L * 3600 * 1_000_000_000L;
 
     private Kernel(Clock clock, VirtualClock virtualClock, long seed) {
         this.clock = clock;
@@ -177,20 +181,35 @@ public final class Kernel implements AutoCloseable {
      * @return false when nothing is left to do before the deadline
      */
     public boolean step(long deadline) {
-        if (softnet.pending()) {
-            runPending();
+        awaitQuiescent();
+        Thread me = Thread.currentThread();
+        boolean outer = driver == null;
+        if (outer) {
+            driver = me;
+        }
+        lock.lock();
+        try {
+            if (softnet.pending()) {
+                runPending();
+                return true;
+            }
+            long next = timers.nextExpiry();
+            if (next == Long.MAX_VALUE || next > deadline) {
+                return false;
+            }
+            VirtualClock vc = vclock();
+            if (next > vc.nanos()) {
+                vc.advanceTo(next);
+            }
+            fireTimers();
             return true;
+        } finally {
+            lock.unlock();
+            if (outer) {
+                driver = null;
+            }
+            awaitQuiescent();
         }
-        long next = timers.nextExpiry();
-        if (next == Long.MAX_VALUE || next > deadline) {
-            return false;
-        }
-        VirtualClock vc = vclock();
-        if (next > vc.nanos()) {
-            vc.advanceTo(next);
-        }
-        fireTimers();
-        return true;
     }
 
     private void fireTimers() {
@@ -215,10 +234,16 @@ public final class Kernel implements AutoCloseable {
             // keep going
         }
         VirtualClock vc = vclock();
-        if (t > vc.nanos()) {
-            vc.advanceTo(t);
+        lock.lock();
+        try {
+            if (t > vc.nanos()) {
+                vc.advanceTo(t);
+            }
+            fireTimers();
+        } finally {
+            lock.unlock();
         }
-        fireTimers();
+        awaitQuiescent();
     }
 
     /**
@@ -244,12 +269,182 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------- blocking calls
+
+    /**
+     * Starts a user thread (a virtual thread) for blocking socket calls while the caller keeps
+     * driving. In deterministic mode it runs until it blocks in the stack or ends before the
+     * driver takes its next step, so a run stays reproducible; in real time it is just a thread.
+     */
+    public Thread spawn(String name, Runnable body) {
+        Thread t = Thread.ofVirtual().name(name).unstarted(() -> {
+            try {
+                body.run();
+            } finally {
+                lock.lock();
+                try {
+                    running--;
+                } finally {
+                    lock.unlock();
+                }
+                userThreads.remove(Thread.currentThread());
+            }
+        });
+        userThreads.add(t);
+        lock.lock();
+        try {
+            running++;
+        } finally {
+            lock.unlock();
+        }
+        t.start();
+        if (virtualClock != null) {
+            awaitQuiescent();
+        }
+        return t;
+    }
+
+    /** Waits until every spawned thread is blocked in the stack or done (deterministic mode). */
+    public void awaitQuiescent() {
+        if (virtualClock == null || userThreads.contains(Thread.currentThread())) {
+            return;
+        }
+        for (int spins = 0; running > 0; spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(10_000);
+            }
+        }
+    }
+
+    /**
+     * How much virtual time a blocking call without a timeout may drive the simulation forward
+     * before it is reported as never completing (default 24 hours).
+     */
+    public void setBlockLimit(long nanos) {
+        this.blockLimitNanos = nanos;
+    }
+
+    void woke(WaitQueue.Waiter w) {
+        if (w.user && virtualClock != null) {
+            running++;
+        }
+    }
+
+    /**
+     * Blocks the calling thread, inside the stack ({@link #lock()} held once), until {@code done}
+     * holds, the queue is woken and {@code done} holds, or the clock reaches {@code deadline}.
+     * Mirrors {@code sk_wait_event()} / {@code wait_woken()}.
+     *
+     * <p>In real time, and for {@linkplain #spawn spawned} threads, the thread parks and the
+     * lock is released meanwhile. In deterministic mode a thread that is not spawned drives the
+     * simulation itself (softirqs, timers, virtual time) until the condition holds; with no
+     * deadline and nothing left to run it fails with EDEADLK rather than hang.
+     *
+     * @param deadline clock nanoseconds, or {@code Long.MAX_VALUE} for none
+     * @return {@code done}'s value at the end (false on timeout)
+     */
+    public boolean sleep(WaitQueue wq, BooleanSupplier done, long deadline) {
+        if (done.getAsBoolean()) {
+            return true;
+        }
+        if (lock.getHoldCount() != 1) {
+            throw new ErrnoException(Errno.EDEADLK, lock.getHoldCount() == 0
+                    ? "a blocking call must be made inside the stack (Kernel.lock)"
+                    : "a blocking socket call cannot wait inside Kernel.run or a callback; call it from plain code");
+        }
+        Thread me = Thread.currentThread();
+        boolean user = userThreads.contains(me);
+        if (virtualClock != null && !user && (driver == null || driver == me)) {
+            return drive(done, deadline);
+        }
+        return park(wq, done, deadline, user);
+    }
+
+    private boolean drive(BooleanSupplier done, long deadline) {
+        long limit = deadline == Long.MAX_VALUE ? clock.nanos() + blockLimitNanos : deadline;
+        unlock();
+        try {
+            while (true) {
+                if (!step(limit)) {
+                    if (deadline == Long.MAX_VALUE) {
+                        lock();
+                        boolean ok = done.getAsBoolean();
+                        unlock();
+                        if (ok) {
+                            return true;
+                        }
+                        throw new ErrnoException(Errno.EDEADLK, "the call would block forever: nothing is left to run in this"
+                                + " deterministic kernel (send the data first, spawn the blocking call, or set a timeout)");
+                    }
+                    runUntilTime(deadline);
+                    break;
+                }
+                lock();
+                boolean ok = done.getAsBoolean();
+                unlock();
+                if (ok) {
+                    return true;
+                }
+            }
+        } finally {
+            lock();
+        }
+        return done.getAsBoolean();
+    }
+
+    private boolean park(WaitQueue wq, BooleanSupplier done, long deadline, boolean user) {
+        WaitQueue.Waiter w = new WaitQueue.Waiter(Thread.currentThread(), user);
+        wq.add(this, w);
+        io.jnetstack.time.Timer timer = null;
+        if (deadline != Long.MAX_VALUE) {
+            timer = timers.newTimer("sk_wait_event", () -> {
+                w.timedOut = true;
+                wq.wake(w);
+            });
+            timer.arm(deadline);
+        }
+        try {
+            while (!done.getAsBoolean() && !w.timedOut) {
+                w.parked = true;
+                if (user && virtualClock != null) {
+                    running--;
+                }
+                unlock();
+                while (w.parked) {
+                    LockSupport.park(wq);
+                }
+                lock.lock();
+                softnet.bhDisable();
+            }
+        } finally {
+            wq.remove(w);
+            if (timer != null) {
+                timer.cancel();
+            }
+        }
+        return done.getAsBoolean();
+    }
+
     // ---------------------------------------------------------------- real time
 
-    /** Enters the stack from a thread (process context). Pair with {@link #unlock()}. */
+    /**
+     * Enters the stack from a thread (process context). Pair with {@link #unlock()}. In
+     * deterministic mode the driving thread first lets {@linkplain #spawn spawned} threads run
+     * until they block or end, so their work is ordered before the driver's.
+     */
     public void lock() {
+        if (virtualClock != null && !lock.isHeldByCurrentThread() && !userThreads.contains(Thread.currentThread())) {
+            awaitQuiescent();
+        }
         lock.lock();
         softnet.bhDisable();
+    }
+
+    /** True when the calling thread is inside the stack ({@link #lock()} held). */
+    public boolean isLockedByCurrentThread() {
+        return lock.isHeldByCurrentThread();
     }
 
     /** Leaves the stack: runs softirqs raised meanwhile, and wakes the loop for new timers. */

@@ -32,6 +32,7 @@ public final class Net {
     private final Loopback loopback;
     private NetdevListener[] listeners = new NetdevListener[0];
     private final Inet inet;
+    private final io.jnetstack.socket.Sockets sockets;
 
     Net(Kernel kernel, String name) {
         this.kernel = kernel;
@@ -40,6 +41,13 @@ public final class Net {
         this.loopback = new Loopback();
         register(loopback);
         this.inet = new Inet(this);
+        this.sockets = new io.jnetstack.socket.Sockets(this);
+        io.jnetstack.ipv4.udp.Udp.install(sockets);
+    }
+
+    /** This namespace's sockets: {@code net.sockets().socket(AF_INET, SOCK_DGRAM, 0)}. */
+    public io.jnetstack.socket.Sockets sockets() {
+        return sockets;
     }
 
     /** This namespace's IPv4 state: addresses, routes, neighbours, counters. */

@@ -617,6 +617,20 @@ public final class SkBuff {
         }
     }
 
+    /**
+     * Detaches the buffer from its socket now, running the destructor (returning send-buffer
+     * space). Mirrors {@code skb_orphan()}, done where a packet leaves its sender for good
+     * (veth and loopback transmit).
+     */
+    public void orphan() {
+        Destructor d = destructor;
+        if (d != null) {
+            destructor = null;
+            d.destruct(this);
+        }
+        sk = null;
+    }
+
     void resetHeader() {
         shinfo = null;
         head = null;

@@ -21,6 +21,8 @@ import java.util.Map;
  * per destination ({@code icmp_ratelimit} for the types in {@code icmp_ratemask}).
  */
 public final class Icmp implements InetProtocol {
+    /** The {@code cb} word where {@link InetProtocol#error} finds the ICMP sender's address. */
+    public static final int ERROR_CB_OFFENDER = 0;
     /** What ping clients register to receive echo replies (until ICMP sockets exist). */
     @FunctionalInterface
     public interface EchoReplyListener {
@@ -232,6 +234,7 @@ public final class Icmp implements InetProtocol {
         }
         InetProtocol p = inet.protocol(qproto);
         if (p != null && p != this) {
+            skb.cb[ERROR_CB_OFFENDER] = Ipv4.src(b, skb.networkHeader()) & 0xffffffffL;
             skb.pull(io.jnetstack.wire.Icmp.HEADER_LEN);
             skb.resetNetworkHeader();
             p.error(skb, type, code, info);

@@ -69,6 +69,7 @@ public final class Inet {
     final IpOutput output;
     final IpForward forward;
     final Icmp icmp;
+    final Igmp igmp;
     final IpFragmenter fragmenter = new IpFragmenter();
     final IpDefrag defrag;
     private final FragContext fragCtx;
@@ -112,6 +113,7 @@ public final class Inet {
         output = new IpOutput(this);
         forward = new IpForward(this);
         icmp = new Icmp(this);
+        igmp = new Igmp(this);
         defrag = new IpDefrag(net);
         fragCtx = new FragContext() {
             @Override
@@ -190,6 +192,11 @@ public final class Inet {
     /** ICMP. */
     public Icmp icmp() {
         return icmp;
+    }
+
+    /** IGMP and multicast memberships. */
+    public Igmp igmp() {
+        return igmp;
     }
 
     /** The output path. */

@@ -12,9 +12,10 @@ public interface InetProtocol {
     void handle(SkBuff skb);
 
     /**
-     * An ICMP error arrived about a packet of this protocol. {@code skb}'s data starts at the
-     * quoted IP header's payload (the first bytes of the original transport header); the network
-     * header mark points at the quoted IP header. The buffer is lent; do not free it.
+     * An ICMP error arrived about a packet of this protocol. {@code skb}'s data and network
+     * header mark are at the quoted IP header (its payload starts with the original transport
+     * header); {@code skb.cb[Icmp.ERROR_CB_OFFENDER]} holds the ICMP sender's address. The
+     * buffer is lent; do not free it.
      *
      * @param type ICMP type
      * @param code ICMP code

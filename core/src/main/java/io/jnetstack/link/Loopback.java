@@ -39,6 +39,7 @@ public final class Loopback extends NetDevice {
     @Override
     protected TxResult startXmit(SkBuff skb) {
         net().kernel().tracer().point(Stage.LOOPBACK_XMIT, skb, net().name(), name(), "");
+        skb.orphan();
         skb.dst = null;
         if (Dev.ethFrameIn(this, skb)) {
             Dev.netifRx(skb);

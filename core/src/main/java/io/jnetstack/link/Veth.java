@@ -111,6 +111,7 @@ public final class Veth extends NetDevice {
     @Override
     protected TxResult startXmit(SkBuff skb) {
         net().kernel().tracer().enter(Stage.VETH_XMIT, skb, net().name(), name());
+        skb.orphan();
         try {
             return forward(skb);
         } finally {

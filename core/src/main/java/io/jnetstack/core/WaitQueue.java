@@ -1,0 +1,86 @@
+package io.jnetstack.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Who waits for a socket: threads parked in a blocking call and readiness callbacks (an epoll
+ * set, a selector). Mirrors {@code wait_queue_head_t} with {@code __wake_up()}: waking passes the
+ * events that happened, callbacks run at once (in softirq or process context, under the kernel
+ * lock), parked threads are unparked and re-check their condition.
+ *
+ * <p>Used under the {@link Kernel} lock only.
+ */
+public final class WaitQueue {
+    /** A readiness callback ({@code wait_queue_entry} with a wake function, as {@code ep_poll_callback}). */
+    @FunctionalInterface
+    public interface Callback {
+        /** Events ({@code POLLIN}, {@code POLLOUT}, …) happened on the object this queue belongs to. */
+        void wake(int events);
+    }
+
+    /** A thread parked in {@link Kernel#sleep}. */
+    static final class Waiter {
+        final Thread thread;
+        final boolean user;
+        volatile boolean parked;
+        boolean timedOut;
+
+        Waiter(Thread thread, boolean user) {
+            this.thread = thread;
+            this.user = user;
+        }
+    }
+
+    private final List<Waiter> waiters = new ArrayList<>(2);
+    private final List<Callback> callbacks = new ArrayList<>(1);
+    private Kernel kernel;
+
+    /** Adds a readiness callback. */
+    public void addCallback(Callback c) {
+        callbacks.add(c);
+    }
+
+    /** Removes a readiness callback. */
+    public void removeCallback(Callback c) {
+        callbacks.remove(c);
+    }
+
+    /** True when nothing waits: waking would do nothing. Mirrors {@code wq_has_sleeper()}. */
+    public boolean isEmpty() {
+        return waiters.isEmpty() && callbacks.isEmpty();
+    }
+
+    void add(Kernel k, Waiter w) {
+        kernel = k;
+        waiters.add(w);
+    }
+
+    void remove(Waiter w) {
+        waiters.remove(w);
+    }
+
+    /**
+     * Wakes everyone: callbacks get {@code events}, parked threads run again. Mirrors
+     * {@code wake_up_interruptible_poll()}.
+     */
+    public void wakeUp(int events) {
+        for (int i = 0; i < callbacks.size(); i++) {
+            callbacks.get(i).wake(events);
+        }
+        for (int i = 0; i < waiters.size(); i++) {
+            wake(waiters.get(i));
+        }
+    }
+
+    void wake(Waiter w) {
+        if (w.parked) {
+            if (kernel != null) {
+                kernel.woke(w);
+            }
+            w.parked = false;
+            LockSupport.unpark(w.thread);
+        }
+    }
+}

@@ -1,0 +1,444 @@
+package io.jnetstack.ipv4.udp;
+
+import io.jnetstack.core.Errno;
+import io.jnetstack.core.ErrnoException;
+import io.jnetstack.core.NetDevice;
+import io.jnetstack.core.SkBuff;
+import io.jnetstack.ipv4.IpCork;
+import io.jnetstack.ipv4.IpMib;
+import io.jnetstack.ipv4.Rtable;
+import io.jnetstack.socket.Cmsg;
+import io.jnetstack.socket.IcmpErr;
+import io.jnetstack.socket.Msghdr;
+import io.jnetstack.socket.Sock;
+import io.jnetstack.socket.SockAddrIn;
+import io.jnetstack.socket.SockExtendedErr;
+import io.jnetstack.socket.SockOpt;
+import io.jnetstack.socket.Socket;
+import io.jnetstack.socket.Sockets;
+import io.jnetstack.trace.Stage;
+import io.jnetstack.trace.Tracer;
+import io.jnetstack.wire.Ipv4;
+import io.jnetstack.wire.Ipv4Address;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A UDP socket. Mirrors {@code struct udp_sock} with {@code udp_prot}: {@code udp_sendmsg}
+ * (corking with UDP_CORK and MSG_MORE through {@link IpCork}), {@code udp_recvmsg},
+ * {@code udp_v4_get_port}, {@code ip4_datagram_connect}, {@code udp_disconnect}.
+ */
+public final class UdpSock extends Sock implements IpCork.Allocator {
+    private final Udp udp;
+    private final IpCork cork;
+    private boolean corkOpt;
+    private boolean bindAddrLock;
+    private boolean bindPortLock;
+    private int pendingDport;
+    private long allocDeadline;
+
+    UdpSock(Sockets table, Udp udp) {
+        super(table, Socket.SOCK_DGRAM, Socket.IPPROTO_UDP);
+        this.udp = udp;
+        this.cork = new IpCork(net.inet());
+    }
+
+    @Override
+    public String netid() {
+        return "udp";
+    }
+
+    // ================================================================ addresses
+
+    /** Mirrors {@code inet_bind()} → {@code __inet_bind()} → {@code udp_v4_get_port()}. */
+    @Override
+    protected void bind(SockAddrIn addr) {
+        if (num != 0) {
+            throw new ErrnoException(Errno.EINVAL, "the socket is already bound to port " + num);
+        }
+        int a = addr.addr();
+        if (a != 0) {
+            int type = inet.routing().addressType(a);
+            if (!freebind && type != Rtable.RTN_LOCAL && type != Rtable.RTN_MULTICAST && type != Rtable.RTN_BROADCAST) {
+                throw new ErrnoException(Errno.EADDRNOTAVAIL, Ipv4Address.format(a)
+                        + " is not an address of namespace " + net.name() + " (add it, or set IP_FREEBIND)");
+            }
+        }
+        rcvSaddr = a;
+        saddr = Ipv4Address.isMulticast(a) || inet.routing().addressType(a) == Rtable.RTN_BROADCAST ? 0 : a;
+        int p = udp.table.getPort(this, addr.port(), table.localPortLow(), table.localPortHigh());
+        if (p < 0) {
+            rcvSaddr = 0;
+            saddr = 0;
+            throw new ErrnoException(Errno.EADDRINUSE, addr.port() == 0
+                    ? "no free port in net.ipv4.ip_local_port_range"
+                    : "port " + addr.port() + " is already bound by another socket (set SO_REUSEADDR or SO_REUSEPORT on both)");
+        }
+        num = p;
+        bindAddrLock = a != 0;
+        bindPortLock = addr.port() != 0;
+    }
+
+    /** Mirrors {@code inet_autobind()}: an ephemeral port for an unbound socket that sends. */
+    private void autobind() {
+        if (num == 0) {
+            int p = udp.table.getPort(this, 0, table.localPortLow(), table.localPortHigh());
+            if (p < 0) {
+                throw new ErrnoException(Errno.EAGAIN, "no free port in net.ipv4.ip_local_port_range");
+            }
+            num = p;
+        }
+    }
+
+    /**
+     * Mirrors {@code ip4_datagram_connect()}: route to the peer (EACCES for broadcast without
+     * SO_BROADCAST), take the route's source address, remember the peer.
+     */
+    @Override
+    protected void connect(SockAddrIn addr, long deadline) {
+        int oif = boundDev == null ? 0 : boundDev.ifindex();
+        int src = saddr;
+        if (Ipv4Address.isMulticast(addr.addr())) {
+            if (oif == 0) {
+                oif = mcIndex;
+            }
+            if (src == 0) {
+                src = mcAddr;
+            }
+        }
+        Rtable rt = route(addr.addr(), src, oif);
+        if ((rt.flags() & Rtable.RTCF_BROADCAST) != 0 && !broadcast) {
+            throw new ErrnoException(Errno.EACCES, "connect to broadcast " + Ipv4Address.format(addr.addr()) + " needs SO_BROADCAST");
+        }
+        if (saddr == 0) {
+            saddr = sourceFor(rt, addr.addr());
+        }
+        if (rcvSaddr == 0) {
+            rcvSaddr = saddr;
+        }
+        daddr = addr.addr() == 0 ? Ipv4Address.LOOPBACK : addr.addr();
+        dport = addr.port();
+        connected = true;
+        autobind();
+    }
+
+    /** Mirrors {@code udp_disconnect()}: keep explicit bindings, forget the rest. */
+    @Override
+    protected void disconnect() {
+        connected = false;
+        daddr = 0;
+        dport = 0;
+        if (!bindAddrLock) {
+            rcvSaddr = 0;
+            saddr = 0;
+        }
+        if (!bindPortLock && num != 0) {
+            udp.table.unhash(this, num);
+            num = 0;
+        }
+    }
+
+    private Rtable route(int dst, int src, int oif) {
+        NetDevice dev = oif == 0 ? null : net.device(oif);
+        Tracer t = kernel.tracer();
+        t.enter(Stage.IP_ROUTE_OUTPUT_FLOW, null, net.name(), dev == null ? "" : dev.name());
+        Rtable rt;
+        try {
+            rt = inet.routing().output(dst, src, tos, dev, mark);
+        } finally {
+            t.exit();
+        }
+        if (rt == null) {
+            Errno e = inet.routing().lastError();
+            if (e == null || e == Errno.ENETUNREACH) {
+                inet.ipMib().inc(IpMib.OutNoRoutes);
+            }
+            throw new ErrnoException(e == null ? Errno.ENETUNREACH : e, "no route to " + Ipv4Address.format(dst)
+                    + (dev == null ? "" : " via " + dev.name()) + " in namespace " + net.name());
+        }
+        return rt;
+    }
+
+    private int sourceFor(Rtable rt, int dst) {
+        if (rt.prefsrc() != 0) {
+            return rt.prefsrc();
+        }
+        return inet.devinet().selectAddress(rt.dev, dst, io.jnetstack.ipv4.Inet.SCOPE_UNIVERSE);
+    }
+
+    // ================================================================ send
+
+    @Override
+    public SkBuff alloc(int headroom, int size) {
+        return allocSendSkb(headroom, size, allocDeadline);
+    }
+
+    /**
+     * Mirrors {@code udp_sendmsg()}: destination from the message or the connection
+     * (EDESTADDRREQ without either), ancillary IP_PKTINFO/IP_TOS/IP_TTL, multicast interface and
+     * TTL, the route (EACCES for broadcast without SO_BROADCAST), then {@code ip_append_data} and,
+     * unless corked, {@code udp_push_pending_frames}.
+     */
+    @Override
+    protected int sendmsg(Msghdr msg, int flags, long deadline) {
+        Tracer t = kernel.tracer();
+        t.enter(Stage.UDP_SENDMSG, null, net.name(), "");
+        try {
+            return send(msg, flags, deadline);
+        } finally {
+            t.exit();
+        }
+    }
+
+    private int send(Msghdr msg, int flags, long deadline) {
+        long total = msg.remaining();
+        if (total > 0xFFFF) {
+            throw new ErrnoException(Errno.EMSGSIZE, "a UDP datagram carries at most 65,507 bytes, not " + total);
+        }
+        int len = (int) total;
+        if ((flags & Socket.MSG_OOB) != 0) {
+            throw new ErrnoException(Errno.EOPNOTSUPP, "UDP has no out-of-band data");
+        }
+        Errno pendingErr = takeError();
+        if (pendingErr != null) {
+            throw new ErrnoException(pendingErr, "an earlier datagram failed: " + pendingErr.text());
+        }
+        boolean corkreq = corkOpt || (flags & Socket.MSG_MORE) != 0;
+        allocDeadline = deadline;
+        if (cork.pending()) {
+            return appendAndMaybePush(msg, len, corkreq);
+        }
+        SockAddrIn to = msg.name();
+        int dst;
+        int port;
+        if (to != null) {
+            if (to.port() == 0) {
+                throw new ErrnoException(Errno.EINVAL, "cannot send to port 0");
+            }
+            dst = to.addr();
+            port = to.port();
+        } else {
+            if (!connected) {
+                throw new ErrnoException(Errno.EDESTADDRREQ, "the socket is not connected: give an address (sendto) or connect() first");
+            }
+            dst = daddr;
+            port = dport;
+        }
+        int src = saddr;
+        int oif = boundDev == null ? 0 : boundDev.ifindex();
+        int sendTos = tos;
+        int sendTtl = ttl;
+        for (Cmsg c : msg.control()) {
+            switch (c) {
+                case Cmsg.IpPktinfo p -> {
+                    if (p.ifindex() != 0) {
+                        oif = p.ifindex();
+                    }
+                    if (p.specDst() != 0) {
+                        src = p.specDst();
+                    }
+                }
+                case Cmsg.IpTos x -> sendTos = x.tos() & 0xff;
+                case Cmsg.IpTtl x -> {
+                    if (x.ttl() < 1 || x.ttl() > 255) {
+                        throw new ErrnoException(Errno.EINVAL, "IP_TTL ancillary data must be 1..255");
+                    }
+                    sendTtl = x.ttl();
+                }
+                case Cmsg.IpRecvErr x -> throw new ErrnoException(Errno.EINVAL, "IP_RECVERR is not ancillary data to send");
+            }
+        }
+        boolean mcast = Ipv4Address.isMulticast(dst);
+        if (mcast) {
+            if (oif == 0) {
+                oif = mcIndex;
+            }
+            if (src == 0) {
+                src = mcAddr;
+            }
+            sendTtl = mcTtl;
+        }
+        autobind();
+        Rtable rt = route(dst, src, oif);
+        if ((rt.flags() & Rtable.RTCF_BROADCAST) != 0 && !broadcast) {
+            throw new ErrnoException(Errno.EACCES, "sending to broadcast " + Ipv4Address.format(dst) + " needs SO_BROADCAST");
+        }
+        if (src == 0) {
+            src = sourceFor(rt, dst);
+        }
+        if (sendTtl < 0) {
+            sendTtl = inet.net().sysctls().entry("net.ipv4.ip_default_ttl").getInt();
+        }
+        cork.setup(rt, src, dst, Ipv4.PROTO_UDP, sendTtl, sendTos, priority, mark, pmtudisc, !mcLoop, io.jnetstack.wire.Udp.HEADER_LEN);
+        pendingDport = port;
+        return appendAndMaybePush(msg, len, corkreq);
+    }
+
+    private int appendAndMaybePush(Msghdr msg, int len, boolean corkreq) {
+        int rc = cork.append(msg.iov(), len, this, null);
+        if (rc < 0) {
+            int mtu = cork.route().mtu();
+            int dst = cork.daddr();
+            cork.flush();
+            Errno e = Errno.of(-rc);
+            if (e == Errno.EMSGSIZE && recverr) {
+                queueError(new SockExtendedErr(e, SockExtendedErr.ORIGIN_LOCAL, 0, 0, mtu, 0, new SockAddrIn(dst, pendingDport)), new byte[0]);
+            }
+            if (e == Errno.ENOBUFS) {
+                udp.mib.inc(UdpMib.SndbufErrors);
+            }
+            throw new ErrnoException(e, e == Errno.EMSGSIZE
+                    ? "the datagram does not fit: " + (pmtudisc >= SockOpt.IP_PMTUDISC_DO ? "path MTU " + mtu + " with DF forced (IP_MTU_DISCOVER)" : "65,535-byte IP limit")
+                    : "no buffer space");
+        }
+        if (!corkreq) {
+            pushPending();
+        }
+        return len;
+    }
+
+    /**
+     * Mirrors {@code udp_push_pending_frames()} → {@code udp_send_skb()}: the UDP header with
+     * the checksum over the pseudo-header, then {@code ip_push_pending_frames()}.
+     */
+    private void pushPending() {
+        SkBuff skb = cork.skb();
+        if (skb == null) {
+            return;
+        }
+        Tracer t = kernel.tracer();
+        t.enter(Stage.UDP_PUSH_PENDING_FRAMES, skb, net.name(), cork.route().dev.name());
+        try {
+            byte[] b = skb.buf();
+            int off = skb.data();
+            skb.resetTransportHeader();
+            io.jnetstack.wire.Udp.writeHeader(b, off, num, pendingDport, skb.len());
+            io.jnetstack.wire.Udp.fillChecksum(b, off, skb.len(), cork.saddr(), cork.daddr());
+            int rc = cork.push(connected);
+            if (rc == 0) {
+                udp.mib.inc(UdpMib.OutDatagrams);
+            } else if (rc == -Errno.ENOBUFS.code()) {
+                udp.mib.inc(UdpMib.SndbufErrors);
+            }
+        } finally {
+            t.exit();
+        }
+    }
+
+    // ================================================================ receive
+
+    /**
+     * Mirrors {@code udp_recvmsg()}: one datagram, cut to the buffers (MSG_TRUNC in the flags;
+     * with MSG_TRUNC in the call the full length is returned), the sender, and IP_PKTINFO,
+     * IP_TTL, IP_TOS ancillary data as enabled.
+     */
+    @Override
+    protected int recvmsg(Msghdr msg, int flags, long deadline) {
+        Tracer t = kernel.tracer();
+        t.enter(Stage.UDP_RECVMSG, null, net.name(), "");
+        try {
+            SkBuff skb = recvDatagram(flags, deadline);
+            if (skb == null) {
+                return 0;
+            }
+            int ulen = skb.len();
+            long room = msg.remaining();
+            int copied = (int) Math.min(ulen, room);
+            copyToIov(skb, 0, copied, msg.iov());
+            byte[] b = skb.buf();
+            int nh = skb.networkHeader();
+            int th = skb.transportHeader();
+            msg.name(new SockAddrIn(Ipv4.src(b, nh), io.jnetstack.wire.Udp.srcPort(b, th)));
+            addControl(msg, skb, b, nh);
+            msg.flags(copied < ulen ? Socket.MSG_TRUNC : 0);
+            if ((flags & Socket.MSG_PEEK) == 0) {
+                udp.mib.inc(UdpMib.InDatagrams);
+            }
+            freeDatagram(skb, flags);
+            return (flags & Socket.MSG_TRUNC) != 0 ? ulen : copied;
+        } finally {
+            t.exit();
+        }
+    }
+
+    /** Mirrors {@code ip_cmsg_recv()}. */
+    private void addControl(Msghdr msg, SkBuff skb, byte[] b, int nh) {
+        if (pktinfo) {
+            int dst = Ipv4.dst(b, nh);
+            int spec = inet.routing().addressType(dst) == Rtable.RTN_LOCAL ? dst
+                    : inet.devinet().selectAddress(skb.dev, Ipv4.src(b, nh), io.jnetstack.ipv4.Inet.SCOPE_UNIVERSE);
+            msg.control().add(new Cmsg.IpPktinfo(skb.dev == null ? 0 : skb.dev.ifindex(), spec, dst));
+        }
+        if (recvTtl) {
+            msg.control().add(new Cmsg.IpTtl(Ipv4.ttl(b, nh)));
+        }
+        if (recvTos) {
+            msg.control().add(new Cmsg.IpTos(Ipv4.tos(b, nh)));
+        }
+    }
+
+    /** Called by {@link Udp#error}. Mirrors the tail of {@code __udp4_lib_err()}. */
+    void icmpError(int type, int code, int info, int offender, int dst, int port, byte[] payload) {
+        IcmpErr e = IcmpErr.of(type, code);
+        if (e == null) {
+            return;
+        }
+        if (!recverr) {
+            if (!e.fatal() || !connected) {
+                return;
+            }
+        } else {
+            queueError(new SockExtendedErr(e.errno(), SockExtendedErr.ORIGIN_ICMP, type, code, info, offender,
+                    new SockAddrIn(dst, port)), payload);
+        }
+        reportError(e.errno());
+    }
+
+    @Override
+    protected int poll() {
+        return datagramPoll();
+    }
+
+    /** Mirrors {@code udp_lib_close()} → {@code sk_common_release()}. */
+    @Override
+    protected void close() {
+        cork.flush();
+        if (num != 0) {
+            udp.table.unhash(this, num);
+        }
+        purgeQueues();
+    }
+
+    @Override
+    protected boolean setProtoOption(SockOpt<?> opt, Object value) {
+        if (opt.level() != SockOpt.SOL_UDP) {
+            return false;
+        }
+        if (opt != SockOpt.UDP_CORK) {
+            throw new ErrnoException(Errno.ENOPROTOOPT, opt + " is not a UDP option");
+        }
+        corkOpt = (Integer) value != 0;
+        if (!corkOpt && cork.pending()) {
+            pushPending();
+        }
+        return true;
+    }
+
+    @Override
+    protected Object getProtoOption(SockOpt<?> opt) {
+        if (opt == SockOpt.UDP_CORK) {
+            return corkOpt ? 1 : 0;
+        }
+        return null;
+    }
+
+    @Override
+    protected long ioctl(int request) {
+        return super.ioctl(request);
+    }
+
+    /** Bytes of the datagram being corked. */
+    public int corkedBytes() {
+        return cork.length();
+    }
+}

@@ -1,0 +1,676 @@
+package io.jnetstack.socket;
+
+import io.jnetstack.core.DropReason;
+import io.jnetstack.core.Errno;
+import io.jnetstack.core.ErrnoException;
+import io.jnetstack.core.Kernel;
+import io.jnetstack.core.Net;
+import io.jnetstack.core.NetDevice;
+import io.jnetstack.core.SkBuff;
+import io.jnetstack.core.SkbQueue;
+import io.jnetstack.core.WaitQueue;
+import io.jnetstack.ipv4.Inet;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+
+/**
+ * The protocol side of a socket. Mirrors {@code struct sock} with {@code struct inet_sock}: the
+ * addresses and ports, the receive and error queues with their memory accounting, the pending
+ * error, the wait queue, and the generic and IP-level options ({@code sock_setsockopt},
+ * {@code do_ip_setsockopt}). Protocols ({@code udp}, {@code raw}, {@code ping}, {@code tcp})
+ * extend it and implement the operations of {@code struct proto}.
+ *
+ * <p>All methods run inside the stack ({@link Kernel#lock()} held), called by {@link Socket}
+ * in process context or by the protocol's receive path in softirq context.
+ */
+public abstract class Sock {
+    /** RCV_SHUTDOWN. */
+    public static final int RCV_SHUTDOWN = 1;
+    /** SEND_SHUTDOWN. */
+    public static final int SEND_SHUTDOWN = 2;
+    /** SOCK_MIN_RCVBUF as Linux computes it for 64-bit. */
+    public static final int SOCK_MIN_RCVBUF = 2 * (2048 + SkBuff.TRUESIZE_OVERHEAD);
+    /** SOCK_MIN_SNDBUF. */
+    public static final int SOCK_MIN_SNDBUF = 2 * (2048 + SkBuff.TRUESIZE_OVERHEAD);
+
+    protected final Sockets table;
+    protected final Net net;
+    protected final Kernel kernel;
+    protected final Inet inet;
+    protected final int type;
+    protected final int protocol;
+    protected final WaitQueue wq = new WaitQueue();
+    protected Socket socket;
+
+    // inet_sock: host order.
+    /** Bound local address ({@code inet_rcv_saddr}), 0 for any. */
+    protected int rcvSaddr;
+    /** Source address used on output ({@code inet_saddr}). */
+    protected int saddr;
+    /** Local port ({@code inet_num}), 0 until bound. */
+    protected int num;
+    /** Connected peer address and port, 0 when not connected. */
+    protected int daddr;
+    protected int dport;
+    /** Connected (TCP_ESTABLISHED for datagram sockets). */
+    protected boolean connected;
+    protected int shutdown;
+
+    // sock options
+    protected boolean reuseAddr;
+    protected boolean reusePort;
+    protected boolean broadcast;
+    protected boolean dontRoute;
+    protected NetDevice boundDev;
+    protected int rcvbuf;
+    protected int sndbuf;
+    protected int priority;
+    protected int mark;
+    protected long rcvTimeo;
+    protected long sndTimeo;
+    protected int rcvLowat = 1;
+    protected boolean keepalive;
+    protected SockOpt.Linger linger = new SockOpt.Linger(false, 0);
+
+    // ip options
+    protected int ttl = -1;
+    protected int tos;
+    protected int mcTtl = 1;
+    protected boolean mcLoop = true;
+    protected boolean mcAll = true;
+    protected int mcIndex;
+    protected int mcAddr;
+    protected boolean pktinfo;
+    protected boolean recvTtl;
+    protected boolean recvTos;
+    protected boolean recverr;
+    protected boolean hdrincl;
+    protected boolean freebind;
+    protected int pmtudisc;
+    /** Groups joined: {group, ifindex}. Mirrors {@code inet->mc_list}. */
+    protected final java.util.List<int[]> mcList = new java.util.ArrayList<>(0);
+
+    // queues and accounting
+    protected final SkbQueue receiveQueue = new SkbQueue();
+    protected final ArrayDeque<QueuedError> errorQueue = new ArrayDeque<>();
+    protected int rmemAlloc;
+    protected int wmemAlloc;
+    protected int errQueueBytes;
+    /** Pending error ({@code sk_err}), reported once by the next call. */
+    protected Errno err;
+    /** Soft error ({@code sk_err_soft}). */
+    protected Errno errSoft;
+    protected long drops;
+    private final SkBuff.Destructor rfree = this::rfree;
+    private final SkBuff.Destructor wfree = this::wfree;
+
+    /** An error queued for MSG_ERRQUEUE with the payload of the datagram it is about. */
+    protected record QueuedError(SockExtendedErr ee, byte[] payload) {
+    }
+
+    protected Sock(Sockets table, int type, int protocol) {
+        this.table = table;
+        this.net = table.net();
+        this.kernel = net.kernel();
+        this.inet = net.inet();
+        this.type = type;
+        this.protocol = protocol;
+        this.rcvbuf = table.rmemDefault();
+        this.sndbuf = table.wmemDefault();
+        this.pmtudisc = inet.net().sysctls().entry("net.ipv4.ip_no_pmtu_disc").get() != 0
+                ? SockOpt.IP_PMTUDISC_DONT : SockOpt.IP_PMTUDISC_WANT;
+    }
+
+    // ================================================================ protocol operations
+
+    /** Binds to a local address and port. Mirrors {@code inet_bind()} with the protocol's get_port. */
+    protected abstract void bind(SockAddrIn addr);
+
+    /** Connects (datagram: sets the default peer). Mirrors {@code proto->connect}. */
+    protected abstract void connect(SockAddrIn addr, long deadline);
+
+    /** Dissolves the association (connect with AF_UNSPEC). Mirrors {@code proto->disconnect}. */
+    protected abstract void disconnect();
+
+    /** Sends. Mirrors {@code proto->sendmsg}. */
+    protected abstract int sendmsg(Msghdr msg, int flags, long deadline);
+
+    /** Receives. Mirrors {@code proto->recvmsg}. */
+    protected abstract int recvmsg(Msghdr msg, int flags, long deadline);
+
+    /** The readiness mask. Mirrors {@code sock->ops->poll}. */
+    protected abstract int poll();
+
+    /** Releases the socket. Mirrors {@code proto->close}. */
+    protected abstract void close();
+
+    /** Listens for connections. */
+    protected void listen(int backlog) {
+        throw new ErrnoException(Errno.EOPNOTSUPP, "listen() needs a SOCK_STREAM socket");
+    }
+
+    /** Accepts a connection. */
+    protected Sock accept(long deadline) {
+        throw new ErrnoException(Errno.EOPNOTSUPP, "accept() needs a listening SOCK_STREAM socket");
+    }
+
+    /** Shuts down one or both directions. Mirrors {@code inet_shutdown()} for datagram sockets. */
+    protected void shutdown(int how) {
+        if (!connected) {
+            throw new ErrnoException(Errno.ENOTCONN, "shutdown() on a socket that is not connected");
+        }
+        shutdown |= how;
+        wq.wakeUp(poll());
+    }
+
+    /** Protocol-level options; false when the option is not the protocol's. */
+    protected boolean setProtoOption(SockOpt<?> opt, Object value) {
+        return false;
+    }
+
+    /** Protocol-level option value, or null when not the protocol's. */
+    protected Object getProtoOption(SockOpt<?> opt) {
+        return null;
+    }
+
+    /** Protocol ioctls (SIOCOUTQ, FIONREAD); Long.MIN_VALUE when unknown. */
+    protected long ioctl(int request) {
+        return switch (request) {
+            case Socket.FIONREAD -> {
+                SkBuff s = receiveQueue.peek();
+                yield s == null ? 0 : s.len();
+            }
+            case Socket.SIOCOUTQ -> wmemAlloc;
+            default -> Long.MIN_VALUE;
+        };
+    }
+
+    // ================================================================ accessors
+
+    /** The namespace. */
+    public Net net() {
+        return net;
+    }
+
+    /** SOCK_DGRAM, SOCK_RAW, SOCK_STREAM. */
+    public int type() {
+        return type;
+    }
+
+    /** The protocol number. */
+    public int protocol() {
+        return protocol;
+    }
+
+    /** The wait queue: blocked calls and readiness callbacks (epoll, selectors). */
+    public WaitQueue waitQueue() {
+        return wq;
+    }
+
+    /** The local port, 0 when unbound. */
+    public int localPort() {
+        return num;
+    }
+
+    /** The bound local address. */
+    public int localAddress() {
+        return rcvSaddr;
+    }
+
+    /** The peer address, 0 when not connected. */
+    public int peerAddress() {
+        return daddr;
+    }
+
+    /** The peer port. */
+    public int peerPort() {
+        return dport;
+    }
+
+    /** Whether a default peer is set. */
+    public boolean isConnected() {
+        return connected;
+    }
+
+    /** SO_REUSEADDR. */
+    public boolean reuseAddr() {
+        return reuseAddr;
+    }
+
+    /** SO_REUSEPORT. */
+    public boolean reusePort() {
+        return reusePort;
+    }
+
+    /** Whether multicast of groups this socket did not join is received (IP_MULTICAST_ALL). */
+    public boolean multicastAll() {
+        return mcAll;
+    }
+
+    /** Whether this socket joined {@code group} on the device with {@code ifindex} (0: any). */
+    public boolean joined(int group, int ifindex) {
+        for (int[] e : mcList) {
+            if (e[0] == group && (ifindex == 0 || e[1] == ifindex)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The device the socket is bound to, or null. */
+    public NetDevice boundDevice() {
+        return boundDev;
+    }
+
+    /** Bytes charged to the receive queue ({@code sk_rmem_alloc}). */
+    public int rmemAlloc() {
+        return rmemAlloc;
+    }
+
+    /** Bytes charged to sends in flight ({@code sk_wmem_alloc}). */
+    public int wmemAlloc() {
+        return wmemAlloc;
+    }
+
+    /** Datagrams dropped at this socket ({@code sk_drops}). */
+    public long drops() {
+        return drops;
+    }
+
+    /** The state name for {@code ss}. */
+    public String stateName() {
+        return connected ? "ESTAB" : "UNCONN";
+    }
+
+    /** {@code ss} netid ("udp", "raw", "icmp", "tcp"). */
+    public abstract String netid();
+
+    /** Bytes waiting to be read, as {@code ss} shows Recv-Q. */
+    public int recvQ() {
+        return rmemAlloc;
+    }
+
+    /** Bytes not yet sent, as {@code ss} shows Send-Q. */
+    public int sendQ() {
+        return wmemAlloc;
+    }
+
+    // ================================================================ receive side
+
+    /**
+     * Queues a received buffer for the user. Mirrors {@code sock_queue_rcv_skb()} /
+     * {@code __sock_queue_rcv_skb()}: over {@code sk_rcvbuf} the buffer is refused (the caller
+     * drops it with the reason and counts it); otherwise it is charged and readers are woken.
+     *
+     * @return null when queued, else why not
+     */
+    public DropReason queueRcvSkb(SkBuff skb) {
+        if (rmemAlloc >= rcvbuf) {
+            drops++;
+            return DropReason.SOCKET_RCVBUFF;
+        }
+        if (skb.sk != null || skb.destructor != null) {
+            throw new IllegalStateException("skb already owned");
+        }
+        skb.sk = this;
+        skb.destructor = rfree;
+        rmemAlloc += skb.truesize();
+        skb.dst = null;
+        receiveQueue.addLast(skb);
+        dataReady();
+        return null;
+    }
+
+    private void rfree(SkBuff skb) {
+        rmemAlloc -= skb.truesize();
+    }
+
+    /** Mirrors {@code sk_data_ready()}: wakes readers. */
+    protected void dataReady() {
+        if (!wq.isEmpty()) {
+            wq.wakeUp(Socket.POLLIN | Socket.POLLRDNORM);
+        }
+    }
+
+    /**
+     * Takes the next datagram, waiting until {@code deadline} when none is queued. Mirrors
+     * {@code __skb_recv_datagram()}: MSG_PEEK leaves it queued; a pending error or a shut-down
+     * receive side ends the wait.
+     *
+     * @return the datagram, or null at end of stream (receive shut down)
+     */
+    protected SkBuff recvDatagram(int flags, long deadline) {
+        while (true) {
+            Errno e = takeError();
+            if (e != null) {
+                throw new ErrnoException(e, "a previous datagram failed: " + e.text());
+            }
+            SkBuff skb = receiveQueue.peek();
+            if (skb != null) {
+                if ((flags & Socket.MSG_PEEK) == 0) {
+                    receiveQueue.unlink(skb);
+                }
+                return skb;
+            }
+            if ((shutdown & RCV_SHUTDOWN) != 0) {
+                return null;
+            }
+            if (deadline == Socket.NO_WAIT) {
+                throw new ErrnoException(Errno.EAGAIN, "no datagram is queued and the call may not block");
+            }
+            boolean ready = kernel.sleep(wq, () -> !receiveQueue.isEmpty() || err != null || (shutdown & RCV_SHUTDOWN) != 0, deadline);
+            if (!ready) {
+                throw Socket.timedOut("receive", rcvTimeo);
+            }
+        }
+    }
+
+    /** Frees a datagram after recvmsg. Mirrors {@code skb_free_datagram()}. */
+    protected void freeDatagram(SkBuff skb, int flags) {
+        if ((flags & Socket.MSG_PEEK) == 0) {
+            skb.free();
+        }
+    }
+
+    /**
+     * Copies {@code len} bytes of {@code skb} from {@code offset} into the buffers. Mirrors
+     * {@code skb_copy_datagram_msg()}.
+     *
+     * @return bytes copied
+     */
+    protected static int copyToIov(SkBuff skb, int offset, int len, ByteBuffer[] iov) {
+        int done = 0;
+        for (ByteBuffer b : iov) {
+            if (done == len) {
+                break;
+            }
+            int n = Math.min(b.remaining(), len - done);
+            if (n == 0) {
+                continue;
+            }
+            if (b.hasArray()) {
+                skb.copyBits(offset + done, b.array(), b.arrayOffset() + b.position(), n);
+                b.position(b.position() + n);
+            } else {
+                byte[] tmp = new byte[n];
+                skb.copyBits(offset + done, tmp, 0, n);
+                b.put(tmp);
+            }
+            done += n;
+        }
+        return done;
+    }
+
+    /**
+     * Copies {@code len} bytes from the buffers into {@code dst} at {@code at}, advancing them.
+     * Mirrors {@code memcpy_from_msg()}.
+     */
+    protected static void copyFromIov(ByteBuffer[] iov, byte[] dst, int at, int len) {
+        int done = 0;
+        for (ByteBuffer b : iov) {
+            if (done == len) {
+                break;
+            }
+            int n = Math.min(b.remaining(), len - done);
+            b.get(dst, at + done, n);
+            done += n;
+        }
+    }
+
+    // ================================================================ send side
+
+    /**
+     * Allocates a buffer charged to the send buffer, waiting for room until {@code deadline}.
+     * Mirrors {@code sock_alloc_send_skb()} / {@code sock_wait_for_wmem()}.
+     */
+    protected SkBuff allocSendSkb(int headroom, int size, long deadline) {
+        while (true) {
+            Errno e = takeError();
+            if (e != null) {
+                throw new ErrnoException(e, "a previous datagram failed: " + e.text());
+            }
+            if ((shutdown & SEND_SHUTDOWN) != 0) {
+                throw new ErrnoException(Errno.EPIPE, "the socket was shut down for sending");
+            }
+            if (wmemAlloc < sndbuf) {
+                break;
+            }
+            if (deadline == Socket.NO_WAIT) {
+                throw new ErrnoException(Errno.EAGAIN, "the send buffer (SO_SNDBUF " + sndbuf + ") is full and the call may not block");
+            }
+            if (!kernel.sleep(wq, () -> wmemAlloc < sndbuf || err != null, deadline)) {
+                throw Socket.timedOut("send", sndTimeo);
+            }
+        }
+        SkBuff skb = kernel.skbs().alloc(headroom, size);
+        chargeWmem(skb);
+        return skb;
+    }
+
+    /** Charges {@code skb} to the send buffer until it is freed. Mirrors {@code skb_set_owner_w()}. */
+    protected void chargeWmem(SkBuff skb) {
+        skb.sk = this;
+        skb.destructor = wfree;
+        wmemAlloc += skb.truesize();
+    }
+
+    private void wfree(SkBuff skb) {
+        wmemAlloc -= skb.truesize();
+        if (!wq.isEmpty() && wmemAlloc <= sndbuf / 2) {
+            wq.wakeUp(Socket.POLLOUT | Socket.POLLWRNORM);
+        }
+    }
+
+    /** Whether a writer may go on. Mirrors {@code sock_writeable()}. */
+    protected boolean writeable() {
+        return wmemAlloc < sndbuf / 2;
+    }
+
+    // ================================================================ errors
+
+    /** Takes and clears the pending error. Mirrors {@code sock_error()}. */
+    protected Errno takeError() {
+        Errno e = err;
+        err = null;
+        return e;
+    }
+
+    /** Sets the pending error and wakes everyone. Mirrors {@code sk_error_report()}. */
+    protected void reportError(Errno e) {
+        err = e;
+        wq.wakeUp(Socket.POLLERR);
+    }
+
+    /**
+     * Queues an extended error for MSG_ERRQUEUE. Mirrors {@code ip_icmp_error()} /
+     * {@code ip_local_error()} with {@code sock_queue_err_skb()}: bounded by the receive buffer.
+     */
+    protected void queueError(SockExtendedErr ee, byte[] payload) {
+        int size = payload.length + SkBuff.TRUESIZE_OVERHEAD;
+        if (rmemAlloc + errQueueBytes + size > rcvbuf) {
+            drops++;
+            return;
+        }
+        errQueueBytes += size;
+        errorQueue.addLast(new QueuedError(ee, payload));
+        wq.wakeUp(Socket.POLLERR);
+    }
+
+    /**
+     * Reads one queued error. Mirrors {@code ip_recv_error()}: the payload of the failed
+     * datagram as data, the extended error as IP_RECVERR ancillary data, MSG_ERRQUEUE set.
+     */
+    protected int recvError(Msghdr msg, int flags) {
+        QueuedError q = errorQueue.pollFirst();
+        if (q == null) {
+            throw new ErrnoException(Errno.EAGAIN, "the error queue is empty");
+        }
+        errQueueBytes -= q.payload.length + SkBuff.TRUESIZE_OVERHEAD;
+        int len = q.payload.length;
+        int copied = 0;
+        for (ByteBuffer b : msg.iov()) {
+            int n = Math.min(b.remaining(), len - copied);
+            b.put(q.payload, copied, n);
+            copied += n;
+        }
+        msg.control().clear();
+        msg.control().add(new Cmsg.IpRecvErr(q.ee));
+        msg.name(q.ee.dest());
+        int mflags = Socket.MSG_ERRQUEUE | (copied < len ? Socket.MSG_TRUNC : 0);
+        msg.flags(mflags);
+        // The next queued error, if any, becomes the pending one (as ip_recv_error does).
+        QueuedError next = errorQueue.peekFirst();
+        err = next == null ? null : next.ee.errno();
+        return (flags & Socket.MSG_TRUNC) != 0 ? len : copied;
+    }
+
+    /** Datagram readiness. Mirrors {@code datagram_poll()}. */
+    protected int datagramPoll() {
+        int mask = 0;
+        if (err != null || !errorQueue.isEmpty()) {
+            mask |= Socket.POLLERR;
+        }
+        if ((shutdown & RCV_SHUTDOWN) != 0) {
+            mask |= Socket.POLLRDHUP | Socket.POLLIN | Socket.POLLRDNORM;
+        }
+        if (shutdown == (RCV_SHUTDOWN | SEND_SHUTDOWN)) {
+            mask |= Socket.POLLHUP;
+        }
+        if (!receiveQueue.isEmpty()) {
+            mask |= Socket.POLLIN | Socket.POLLRDNORM;
+        }
+        if (writeable()) {
+            mask |= Socket.POLLOUT | Socket.POLLWRNORM | Socket.POLLWRBAND;
+        }
+        return mask;
+    }
+
+    /** Frees everything queued. Mirrors the queue purges of {@code sk_common_release()}. */
+    protected void purgeQueues() {
+        SockIpOptions.dropAll(this);
+        while (!receiveQueue.isEmpty()) {
+            receiveQueue.poll().free();
+        }
+        errorQueue.clear();
+        errQueueBytes = 0;
+    }
+
+    // ================================================================ options
+
+    /** Mirrors {@code sock_setsockopt()} and {@code do_ip_setsockopt()}. */
+    void setOption(SockOpt<?> opt, Object value) {
+        if (setProtoOption(opt, value)) {
+            return;
+        }
+        if (opt.level() == SockOpt.SOL_SOCKET) {
+            setSocketOption(opt, value);
+        } else if (opt.level() == SockOpt.SOL_IP) {
+            SockIpOptions.set(this, opt, value);
+        } else {
+            throw new ErrnoException(Errno.ENOPROTOOPT, opt + " is not an option of this " + netid() + " socket");
+        }
+    }
+
+    private void setSocketOption(SockOpt<?> opt, Object value) {
+        int v = value instanceof Integer i ? i : 0;
+        switch (opt.label()) {
+            case "SO_REUSEADDR" -> reuseAddr = v != 0;
+            case "SO_REUSEPORT" -> reusePort = v != 0;
+            case "SO_BROADCAST" -> broadcast = v != 0;
+            case "SO_DONTROUTE" -> dontRoute = v != 0;
+            case "SO_KEEPALIVE" -> keepalive = v != 0;
+            case "SO_PRIORITY" -> priority = v;
+            case "SO_MARK" -> mark = v;
+            case "SO_RCVLOWAT" -> rcvLowat = Math.max(1, v);
+            case "SO_SNDBUF" -> {
+                sndbuf = Math.max(SOCK_MIN_SNDBUF, (int) Math.min(Integer.MAX_VALUE / 2, Math.min(v, table.wmemMax())) * 2);
+                wq.wakeUp(poll());
+            }
+            case "SO_RCVBUF" -> rcvbuf = Math.max(SOCK_MIN_RCVBUF, (int) Math.min(Integer.MAX_VALUE / 2, Math.min(v, table.rmemMax())) * 2);
+            case "SO_RCVTIMEO" -> rcvTimeo = timeout((Duration) value);
+            case "SO_SNDTIMEO" -> sndTimeo = timeout((Duration) value);
+            case "SO_LINGER" -> linger = (SockOpt.Linger) value;
+            case "SO_BINDTODEVICE" -> bindToDevice((String) value);
+            case "SO_OOBINLINE" -> {
+            }
+            case "SO_TYPE", "SO_ERROR", "SO_PROTOCOL", "SO_DOMAIN", "SO_ACCEPTCONN" ->
+                    throw new ErrnoException(Errno.ENOPROTOOPT, opt + " can only be read");
+            default -> throw new ErrnoException(Errno.ENOPROTOOPT, opt + " is not supported");
+        }
+    }
+
+    private static long timeout(Duration d) {
+        if (d == null || d.isNegative()) {
+            throw new ErrnoException(Errno.EINVAL, "a timeout must be zero or positive");
+        }
+        return d.toNanos();
+    }
+
+    private void bindToDevice(String name) {
+        if (name == null || name.isEmpty()) {
+            boundDev = null;
+            return;
+        }
+        NetDevice d = net.device(name);
+        if (d == null) {
+            throw new ErrnoException(Errno.ENODEV, "no device named " + name + " in namespace " + net.name());
+        }
+        boundDev = d;
+        rebind();
+    }
+
+    /** The binding changed in a way the lookup tables care about (bound device). */
+    protected void rebind() {
+    }
+
+    /** Mirrors {@code sock_getsockopt()} and {@code do_ip_getsockopt()}. */
+    Object getOption(SockOpt<?> opt) {
+        Object p = getProtoOption(opt);
+        if (p != null) {
+            return p;
+        }
+        if (opt.level() == SockOpt.SOL_IP) {
+            return SockIpOptions.get(this, opt);
+        }
+        if (opt.level() != SockOpt.SOL_SOCKET) {
+            throw new ErrnoException(Errno.ENOPROTOOPT, opt + " is not an option of this " + netid() + " socket");
+        }
+        return switch (opt.label()) {
+            case "SO_REUSEADDR" -> reuseAddr ? 1 : 0;
+            case "SO_REUSEPORT" -> reusePort ? 1 : 0;
+            case "SO_BROADCAST" -> broadcast ? 1 : 0;
+            case "SO_DONTROUTE" -> dontRoute ? 1 : 0;
+            case "SO_KEEPALIVE" -> keepalive ? 1 : 0;
+            case "SO_PRIORITY" -> priority;
+            case "SO_MARK" -> mark;
+            case "SO_RCVLOWAT" -> rcvLowat;
+            case "SO_SNDBUF" -> sndbuf;
+            case "SO_RCVBUF" -> rcvbuf;
+            case "SO_RCVTIMEO" -> Duration.ofNanos(rcvTimeo);
+            case "SO_SNDTIMEO" -> Duration.ofNanos(sndTimeo);
+            case "SO_LINGER" -> linger;
+            case "SO_BINDTODEVICE" -> boundDev == null ? "" : boundDev.name();
+            case "SO_TYPE" -> type;
+            case "SO_PROTOCOL" -> protocol;
+            case "SO_DOMAIN" -> Socket.AF_INET;
+            case "SO_ACCEPTCONN" -> 0;
+            case "SO_OOBINLINE" -> 0;
+            case "SO_ERROR" -> {
+                Errno e = takeError();
+                if (e == null) {
+                    e = errSoft;
+                    errSoft = null;
+                }
+                yield e == null ? 0 : e.code();
+            }
+            default -> throw new ErrnoException(Errno.ENOPROTOOPT, opt + " is not supported");
+        };
+    }
+
+    @Override
+    public String toString() {
+        return netid() + " " + stateName() + " " + new SockAddrIn(rcvSaddr, num) + " " + new SockAddrIn(daddr, dport);
+    }
+}
