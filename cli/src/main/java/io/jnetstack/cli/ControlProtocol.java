@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * connection:
  *
  * <pre>
- * request:   ip route show table all            one line: a subcommand (ip, nstat, sysctl, ping, link)
+ * request:   ip route show table all            one line: a subcommand (ip, nstat, sysctl, ping, link, ss)
  *                                               and its arguments, separated by spaces; a word with
  *                                               spaces or quotes in "double quotes" (\" and \\ inside)
  * response:  default via 198.18.0.1 dev tap0    the command's standard output, line by line as it comes
@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  */
 final class ControlProtocol {
     /** The subcommands a control socket serves. */
-    static final List<String> SERVED = List.of("ip", "nstat", "sysctl", "ping", "link");
+    static final List<String> SERVED = List.of("ip", "nstat", "sysctl", "ping", "link", "ss");
     /** Where sockets live, in order of preference. */
     static final List<Path> DIRECTORIES = List.of(Path.of("/run/jnetstack"), Path.of("/tmp/jnetstack"));
     /** Prefix of a standard-error line in a response. */

@@ -41,6 +41,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--loss", description = "netem loss in percent (default: ${DEFAULT-VALUE})")
     double lossPercent = 5;
 
+    @Option(names = "--datagrams", description = "UDP datagrams alpha sends to beta's echo socket (default: ${DEFAULT-VALUE})")
+    int datagrams = 5;
+
     @Option(names = "--pcap", paramLabel = "FILE", description = "write a pcapng capture of both veth ends to FILE")
     Path pcap;
 
@@ -69,6 +72,8 @@ final class DemoCommand implements Callable<Integer> {
         net.exchange(frames);
         String frameJourney = net.kernel.tracer().journey(net.firstFrameJourney).tree();
         net.ping(pings);
+        String pingJourney = net.kernel.tracer().journey(net.firstPingJourney).tree();
+        net.udp(datagrams);
         if (recording != null) {
             recording.stop();
             recording.dump(jfrFile);
@@ -77,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
         if (capture != null) {
             capture.close();
         }
-        print(net, frameJourney);
+        print(net, frameJourney, pingJourney);
         return 0;
     }
 
@@ -85,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
         return NetemSetup.netem(delayMs, jitterMs, lossPercent);
     }
 
-    private void print(DemoNetwork n, String frameJourney) {
+    private void print(DemoNetwork n, String frameJourney, String pingJourney) {
         System.out.println("jnetstack demo: three namespaces on two veth pairs, in virtual time (seed " + seed + ")");
         System.out.println();
         System.out.println("  alpha veth0 198.18.1.2 --netem-- 198.18.1.1 veth0 router veth1 198.18.2.1 ---- 198.18.2.2 veth0 beta");
@@ -109,7 +114,16 @@ final class DemoCommand implements Callable<Integer> {
                     n.pingsSent, n.pingReplies, n.pingTtl, n.pingReplies == 0 ? 0 : n.pingRttSum / 1e6 / n.pingReplies);
             System.out.println();
             System.out.println("Journey of the first ping (alpha's echo request; ARP, the router's forwarding, beta's reply nested under it):");
-            System.out.print(n.kernel.tracer().journey(n.firstPingJourney).tree());
+            System.out.print(pingJourney);
+            System.out.println();
+        }
+        if (n.udpSent > 0) {
+            System.out.printf("UDP: alpha -> beta:7 echo socket: %d datagrams sent, %d echoed by beta, %d back at alpha, %d timed out"
+                    + " (SO_RCVTIMEO 1 s)%s%n", n.udpSent, n.udpEchoed, n.udpReceived, n.udpTimeouts,
+                    n.udpReceived == 0 ? "" : String.format(", mean rtt %.3f ms", n.udpRttSum / 1e6 / n.udpReceived));
+            System.out.println();
+            System.out.println("Journey of the first datagram (udp_sendmsg at alpha, forwarded by the router, udp_rcv at beta):");
+            System.out.print(n.kernel.tracer().journey(n.firstUdpJourney).tree());
             System.out.println();
         }
         for (Net net : n.kernel.nets()) {
@@ -126,7 +140,9 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("tc -s qdisc");
             net.devices().stream().filter(d -> d.qdisc() != null).forEach(d -> System.out.print(d.qdisc().format().indent(4)));
             System.out.println("nstat");
-            System.out.print(net.inet().formatNstat().indent(4));
+            System.out.print((net.inet().formatNstat() + io.jnetstack.ipv4.udp.Udp.of(net).mib().formatNonZero()).indent(4));
+            System.out.println("ss -uaw");
+            System.out.print(io.jnetstack.admin.Ss.run(net, java.util.List.of("-uaw")).indent(4));
             String drops = net.formatDrops();
             System.out.println("drop reasons");
             System.out.print(drops.isEmpty() ? "    none\n" : drops.indent(4));

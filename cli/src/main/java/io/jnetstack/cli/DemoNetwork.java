@@ -203,4 +203,60 @@ final class DemoNetwork {
         }
         return v;
     }
+
+    int udpSent;
+    int udpEchoed;
+    int udpReceived;
+    int udpTimeouts;
+    long udpRttSum;
+    long firstUdpJourney;
+
+    /**
+     * Alpha sends {@code count} UDP datagrams to beta's echo socket on port 7 (one every 10 ms of
+     * virtual time); beta echoes each one back. Both sides use blocking calls with a 1 s
+     * SO_RCVTIMEO: on a deterministic kernel a blocking call drives virtual time until its
+     * datagram arrives, and a datagram lost to netem ends in EAGAIN after the timeout.
+     */
+    void udp(int count) {
+        if (count <= 0) {
+            return;
+        }
+        io.jnetstack.socket.Socket client = alpha.sockets().socket(io.jnetstack.socket.Socket.AF_INET, io.jnetstack.socket.Socket.SOCK_DGRAM, 0);
+        io.jnetstack.socket.Socket echo = beta.sockets().socket(io.jnetstack.socket.Socket.AF_INET, io.jnetstack.socket.Socket.SOCK_DGRAM, 0);
+        java.time.Duration second = java.time.Duration.ofSeconds(1);
+        client.setsockopt(io.jnetstack.socket.SockOpt.SO_RCVTIMEO, second);
+        echo.setsockopt(io.jnetstack.socket.SockOpt.SO_RCVTIMEO, second);
+        echo.bind(new io.jnetstack.socket.SockAddrIn(0, 7));
+        client.connect(new io.jnetstack.socket.SockAddrIn(BETA, 7));
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(2048);
+        io.jnetstack.socket.SockAddrIn[] from = new io.jnetstack.socket.SockAddrIn[1];
+        for (int i = 0; i < count; i++) {
+            if (i == 0) {
+                kernel.tracer().clear();
+                kernel.tracer().enable(true, jfr);
+            }
+            long t0 = kernel.clock().nanos();
+            client.send(java.nio.ByteBuffer.wrap(("jnetstack demo datagram #" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII)), 0);
+            udpSent++;
+            try {
+                in.clear();
+                int n = echo.recvfrom(in, 0, from);
+                in.flip();
+                echo.sendto(in, 0, from[0]);
+                udpEchoed++;
+                in.clear();
+                client.recv(in, 0);
+                udpReceived++;
+                udpRttSum += kernel.clock().nanos() - t0;
+            } catch (io.jnetstack.core.ErrnoException e) {
+                udpTimeouts++;
+            }
+            if (i == 0) {
+                kernel.tracer().disable();
+                java.util.List<Long> ids = kernel.tracer().packetsAt(io.jnetstack.trace.Stage.UDP_PUSH_PENDING_FRAMES);
+                firstUdpJourney = ids.isEmpty() ? 0 : ids.getFirst();
+            }
+            kernel.runFor(10_000_000L);
+        }
+    }
 }

@@ -20,16 +20,17 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code jnetstack host --tap NAME --addr CIDR [--gateway IP]}: one stack in real time on a TAP
- * device of the current network namespace, answering ARP and ping until SIGINT or SIGTERM, with a
+ * device of the current network namespace, answering ARP and ping and echoing UDP on port 7 until
+ * SIGINT or SIGTERM, with a
  * control socket ({@link ControlProtocol}) for {@code ip}, {@code nstat}, {@code sysctl},
- * {@code ping} and {@code link}. This command line is a contract: tools and tests outside the
+ * {@code ping}, {@code link} and {@code ss}. This command line is a contract: tools and tests outside the
  * project use it, and the ready line
  * {@code jnetstack host: tap NAME up, ADDR/LEN, gateway GW; control socket PATH}.
  */
 @Command(name = "host", mixinStandardHelpOptions = true,
         description = {"Runs one jnetstack stack on the TAP device NAME of the current network namespace (created when"
                 + " absent, attached when it exists) with the address CIDR and a default route via the gateway;"
-                + " it answers ARP and ping until SIGINT or SIGTERM, then closes the TAP and removes its control socket.",
+                + " it answers ARP and ping, and runs a UDP echo service (RFC 862) on port 7, until SIGINT or SIGTERM, then closes the TAP and removes its control socket.",
                 "When ready it prints one line: `jnetstack host: tap NAME up, ADDR/LEN, gateway GW; control socket PATH`.",
                 "The control socket (/run/jnetstack/NAME.sock, or /tmp/jnetstack/NAME.sock when /run is not writable)"
                         + " serves `jnetstack ip|nstat|sysctl|ping|link --host NAME ...`: one request line per connection,"
@@ -68,8 +69,10 @@ final class HostCommand implements Callable<Integer> {
         Kernel k = Kernel.realtime();
         Net net = k.newNet("host");
         ControlServer server;
+        io.jnetstack.admin.EchoService echo;
         try {
             k.run(() -> setUp(net, cidr, gw));
+            echo = io.jnetstack.admin.EchoService.udp(net, io.jnetstack.admin.EchoService.PORT);
             server = ControlServer.start(net, tap, socket);
         } catch (ErrnoException | IOException e) {
             k.close();
@@ -79,6 +82,7 @@ final class HostCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            echo.close();
             server.close();
             k.close();
             stopped.countDown();

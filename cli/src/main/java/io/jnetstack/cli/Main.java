@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the jnetstack command line ({@code ./jnetstack}). */
 @Command(name = "jnetstack", mixinStandardHelpOptions = true, version = "jnetstack 0.1.0",
         description = "A TCP/IP stack for the JVM, built after the Linux kernel's IPv4 stack.",
-        subcommands = {DemoCommand.class, LinkCommand.class, IpCommand.class, PingCommand.class, NstatCommand.class,
+        subcommands = {DemoCommand.class, LinkCommand.class, IpCommand.class, PingCommand.class, NstatCommand.class, SsCommand.class,
                 SysctlCommand.class, HostCommand.class, BenchCommand.class, PacketdrillCommand.class, TestCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

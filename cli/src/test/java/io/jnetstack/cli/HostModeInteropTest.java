@@ -58,7 +58,7 @@ class HostModeInteropTest {
             arping(ns, tap);
 
             AdminCommandsTest.Run addr = run("ip", "--host", tap, "addr");
-            assertEquals(0, addr.status(), addr.all());
+            assertEquals(0, addr.status(), () -> addr.all() + "\nhost stderr:\n" + host.stderr());
             assertTrue(addr.out().contains("inet 198.18.0.2/24 brd 198.18.0.255 scope global " + tap), addr.all());
             AdminCommandsTest.Run nstat = run("nstat", "--host", tap);
             assertEquals(0, nstat.status(), nstat.all());
@@ -66,6 +66,14 @@ class HostModeInteropTest {
             AdminCommandsTest.Run back = run("ping", "--host", tap, "-c", "2", "-i", "0.2", "-W", "5", "198.18.0.1");
             assertEquals(0, back.status(), back.all());
             assertTrue(back.out().contains("64 bytes from 198.18.0.1: icmp_seq=1 ttl=64 time="), back.all());
+            // RFC 862 echo over UDP: Linux nc -u gets its datagram back from port 7.
+            Netns.Result echo = ns.run(Duration.ofSeconds(30), "sh", "-c", "printf 'echo me' | nc -u -w 2 198.18.0.2 7");
+            assertTrue(echo.stdout().contains("echo me"), echo::describe);
+            AdminCommandsTest.Run ss = run("ss", "--host", tap, "-uaw");
+            assertEquals(0, ss.status(), ss.all());
+            assertTrue(ss.out().matches("(?s).*udp\\s+UNCONN\\s+0\\s+0\\s+0\\.0\\.0\\.0:7\\s+0\\.0\\.0\\.0:\\*.*"), ss.all());
+            AdminCommandsTest.Run udp = run("nstat", "--host", tap, "Udp*");
+            assertTrue(counter(udp.out(), "UdpInDatagrams") >= 1 && counter(udp.out(), "UdpOutDatagrams") >= 1, udp.all());
             AdminCommandsTest.Run route = run("ip", "--host", socket.toString(), "route");
             assertTrue(route.out().startsWith("default via 198.18.0.1 dev " + tap + "\n"), route.all());
 

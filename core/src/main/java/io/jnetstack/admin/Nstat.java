@@ -27,7 +27,7 @@ public final class Nstat {
 
     /** {@code cat /proc/net/snmp}: a header line and a value line per group. */
     public static String snmp(Net net) {
-        return net.inet().formatSnmp();
+        return net.inet().formatSnmp() + io.jnetstack.ipv4.udp.Udp.of(net).formatSnmp();
     }
 
     /**
@@ -60,6 +60,10 @@ public final class Nstat {
             if (msg.outCount(t) != 0) {
                 m.put("IcmpMsgOutType" + t, msg.outCount(t));
             }
+        }
+        Mib<io.jnetstack.ipv4.udp.UdpMib> udp = io.jnetstack.ipv4.udp.Udp.of(net).mib();
+        for (io.jnetstack.ipv4.udp.UdpMib c : io.jnetstack.ipv4.udp.UdpMib.values()) {
+            m.put("Udp" + c.name(), udp.get(c));
         }
         return m;
     }

@@ -298,6 +298,8 @@ public final class Socket implements AutoCloseable {
                 return;
             }
             closed = true;
+            // Calls blocked in other threads wake up and see the end (then EBADF).
+            sk.shutdown = Sock.RCV_SHUTDOWN | Sock.SEND_SHUTDOWN;
             sk.close();
             table.detach(this);
             sk.wq.wakeUp(POLLHUP | POLLERR | POLLIN | POLLOUT);
