@@ -88,6 +88,10 @@ public final class Tcp {
     /** {@link #check} error: the header the Data Offset declares runs past the segment. */
     public static final int ERR_HDR_TRUNCATED = -4;
 
+    /** The flags in the order {@link #flagString} prints them, and their letters. */
+    private static final int[] FLAG_ORDER = {FIN, SYN, RST, PSH, URG, ECE, CWR, AE, ACK};
+    private static final String FLAG_LETTERS = "FSRPUEWe.";
+
     private Tcp() {
     }
 
@@ -570,9 +574,10 @@ public final class Tcp {
     // ---- printing ----
 
     /**
-     * The flags as tcpdump and packetdrill print them: {@code F S R P . U E W e} for FIN, SYN,
-     * RST, PSH, ACK, URG, ECE, CWR and AE, in that order ({@code "S."} for a SYN-ACK), or
-     * {@code "none"}.
+     * The flags as packetdrill scripts write them: {@code F S R P U E W e} for FIN, SYN, RST,
+     * PSH, URG, ECE, CWR and AE, in that order, then {@code .} for ACK ({@code "S."} for a
+     * SYN-ACK, {@code "SE."} for an ECN-setup SYN-ACK, {@code "FP."}); {@code "none"} for no flag.
+     * (tcpdump uses the same letters but puts the dot right after P.)
      *
      * @param flags the flags
      * @return the letters
@@ -582,10 +587,9 @@ public final class Tcp {
             return "none";
         }
         StringBuilder sb = new StringBuilder(9);
-        String letters = "FSRP.UEWe";
-        for (int i = 0; i < letters.length(); i++) {
-            if ((flags & (1 << i)) != 0) {
-                sb.append(letters.charAt(i));
+        for (int i = 0; i < FLAG_ORDER.length; i++) {
+            if ((flags & FLAG_ORDER[i]) != 0) {
+                sb.append(FLAG_LETTERS.charAt(i));
             }
         }
         return sb.toString();
