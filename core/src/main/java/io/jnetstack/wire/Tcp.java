@@ -81,11 +81,20 @@ public final class Tcp {
 
     /** {@link #check} error: {@code off}/{@code len} do not describe a range inside {@code buf}. */
     public static final int ERR_BOUNDS = -1;
-    /** {@link #check} error: fewer than {@link #HEADER_LEN} bytes. */
+    /**
+     * {@link #check} error: fewer than {@link #HEADER_LEN} bytes. Linux's {@code tcp_v4_rcv()}
+     * discards such a segment without counting an error.
+     */
     public static final int ERR_TRUNCATED = -2;
-    /** {@link #check} error: the Data Offset is below 5; Linux drops it as too small and counts an InErr. */
+    /**
+     * {@link #check} error: the Data Offset is below 5. Linux's {@code tcp_v4_rcv()} drops it
+     * as {@code SKB_DROP_REASON_PKT_TOO_SMALL} and counts it in the Tcp InErrs counter.
+     */
     public static final int ERR_DATA_OFFSET = -3;
-    /** {@link #check} error: the header the Data Offset declares runs past the segment. */
+    /**
+     * {@link #check} error: the header the Data Offset declares runs past the segment. Linux's
+     * {@code tcp_v4_rcv()} discards it without counting an error.
+     */
     public static final int ERR_HDR_TRUNCATED = -4;
 
     /** The flags in the order {@link #flagString} prints them, and their letters. */
@@ -343,7 +352,8 @@ public final class Tcp {
 
     /**
      * Whether the checksum of a segment held in one piece verifies, with the IPv4 pseudo-header
-     * (RFC 9293 §3.1; RFC 1122 §4.2.2.7: a segment with a bad checksum MUST be discarded).
+     * (RFC 9293 §3.1; RFC 1122 §4.2.2.7: unlike UDP's, the TCP checksum is never optional, and
+     * the receiver MUST check it).
      *
      * @param buf the buffer
      * @param off index of the header's first byte
@@ -374,6 +384,25 @@ public final class Tcp {
     public static boolean checksumOk(byte[] buf, int off, int hdrLen, int restSum, int len, int src, int dst) {
         int sum = Checksum.sum(buf, off, hdrLen, pseudoHeaderSum(src, dst, len));
         return Checksum.combine(sum, restSum, hdrLen) == 0xFFFF;
+    }
+
+    /**
+     * The checksum a segment held in one piece should carry, computed as if its checksum field
+     * were zero, without writing anything: for reporting what a bad checksum should have been.
+     *
+     * @param buf the buffer
+     * @param off index of the header's first byte
+     * @param len the segment length, header and data
+     * @param src IPv4 source address
+     * @param dst IPv4 destination address
+     * @return the checksum
+     */
+    public static int computeChecksum(byte[] buf, int off, int len, int src, int dst) {
+        // Adding the field's complement takes the field out of the sum (RFC 1624 §3). The
+        // pseudo-header's protocol octet keeps the true sum from being zero, so the folded
+        // result cannot be the other representation of zero.
+        int sum = Checksum.sum(buf, off, len, pseudoHeaderSum(src, dst, len));
+        return Checksum.finish(sum + (~checksum(buf, off) & 0xFFFF));
     }
 
     /**

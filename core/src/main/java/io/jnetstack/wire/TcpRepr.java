@@ -221,11 +221,7 @@ public record TcpRepr(int srcPort, int dstPort, int seq, int ack, int flags, int
      */
     public int emitHeader(byte[] buf, int off) {
         TcpOptions o = options(new TcpOptions());
-        int optLen = o.length();
-        if (optLen > Tcp.MAX_OPTIONS_LEN) {
-            throw new IllegalArgumentException("TCP options need " + optLen + " bytes: " + this);
-        }
-        int hlen = Tcp.HEADER_LEN + optLen;
+        int hlen = Tcp.HEADER_LEN + checkedOptionsLength(o);
         Objects.checkFromIndexSize(off, hlen, buf.length);
         Tcp.writeHeader(buf, off, srcPort, dstPort, seq, ack, hlen, flags, window, urgent);
         o.write(buf, off + Tcp.OPTIONS);
@@ -245,11 +241,21 @@ public record TcpRepr(int srcPort, int dstPort, int seq, int ack, int flags, int
      * @throws IndexOutOfBoundsException if the buffer is shorter than the segment
      */
     public int emit(byte[] buf, int off, int src, int dst) {
-        int hlen = headerLen();
+        int hlen = Tcp.HEADER_LEN + checkedOptionsLength(options(new TcpOptions()));
         Objects.checkFromIndexSize(off, hlen + payloadLength, buf.length);
         emitHeader(buf, off);
         Tcp.fillChecksum(buf, off, hlen + payloadLength, src, dst);
         return hlen;
+    }
+
+    /** The length {@code o} writes, if it fits in a header. */
+    private int checkedOptionsLength(TcpOptions o) {
+        int len = o.length();
+        if (len > Tcp.MAX_OPTIONS_LEN) {
+            throw new IllegalArgumentException("TCP options need " + len + " bytes, more than "
+                    + Tcp.MAX_OPTIONS_LEN + ": " + this);
+        }
+        return len;
     }
 
     // ---- withers ----

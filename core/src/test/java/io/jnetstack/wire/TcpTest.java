@@ -140,6 +140,27 @@ class TcpTest {
     }
 
     @Test
+    void computeChecksumLeavesTheSegmentAlone() {
+        for (byte[] seg : new byte[][] {SYN, DATA}) {
+            byte[] b = seg.clone();
+            assertEquals(Tcp.checksum(seg, 0), Tcp.computeChecksum(b, 0, b.length, REMOTE, LOCAL));
+            Tcp.setChecksum(b, 0, 0xbeef);
+            assertEquals(Tcp.checksum(seg, 0), Tcp.computeChecksum(b, 0, b.length, REMOTE, LOCAL));
+            assertEquals(0xbeef, Tcp.checksum(b, 0));
+        }
+        byte[] b = SACK.clone();
+        b[51] ^= 0x40;
+        int want = Tcp.computeChecksum(b, 0, b.length, LOCAL, REMOTE);
+        assertFalse(Tcp.checksumOk(b, 0, b.length, LOCAL, REMOTE));
+        assertEquals(want, Tcp.fillChecksum(b, 0, b.length, LOCAL, REMOTE));
+        // Every field value, including 0 and 0xffff, is taken out of the sum.
+        for (int field : new int[] {0, 0xffff, 0x0001, 0xfffe}) {
+            Tcp.setChecksum(b, 0, field);
+            assertEquals(want, Tcp.computeChecksum(b, 0, b.length, LOCAL, REMOTE));
+        }
+    }
+
+    @Test
     void splitChecksum() {
         // Header in one buffer, data in another, summed separately as when copied from the user.
         byte[] hdr = Arrays.copyOf(DATA, 32);
@@ -453,6 +474,9 @@ class TcpTest {
                 assertTrue(Tcp.payloadOffset(b, off) <= b.length);
                 TcpOptions.format(b, off + Tcp.OPTIONS, Tcp.optionsLength(b, off), new StringBuilder());
                 boolean sumOk = Tcp.checksumOk(b, off, n, 1, 2);
+                if (Tcp.computeChecksum(b, off, n, 1, 2) == Tcp.checksum(b, off)) {
+                    assertTrue(sumOk);
+                }
                 TcpRepr r;
                 try {
                     r = TcpRepr.parse(b, off, n, 1, 2, true);
