@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
@@ -360,6 +361,34 @@ class TcpOptionsTest {
         byte[] b = new byte[t.length()];
         t.write(b, 0);
         return b;
+    }
+
+    /** The receive path's parse, view accessors and checksum allocate nothing once warm. */
+    @Test
+    void receivePathAllocatesNothing() {
+        byte[][] segs = {TcpTest.SYN, TcpTest.SYN_ACK, TcpTest.DATA, TcpTest.SACK,
+            WireTestUtil.bytes("c3 50 1f 90 00 00 00 01 00 00 00 01 60 10 01 f5 00 00 00 00 02 03 00 00")};
+        TcpOptions t = new TcpOptions();
+        long acc = parseMany(segs, t, 200_000);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        int rounds = 1_000_000;
+        long before = mx.getCurrentThreadAllocatedBytes();
+        acc += parseMany(segs, t, rounds);
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(acc != 0);
+        assertTrue(allocated < rounds, "allocated " + allocated + " bytes for " + rounds + " segments");
+    }
+
+    private static long parseMany(byte[][] segs, TcpOptions t, int rounds) {
+        long acc = 0;
+        for (int i = 0; i < rounds; i++) {
+            byte[] b = segs[i % segs.length];
+            int hlen = Tcp.check(b, 0, b.length);
+            t.parse(b, 0);
+            acc += hlen + t.mss + t.wscale + t.tsVal + t.sackCount + Tcp.flags(b, 0) + Tcp.seq(b, 0)
+                    + (Tcp.checksumOk(b, 0, b.length, TcpTest.REMOTE, TcpTest.LOCAL) ? 1 : 0);
+        }
+        return acc;
     }
 
     // ---- random bytes ----
