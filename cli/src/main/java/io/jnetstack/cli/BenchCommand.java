@@ -22,7 +22,9 @@ import java.util.concurrent.Callable;
                 "veth-frames: 64-byte frames through a veth pair with pfifo_fast between two namespaces, one thread;"
                         + " frames per second and heap bytes allocated per frame in steady state.",
                 "fib-lookup: ns per fib_lookup with 1,000,000 random routes, random destinations.",
-                "forward: 64-byte IP packets per second through a router namespace (sender, router and receiver in one thread)."})
+                "forward: 64-byte IP packets per second through a router namespace (sender, router and receiver in one thread).",
+                "udp: 64-byte UDP datagrams per second between two stack sockets (two namespaces on a veth pair, one thread),"
+                        + " next to the JDK's DatagramChannel over the kernel's 127.0.0.1 in the same run; `ratio udp` is stack/kernel."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "shorter runs (about 10 s in all)")
     boolean quick;
@@ -30,7 +32,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--frames", description = "frames per measured round (default: 20,000,000; 5,000,000 with --quick)")
     long frames = -1;
 
-    @Option(names = "--only", paramLabel = "NAME", description = "run only this benchmark (veth-frames, fib-lookup, forward)")
+    @Option(names = "--only", paramLabel = "NAME", description = "run only this benchmark (veth-frames, fib-lookup, forward, udp)")
     String only;
 
     @Override
@@ -59,6 +61,18 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf("forward-router: %,.0f packets/s of 64 bytes forwarded by the router alone (from netif_receive_skb"
                     + " to a dummy device's driver), %.3f heap bytes/packet%n", g.value(), g.bytesPerOp());
             System.out.printf("metric forward-router-packets-per-second %.0f%n", g.value());
+        }
+        if (only == null || only.equals("udp")) {
+            UdpBench.Result u;
+            try {
+                u = UdpBench.run(quick ? 1_000_000 : 5_000_000, quick ? 2 : 3);
+            } catch (java.io.IOException e) {
+                System.err.println("udp: the kernel side failed: " + e.getMessage());
+                return 1;
+            }
+            System.out.printf("udp: %,.0f datagrams/s of 64 bytes stack-to-stack (two namespaces, veth, one thread), %.1f heap bytes/datagram;"
+                    + " kernel (DatagramChannel over 127.0.0.1): %,.0f datagrams/s%n", u.stackPerSecond(), u.stackBytesPerDatagram(), u.kernelPerSecond());
+            System.out.printf("ratio udp %.2f%n", u.ratio());
         }
         return 0;
     }
