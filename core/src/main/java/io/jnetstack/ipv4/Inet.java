@@ -17,7 +17,7 @@ import io.jnetstack.wire.EtherType;
 /**
  * The IPv4 state of one namespace and its parts, as {@code inet_init()} wires them: addresses
  * ({@link Devinet}), the FIB ({@link Fib}), routing ({@link Routing}), ARP and its neighbour
- * table, input, output, forwarding, ICMP, fragmentation and reassembly, netfilter hooks, the
+ * table, input, output, forwarding, ICMP, IGMP, fragmentation and reassembly, netfilter hooks, the
  * protocol table ({@code inet_protos}), sysctls under Linux names and SNMP counters.
  * Mirrors {@code struct netns_ipv4}.
  */
@@ -69,6 +69,7 @@ public final class Inet {
     final IpOutput output;
     final IpForward forward;
     final Icmp icmp;
+    final Igmp igmp;
     final IpFragmenter fragmenter = new IpFragmenter();
     final IpDefrag defrag;
     private final FragContext fragCtx;
@@ -112,6 +113,7 @@ public final class Inet {
         output = new IpOutput(this);
         forward = new IpForward(this);
         icmp = new Icmp(this);
+        igmp = new Igmp(this);
         defrag = new IpDefrag(net);
         fragCtx = new FragContext() {
             @Override
@@ -150,9 +152,11 @@ public final class Inet {
         }
         identSalt = r.nextInt();
         addProtocol(io.jnetstack.wire.Ipv4.PROTO_ICMP, icmp);
+        addProtocol(io.jnetstack.wire.Ipv4.PROTO_IGMP, igmp);
         net.addProtocol(EtherType.IPV4, input::rcv);
         net.addProtocol(EtherType.ARP, arp::rcv);
         net.addNetdevListener(devinet::netdevEvent);
+        net.addNetdevListener(igmp::netdevEvent);
         ipMib.set(IpMib.Forwarding, 2);
         ipMib.set(IpMib.DefaultTTL, 64);
     }
@@ -190,6 +194,11 @@ public final class Inet {
     /** ICMP. */
     public Icmp icmp() {
         return icmp;
+    }
+
+    /** IGMP and the multicast group memberships of the devices. */
+    public Igmp igmp() {
+        return igmp;
     }
 
     /** The output path. */
