@@ -1,5 +1,7 @@
 package io.jnetstack.ipv4;
 
+import io.jnetstack.capture.PcapNgWriter;
+import io.jnetstack.capture.Tshark;
 import io.jnetstack.core.Dev;
 import io.jnetstack.core.DropReason;
 import io.jnetstack.core.Errno;
@@ -21,7 +23,12 @@ import io.jnetstack.wire.Ipv4Address;
 import io.jnetstack.wire.Ipv4Options;
 import io.jnetstack.wire.MacAddress;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -377,6 +384,29 @@ class IgmpTest {
         int miss = sub.firstMissing(chain);
         assertEquals(-1, miss, () -> "chain broken at " + chain.get(miss) + ":\n" + j.tree());
         assertTrue(inH.stream().noneMatch(e -> e.stage().linuxName().equals("ip_route_input_slow")), j::tree);
+    }
+
+    @Test
+    void tsharkDissectsAReportAndALeaveCleanly(@TempDir Path tmp) throws IOException {
+        Tshark.assumeAvailable();
+        igmp.join(hEth, G);
+        igmp.leave(hEth, G);
+        k.runPending();
+        Path file = tmp.resolve("igmp.pcapng");
+        try (OutputStream os = Files.newOutputStream(file); PcapNgWriter pw = new PcapNgWriter(os, "jnetstack")) {
+            int ifc = pw.addInterface("veth0", null, PcapNgWriter.LINKTYPE_ETHERNET, 0);
+            for (Frame f : igmpFrames()) {
+                pw.writePacket(ifc, f.at(), f.bytes(), 0, f.bytes().length, f.bytes().length, PcapNgWriter.Direction.INBOUND, null);
+            }
+        }
+        // Checksum status 1 is "Good"; tshark lists igmp twice (the version's sub-dissector).
+        assertEquals(List.of(
+                List.of("eth:ethertype:ip:igmp:igmp", "2", "0x16", "239.1.2.3", "1", "1", "0"),
+                List.of("eth:ethertype:ip:igmp:igmp", "2", "0x17", "239.1.2.3", "1", "1", "0")),
+                Tshark.rows(file, "frame.protocols", "igmp.version", "igmp.type", "igmp.maddr", "igmp.checksum.status",
+                        "ip.checksum.status", "ip.opt.ra"), () -> Tshark.verbose(file));
+        String details = Tshark.verbose(file);
+        assertFalse(details.contains("Malformed") || details.contains("Error/"), details);
     }
 
     // ================================================================ helpers
