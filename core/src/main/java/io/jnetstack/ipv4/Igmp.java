@@ -472,7 +472,10 @@ public final class Igmp implements InetProtocol {
         }
     }
 
-    /** Joins all-hosts (RFC 1112 §7.2) and announces the groups kept while the device was down. */
+    /**
+     * Joins all-hosts (RFC 2236 §6: a member on every interface) and announces the groups kept
+     * while the device was down.
+     */
     private void up(NetDevice dev) {
         if ((dev.flags() & IfFlags.MULTICAST) == 0) {
             return;

@@ -30,7 +30,8 @@ import java.util.Map;
  * (path MTU, redirects). Mirrors {@code net/ipv4/route.c}: {@code ip_route_input_slow} with its
  * martian checks (RFC 1122 §3.2.1.3, RFC 1812 §5.3.7), {@code ip_mkroute_input},
  * {@code ip_route_output_key}, {@code ip_rt_update_pmtu} (RFC 1191), {@code ip_rt_redirect}
- * (RFC 1122 §3.2.2.2) and {@code ip_rt_send_redirect}. Like Linux 6.x there is no route cache:
+ * (RFC 1122 §3.2.2.2), {@code ip_rt_send_redirect}, and for groups {@code ip_route_input_mc}
+ * (RFC 1112 §7.2: only those the input device joined). Like Linux 6.x there is no route cache:
  * each lookup walks the FIB, and the resulting {@link Rtable} is cached on the next hop so the
  * data path allocates nothing.
  */

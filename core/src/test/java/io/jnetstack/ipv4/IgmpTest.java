@@ -316,8 +316,9 @@ class IgmpTest {
     @Test
     void igmpFromAnUnaddressedHostAndToGroupsNotJoined() {
         joinAndSettle(G);
+        long before = igmp.mib().get(IgmpMib.InReports);
         inject(igmpFrame(groupMac(G), 0, G, Igmp.V2_MEMBERSHIP_REPORT, 0, G, 8, false));
-        assertEquals(1, igmp.mib().get(IgmpMib.InReports) - 2, "a report from 0.0.0.0 is heard (RFC 2236 §3)");
+        assertEquals(before + 1, igmp.mib().get(IgmpMib.InReports), "a report from 0.0.0.0 is heard (RFC 2236 §3)");
         inject(igmpFrame(groupMac(Ipv4Address.ALL_ROUTERS), OTHER, Ipv4Address.ALL_ROUTERS, Igmp.LEAVE_GROUP, 0, G, 8, false));
         assertEquals(1, h.drops(DropReason.IP_MC_NOT_MEMBER), "a host has not joined all-routers");
         assertEquals(0, igmp.mib().get(IgmpMib.InLeaves));
