@@ -185,7 +185,9 @@ public final class Dev {
         Tracer t = net.kernel().tracer();
         t.enter(Stage.DEV_HARD_START_XMIT, skb, net.name(), dev.name());
         try {
-            if (net.hasTaps() || dev.taps().length > 0) {
+            // A multicast looped back by this host (dev_loopback_xmit) was seen leaving; packet
+            // sockets ignore PACKET_LOOPBACK (packet_rcv), and so do taps.
+            if ((net.hasTaps() || dev.taps().length > 0) && skb.pktType != PktType.LOOPBACK) {
                 t.point(Stage.DEV_QUEUE_XMIT_NIT, skb, net.name(), dev.name(), "");
                 deliverTaps(skb, dev, true);
             }

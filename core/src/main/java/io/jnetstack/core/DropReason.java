@@ -56,6 +56,12 @@ public enum DropReason {
     IP_INVALID_SOURCE,
     /** A martian destination address ({@code SKB_DROP_REASON_IP_INVALID_DEST}). */
     IP_INVALID_DEST,
+    /**
+     * A multicast datagram for a group the input device has not joined, and no multicast
+     * routing to take it (Linux's {@code ip_route_input_rcu} refuses it with EINVAL, reason
+     * not specified).
+     */
+    IP_MC_NOT_MEMBER,
     /** A source address that is one of ours ({@code SKB_DROP_REASON_IP_LOCAL_SOURCE}). */
     IP_LOCAL_SOURCE,
     /** Reverse-path filter ({@code SKB_DROP_REASON_IP_RPFILTER}). */
@@ -78,6 +84,8 @@ public enum DropReason {
     ICMP_CSUM,
     /** A message of no interest, consumed ({@code icmp_discard}). */
     ICMP_DISCARD,
+    /** Bad IGMP checksum (RFC 2236 §2.3; Linux drops it with no specific reason). */
+    IGMP_CSUM,
     /** Bad UDP checksum ({@code SKB_DROP_REASON_UDP_CSUM}). */
     UDP_CSUM,
     /** A receive queue was full ({@code SKB_DROP_REASON_SOCKET_RCVBUFF}). */

@@ -17,7 +17,7 @@ import io.jnetstack.wire.EtherType;
 /**
  * The IPv4 state of one namespace and its parts, as {@code inet_init()} wires them: addresses
  * ({@link Devinet}), the FIB ({@link Fib}), routing ({@link Routing}), ARP and its neighbour
- * table, input, output, forwarding, ICMP, fragmentation and reassembly, netfilter hooks, the
+ * table, input, output, forwarding, ICMP, IGMP, fragmentation and reassembly, netfilter hooks, the
  * protocol table ({@code inet_protos}), sysctls under Linux names and SNMP counters.
  * Mirrors {@code struct netns_ipv4}.
  */
@@ -152,9 +152,11 @@ public final class Inet {
         }
         identSalt = r.nextInt();
         addProtocol(io.jnetstack.wire.Ipv4.PROTO_ICMP, icmp);
+        addProtocol(io.jnetstack.wire.Ipv4.PROTO_IGMP, igmp);
         net.addProtocol(EtherType.IPV4, input::rcv);
         net.addProtocol(EtherType.ARP, arp::rcv);
         net.addNetdevListener(devinet::netdevEvent);
+        net.addNetdevListener(igmp::netdevEvent);
         ipMib.set(IpMib.Forwarding, 2);
         ipMib.set(IpMib.DefaultTTL, 64);
     }
@@ -194,7 +196,7 @@ public final class Inet {
         return icmp;
     }
 
-    /** IGMP and multicast memberships. */
+    /** IGMP and the multicast group memberships of the devices. */
     public Igmp igmp() {
         return igmp;
     }

@@ -1,7 +1,10 @@
 package io.jnetstack.ipv4;
 
+import io.jnetstack.core.CsumState;
+import io.jnetstack.core.Dev;
 import io.jnetstack.core.DropReason;
 import io.jnetstack.core.NetDevice;
+import io.jnetstack.core.PktType;
 import io.jnetstack.core.SkBuff;
 import io.jnetstack.neigh.Neighbour;
 import io.jnetstack.netfilter.NfHook;
@@ -17,6 +20,8 @@ import io.jnetstack.wire.Ipv4;
  *   → nf_hook(POST_ROUTING) → ip_finish_output (ip_fragment when longer than the MTU)
  *   → ip_finish_output2 → neighbour output
  * </pre>
+ * Routes that are also for this host (a joined group, a broadcast) leave by ip_mc_output, which
+ * first loops a copy back to the receive path.
  */
 public final class IpOutput {
     /** Room a buffer needs in front of the IP header: the largest link header plus slack. */
@@ -92,6 +97,62 @@ public final class IpOutput {
         } finally {
             t.exit();
         }
+    }
+
+    /**
+     * Output for routes that are also for this host: a group the device has joined, or a
+     * broadcast. Mirrors {@code ip_mc_output()}: a multicast is looped back to local listeners
+     * unless the sending socket turned IP_MULTICAST_LOOP off (RFC 1112 §6.1), and one with TTL 0
+     * goes no further than this host; a broadcast is always looped back; then POST_ROUTING and
+     * ip_finish_output as {@link #output}.
+     */
+    int mcOutput(SkBuff skb) {
+        Tracer t = inet.kernel.tracer();
+        Rtable rt = (Rtable) skb.dst;
+        NetDevice dev = rt.dev;
+        t.enter(Stage.IP_MC_OUTPUT, skb, inet.net.name(), dev.name());
+        try {
+            skb.dev = dev;
+            skb.protocol = EtherType.IPV4;
+            if ((rt.flags() & Rtable.RTCF_MULTICAST) != 0) {
+                if (!skb.noMcLoop) {
+                    loopback(skb, dev);
+                }
+                if (Ipv4.ttl(skb.buf(), skb.data()) == 0) {
+                    skb.free();
+                    return 0;
+                }
+            }
+            if ((rt.flags() & Rtable.RTCF_BROADCAST) != 0) {
+                loopback(skb, dev);
+            }
+            if (!inet.netfilter.run(NfHook.POST_ROUTING, skb, null, dev)) {
+                return 0;
+            }
+            return finishOutput(skb);
+        } finally {
+            t.exit();
+        }
+    }
+
+    /**
+     * Hands a clone back to this host's receive path as if it had arrived on {@code dev}, route
+     * attached, so {@code ip_rcv} delivers it without routing it again. Mirrors
+     * {@code ip_mc_finish_output()} → {@code dev_loopback_xmit()}: POST_ROUTING, packet type
+     * LOOPBACK (taps do not see it), checksum trusted, {@code netif_rx}.
+     */
+    private void loopback(SkBuff skb, NetDevice dev) {
+        SkBuff c = skb.cloneSkb();
+        if (!inet.netfilter.run(NfHook.POST_ROUTING, c, null, dev)) {
+            return;
+        }
+        inet.kernel.tracer().point(Stage.DEV_LOOPBACK_XMIT, c, inet.net.name(), dev.name(), "");
+        c.resetMacHeader();
+        c.pktType = PktType.LOOPBACK;
+        if (c.ipSummed == CsumState.NONE) {
+            c.ipSummed = CsumState.UNNECESSARY;
+        }
+        Dev.netifRx(c);
     }
 
     /**

@@ -30,7 +30,8 @@ import java.util.Map;
  * (path MTU, redirects). Mirrors {@code net/ipv4/route.c}: {@code ip_route_input_slow} with its
  * martian checks (RFC 1122 §3.2.1.3, RFC 1812 §5.3.7), {@code ip_mkroute_input},
  * {@code ip_route_output_key}, {@code ip_rt_update_pmtu} (RFC 1191), {@code ip_rt_redirect}
- * (RFC 1122 §3.2.2.2) and {@code ip_rt_send_redirect}. Like Linux 6.x there is no route cache:
+ * (RFC 1122 §3.2.2.2), {@code ip_rt_send_redirect}, and for groups {@code ip_route_input_mc}
+ * (RFC 1112 §7.2: only those the input device joined). Like Linux 6.x there is no route cache:
  * each lookup walks the FIB, and the resulting {@link Rtable} is cached on the next hop so the
  * data path allocates nothing.
  */
@@ -54,6 +55,7 @@ public final class Routing {
     private final Map<Integer, long[]> redirectPeers = new HashMap<>();
     private Rtable[] localIn = new Rtable[8];
     private Rtable[] broadcastIn = new Rtable[8];
+    private Rtable[] multicastIn = new Rtable[8];
     private final Map<Errno, Rtable[]> errorIn = new HashMap<>();
     private Errno lastError;
 
@@ -85,14 +87,14 @@ public final class Routing {
     }
 
     private DropReason inputSlow(SkBuff skb, int daddr, int saddr, int tos, NetDevice dev) {
+        if (Ipv4Address.isMulticast(daddr)) {
+            return multicastInput(skb, daddr, saddr, dev);
+        }
         if (Ipv4Address.isMulticast(saddr) || Ipv4Address.isLbcast(saddr)) {
             return DropReason.IP_INVALID_SOURCE;
         }
         if (Ipv4Address.isLbcast(daddr) || (saddr == 0 && daddr == 0)) {
             return broadcastInput(skb, dev);
-        }
-        if (Ipv4Address.isMulticast(daddr)) {
-            return DropReason.IP_INVALID_DEST;   // multicast routing arrives with the multicast work
         }
         if (Ipv4Address.isZeronet(saddr)) {
             return DropReason.IP_INVALID_SOURCE;
@@ -168,6 +170,49 @@ public final class Routing {
         if (rp == 1 && rpRes.nexthop() != null && rpRes.nexthop().dev() != dev) {
             return DropReason.IP_RPFILTER;
         }
+        return null;
+    }
+
+    /**
+     * A datagram to a group: delivered here when the input device has joined it, else dropped,
+     * since this host routes no multicast. Mirrors the multicast branch of
+     * {@code ip_route_input_rcu()} ({@code ip_check_mc_rcu()}) and {@code ip_route_input_mc()}
+     * with {@code ip_mc_validate_source()}: no multicast, broadcast or (without route_localnet)
+     * loopback source; 0.0.0.0 only towards 224.0.0.x or from IGMP (RFC 2236 §3 allows a host
+     * without an address to report); any other source passes {@code fib_validate_source()}.
+     */
+    private DropReason multicastInput(SkBuff skb, int daddr, int saddr, NetDevice dev) {
+        if (Ipv4Address.isMulticast(saddr) || Ipv4Address.isLbcast(saddr)) {
+            return DropReason.IP_INVALID_SOURCE;   // martian whatever the group (Linux tests it second)
+        }
+        if (!inet.igmp.isMember(dev, daddr)) {
+            return DropReason.IP_MC_NOT_MEMBER;
+        }
+        inet.kernel.tracer().point(Stage.IP_ROUTE_INPUT_MC, skb, inet.net.name(), dev.name(), "");
+        if (Ipv4Address.isLoopback(saddr) && inet.routeLocalnet.get() == 0) {
+            return DropReason.IP_INVALID_SOURCE;
+        }
+        if (Ipv4Address.isZeronet(saddr)) {
+            if (!Ipv4Address.isLocalMulticast(daddr) && Ipv4.protocol(skb.buf(), skb.data()) != Ipv4.PROTO_IGMP) {
+                return DropReason.IP_INVALID_SOURCE;
+            }
+        } else {
+            DropReason bad = validateSource(saddr, 0, dev, skb);
+            if (bad != null) {
+                return bad;
+            }
+        }
+        int i = dev.ifindex();
+        if (i >= multicastIn.length) {
+            multicastIn = java.util.Arrays.copyOf(multicastIn, i * 2);
+        }
+        Rtable rt = multicastIn[i];
+        if (rt == null) {
+            rt = new Rtable(inet, inet.net.loopback(), Rtable.RTN_MULTICAST, Rtable.RTCF_MULTICAST | Rtable.RTCF_LOCAL,
+                    0, 0, 0, 0, 0, Rtable.In.LOCAL, Rtable.Out.DISCARD, null, true);
+            multicastIn[i] = rt;
+        }
+        skb.dst = rt;
         return null;
     }
 
@@ -303,8 +348,9 @@ public final class Routing {
             }
             return rt;
         }
-        if (type == RouteType.BROADCAST || Ipv4Address.isLbcast(daddr)) {
-            return direct(res.nexthop().dev(), daddr, saddr);
+        if (type == RouteType.BROADCAST || Ipv4Address.isLbcast(daddr) || Ipv4Address.isMulticast(daddr)) {
+            // A group is on-link whatever route found it: no gateway (__mkroute_output, RTN_MULTICAST).
+            return res.nexthop() == null ? fail(Errno.EINVAL) : direct(res.nexthop().dev(), daddr, saddr);
         }
         if (type != RouteType.UNICAST) {
             return fail(Errno.EINVAL);
@@ -342,14 +388,21 @@ public final class Routing {
         return rt;
     }
 
-    /** A route straight out of {@code dev}: broadcast and multicast, or on-link for a bound socket. */
+    /**
+     * A route straight out of {@code dev}: broadcast and multicast, or on-link for a bound socket.
+     * Mirrors that part of {@code __mkroute_output()}: a broadcast is also for us, a group only
+     * when {@code dev} has joined it ({@code ip_check_mc_rcu}); either then leaves by
+     * {@code ip_mc_output}, which loops a copy back, unless {@code dev} is the loopback.
+     */
     private Rtable direct(NetDevice dev, int daddr, int saddr) {
         boolean bcast = Ipv4Address.isLbcast(daddr) || isBroadcastOn(dev, daddr);
         boolean mcast = Ipv4Address.isMulticast(daddr);
         int type = bcast ? Rtable.RTN_BROADCAST : mcast ? Rtable.RTN_MULTICAST : Rtable.RTN_UNICAST;
-        int flags = bcast ? Rtable.RTCF_BROADCAST | Rtable.RTCF_LOCAL : mcast ? Rtable.RTCF_MULTICAST : 0;
+        boolean local = bcast || (mcast && inet.igmp.isMember(dev, daddr));
+        int flags = (bcast ? Rtable.RTCF_BROADCAST : mcast ? Rtable.RTCF_MULTICAST : 0) | (local ? Rtable.RTCF_LOCAL : 0);
+        Rtable.Out out = local && (dev.flags() & IfFlags.LOOPBACK) == 0 ? Rtable.Out.IP_MC_OUTPUT : Rtable.Out.IP_OUTPUT;
         int src = saddr != 0 ? saddr : inet.devinet.selectAddress(dev, daddr, Inet.SCOPE_LINK);
-        return new Rtable(inet, dev, type, flags, 0, src, 0, 0, 0, Rtable.In.LOCAL, Rtable.Out.IP_OUTPUT, null, false);
+        return new Rtable(inet, dev, type, flags, 0, src, 0, 0, 0, Rtable.In.LOCAL, out, null, false);
     }
 
     private boolean isBroadcastOn(NetDevice dev, int addr) {
@@ -480,6 +533,7 @@ public final class Routing {
         forwardCache.clear();
         java.util.Arrays.fill(localIn, null);
         java.util.Arrays.fill(broadcastIn, null);
+        java.util.Arrays.fill(multicastIn, null);
         errorIn.clear();
         for (Exception ex : exceptions.values()) {
             if (ex.out != null) {

@@ -42,8 +42,8 @@ public final class Rtable extends Dst {
     /** What {@link #input} does. */
     enum In { LOCAL, FORWARD, ERROR, DISCARD }
 
-    /** What {@link #output} does. */
-    enum Out { IP_OUTPUT, DISCARD }
+    /** What {@link #output} does: ip_output, ip_mc_output (a copy looped back first), or drop. */
+    enum Out { IP_OUTPUT, IP_MC_OUTPUT, DISCARD }
 
     final Inet inet;
     final int type;
@@ -141,14 +141,17 @@ public final class Rtable extends Dst {
         }
     }
 
-    /** Mirrors {@code dst_output()} → ip_output. */
+    /** Mirrors {@code dst_output()} → ip_output or ip_mc_output. */
     @Override
     public int output(SkBuff skb) {
-        if (out == Out.DISCARD) {
-            inet.net.drop(skb, io.jnetstack.core.DropReason.IP_OUTNOROUTES);
-            return -1;
-        }
-        return inet.output.output(skb);
+        return switch (out) {
+            case IP_OUTPUT -> inet.output.output(skb);
+            case IP_MC_OUTPUT -> inet.output.mcOutput(skb);
+            case DISCARD -> {
+                inet.net.drop(skb, io.jnetstack.core.DropReason.IP_OUTNOROUTES);
+                yield -1;
+            }
+        };
     }
 
     @Override
