@@ -91,7 +91,37 @@ public enum DropReason {
     /** A receive queue was full ({@code SKB_DROP_REASON_SOCKET_RCVBUFF}). */
     SOCKET_RCVBUFF,
     /** An ARP frame that is malformed or not for this host. */
-    ARP_INVALID;
+    ARP_INVALID,
+    /** Bad TCP checksum ({@code SKB_DROP_REASON_TCP_CSUM}). */
+    TCP_CSUM,
+    /** The socket's backlog was full while a user held it ({@code SKB_DROP_REASON_SOCKET_BACKLOG}). */
+    SOCKET_BACKLOG,
+    /** Illegal TCP flag combination ({@code SKB_DROP_REASON_TCP_FLAGS}). */
+    TCP_FLAGS,
+    /** Segment entirely before rcv_nxt ({@code SKB_DROP_REASON_TCP_OLD_DATA}). */
+    TCP_OLD_DATA,
+    /** Segment beyond the receive window ({@code SKB_DROP_REASON_TCP_OVERWINDOW}). */
+    TCP_OVERWINDOW,
+    /** Sequence number not acceptable (RFC 9293 §3.10.7.4) ({@code SKB_DROP_REASON_TCP_INVALID_SEQUENCE}). */
+    TCP_INVALID_SEQUENCE,
+    /** Acknowledges data not yet sent ({@code SKB_DROP_REASON_TCP_ACK_UNSENT_DATA}). */
+    TCP_ACK_UNSENT_DATA,
+    /** An ACK older than the send window allows ({@code SKB_DROP_REASON_TCP_TOO_OLD_ACK}). */
+    TCP_TOO_OLD_ACK,
+    /** PAWS check failed (RFC 7323 §5) ({@code SKB_DROP_REASON_TCP_RFC7323_PAWS}). */
+    TCP_RFC7323_PAWS,
+    /** Zero receive window ({@code SKB_DROP_REASON_TCP_ZEROWINDOW}). */
+    TCP_ZEROWINDOW,
+    /** A RST ended the connection ({@code SKB_DROP_REASON_TCP_RESET}). */
+    TCP_RESET,
+    /** An unexpected SYN ({@code SKB_DROP_REASON_TCP_INVALID_SYN}). */
+    TCP_INVALID_SYN,
+    /** Segment for a closed socket ({@code SKB_DROP_REASON_TCP_CLOSE}). */
+    TCP_CLOSE,
+    /** The listener's queues were full ({@code SKB_DROP_REASON_TCP_LISTEN_OVERFLOW}). */
+    TCP_LISTEN_OVERFLOW,
+    /** Memory limits (tcp_mem, the receive buffer) ({@code SKB_DROP_REASON_PROTO_MEM}). */
+    PROTO_MEM;
 
     private final String linuxName = "SKB_DROP_REASON_" + name();
 

@@ -108,6 +108,18 @@ public final class Sockets {
         }
     }
 
+    /**
+     * A protocol socket without a descriptor, as a listener makes for each accepted connection
+     * ({@code sk_clone_lock}); {@link Socket#accept} gives it one.
+     */
+    public Sock newSock(int type, int protocol) {
+        Function<Sockets, Sock> f = factories.get(((long) type << 32) | protocol);
+        if (f == null) {
+            throw new ErrnoException(Errno.EPROTONOSUPPORT, "no protocol " + protocol + " for type " + type);
+        }
+        return f.apply(this);
+    }
+
     /** Registers a raw-socket factory for every protocol (the IPPROTO wildcard of inetsw). */
     public void registerRawWildcard(Function<Sockets, Sock> factory) {
         factories.put(((long) Socket.SOCK_RAW << 32) | 0xffffffffL, factory);

@@ -1,0 +1,91 @@
+package io.jnetstack.ipv4.tcp;
+
+import io.jnetstack.core.SkBuff;
+import io.jnetstack.time.Timer;
+
+/**
+ * An embryonic connection: a SYN received by a listener and answered with a SYN-ACK, waiting
+ * for the final ACK. Mirrors {@code struct tcp_request_sock} in state TCP_NEW_SYN_RECV, hashed
+ * in the established table; the SYN-ACK is retransmitted with backoff up to
+ * {@code tcp_synack_retries} ({@code reqsk_timer_handler}).
+ */
+final class RequestSock {
+    final Tcp tcp;
+    final TcpSock listener;
+    final int laddr;
+    final int lport;
+    final int raddr;
+    final int rport;
+    final int irs;
+    final int iss;
+    int mss;
+    int peerMss;
+    boolean sackOk;
+    boolean tsOk;
+    int tsRecent;
+    int tsOffset;
+    boolean wscaleOk;
+    int sndWscale;
+    int rcvWscale;
+    int rcvWnd;
+    int peerWindow;
+    int retrans;
+    final Tcp.Tuple key;
+    Timer timer;
+    boolean dead;
+
+    RequestSock(Tcp tcp, TcpSock listener, int laddr, int lport, int raddr, int rport, int irs, int iss) {
+        this.tcp = tcp;
+        this.listener = listener;
+        this.laddr = laddr;
+        this.lport = lport;
+        this.raddr = raddr;
+        this.rport = rport;
+        this.irs = irs;
+        this.iss = iss;
+        this.key = new Tcp.Tuple(laddr, lport, raddr, rport);
+    }
+
+    /** Hashes it and starts the SYN-ACK timer ({@code inet_csk_reqsk_queue_hash_add}). */
+    void hash() {
+        tcp.hashEstablished(key, this);
+        listener.synQueueLen++;
+        timer = tcp.kernel.timers().newTimer("reqsk " + rport, this::expire);
+        timer.armAfter(TcpTimers.TIMEOUT_INIT);
+    }
+
+    /** Mirrors {@code reqsk_timer_handler()}: resend the SYN-ACK with backoff, or give up. */
+    private void expire() {
+        if (dead) {
+            return;
+        }
+        int max = (int) tcp.sysctl.synackRetries.get();
+        if (retrans >= max || listener.state != TcpState.LISTEN) {
+            drop();
+            return;
+        }
+        retrans++;
+        tcp.mib.inc(TcpMib.RetransSegs);
+        tcp.ext.inc(TcpExtMib.TCPSynRetrans);
+        tcp.output.sendSynAck(this, null);
+        timer.armAfter(Math.min(TcpTimers.TIMEOUT_INIT << retrans, TcpTimers.RTO_MAX));
+    }
+
+    /** Removes it. Mirrors {@code inet_csk_reqsk_queue_drop()}. */
+    void drop() {
+        if (dead) {
+            return;
+        }
+        dead = true;
+        tcp.unhashEstablished(key, this);
+        listener.synQueueLen--;
+        if (timer != null) {
+            timer.cancel();
+        }
+    }
+
+    /** Resends the SYN-ACK for a retransmitted SYN. */
+    void resendSynAck(SkBuff about) {
+        tcp.output.sendSynAck(this, about);
+    }
+}

@@ -1,0 +1,605 @@
+package io.jnetstack.ipv4.tcp;
+
+import io.jnetstack.core.SkBuff;
+import io.jnetstack.ipv4.Inet;
+import io.jnetstack.ipv4.IpOutput;
+import io.jnetstack.ipv4.Rtable;
+import io.jnetstack.trace.Stage;
+import io.jnetstack.trace.Tracer;
+import io.jnetstack.wire.Ipv4;
+import io.jnetstack.wire.Tcp;
+import io.jnetstack.wire.TcpOptions;
+
+/**
+ * Sending segments. Mirrors {@code net/ipv4/tcp_output.c}: {@code tcp_transmit_skb} builds the
+ * header of a queued segment into a fresh buffer and hands it to {@code ip_queue_xmit};
+ * {@code tcp_write_xmit} sends what the congestion window, the peer's window and Nagle allow;
+ * control segments (ACK, FIN, probes, RST, SYN-ACK) are built here too.
+ */
+final class TcpOutput {
+    /** Room in front of a segment: link, IP and the largest TCP header. */
+    static final int MAX_HEADER = IpOutput.LL_RESERVED + Ipv4.MAX_HEADER_LEN + Tcp.MAX_HEADER_LEN;
+
+    private final io.jnetstack.ipv4.tcp.Tcp tcp;
+    private final TcpOptions opts = new TcpOptions();
+
+    TcpOutput(io.jnetstack.ipv4.tcp.Tcp tcp) {
+        this.tcp = tcp;
+    }
+
+    // ================================================================ windows and MSS
+
+    /**
+     * The window to advertise. Mirrors {@code tcp_select_window()} / {@code __tcp_select_window()}:
+     * half the free receive buffer (tcp_adv_win_scale 1), rounded down to the receive MSS, never
+     * less than what was already offered (RFC 9293 §3.8.6.2.2: do not shrink), scaled.
+     */
+    int selectWindow(TcpSock sk) {
+        int free = Math.max(0, sk.rcvbuf() - sk.rmem()) / 2;
+        free = Math.min(free, sk.windowClamp);
+        int mss = Math.max(sk.rcvMss, 1);
+        int win;
+        if (free < mss && free < sk.windowClamp / 2) {
+            win = 0;   // receiver silly window avoidance (RFC 1122 §4.2.3.3)
+        } else {
+            win = free >= mss ? free - free % mss : free;
+        }
+        int cur = sk.rcvWup + sk.rcvWnd - sk.rcvNxt;
+        if (cur < 0) {
+            cur = 0;
+        }
+        if (win < cur) {
+            win = cur;
+        }
+        if (sk.wscaleOk) {
+            int unit = 1 << sk.rcvWscale;
+            win = Math.min(win, 65535 << sk.rcvWscale);
+            win = (win + unit - 1) / unit * unit;
+        } else {
+            win = Math.min(win, 65535);
+        }
+        if (win == 0 && sk.rcvWnd != 0) {
+            tcp.ext.inc(TcpExtMib.TCPToZeroWindowAdv);
+        } else if (win != 0 && sk.rcvWnd == 0) {
+            tcp.ext.inc(TcpExtMib.TCPFromZeroWindowAdv);
+        }
+        sk.rcvWnd = win;
+        sk.rcvWup = sk.rcvNxt;
+        return sk.wscaleOk ? win >>> sk.rcvWscale : win;
+    }
+
+    /** The window field of a SYN or SYN-ACK: never scaled (RFC 7323 §2.2). */
+    static int synWindow(int rcvWnd) {
+        return Math.min(rcvWnd, 65535);
+    }
+
+    /**
+     * The send MSS for a path MTU. Mirrors {@code tcp_sync_mss()} / {@code tcp_current_mss()}:
+     * MTU minus IP and TCP headers, bounded by the peer's MSS option and TCP_MAXSEG, minus the
+     * timestamp option when in use.
+     */
+    int syncMss(TcpSock sk, int pmtu) {
+        int mss = pmtu - Ipv4.HEADER_LEN - Tcp.HEADER_LEN;
+        if (sk.rxOptMss > 0) {
+            mss = Math.min(mss, sk.rxOptMss);
+        }
+        if (sk.userMss > 0) {
+            mss = Math.min(mss, sk.userMss);
+        }
+        mss = Math.max(mss, (int) tcp.sysctl.minSndMss.get());
+        if (sk.tsOk) {
+            mss -= TcpOptions.LEN_TIMESTAMP_ALIGNED;
+        }
+        sk.mssCache = Math.max(mss, 8);
+        return sk.mssCache;
+    }
+
+    /** The MSS we advertise: the route's MTU minus 40, or TCP_MAXSEG. */
+    static int advMss(int mtu, int userMss) {
+        int mss = mtu - Ipv4.HEADER_LEN - Tcp.HEADER_LEN;
+        if (userMss > 0) {
+            mss = Math.min(mss, userMss);
+        }
+        return mss;
+    }
+
+    // ================================================================ building and sending
+
+    /** The route of a connected socket, looked up again when it went stale. */
+    Rtable route(TcpSock sk) {
+        Rtable rt = sk.rt;
+        if (rt == null || rt.obsolete()) {
+            rt = tcp.inet.routing().output(sk.peerAddress(), sk.src(), sk.tosValue(), sk.boundDevice(), sk.markValue());
+            sk.rt = rt;
+            if (rt != null) {
+                int mtu = rt.mtu();
+                if (sk.state != TcpState.SYN_SENT && sk.state != TcpState.CLOSE) {
+                    syncMss(sk, mtu);
+                }
+            }
+        }
+        return rt;
+    }
+
+    /**
+     * Sends the segment {@code data} (a write-queue buffer holding its payload, seq and flags in
+     * its control block) or a bare control segment. Mirrors {@code tcp_transmit_skb()}: a new
+     * buffer with the payload copied, the header and options in front, the checksum, then
+     * {@code ip_queue_xmit()}.
+     *
+     * @return 0, or a negative errno when no route
+     */
+    int transmit(TcpSock sk, int seq, int flags, SkBuff data, int payloadOff, int payloadLen) {
+        Tracer t = tcp.kernel.tracer();
+        t.enter(Stage.TCP_TRANSMIT_SKB, data, tcp.net.name(), "");
+        try {
+            Rtable rt = route(sk);
+            if (rt == null) {
+                return -io.jnetstack.core.Errno.EHOSTUNREACH.code();
+            }
+            boolean syn = (flags & Tcp.SYN) != 0;
+            opts.clear();
+            if (syn) {
+                synOptions(sk, opts, sk.state == TcpState.SYN_SENT);
+            } else if (sk.tsOk) {
+                opts.timestamps(tsVal(sk), sk.tsRecent);
+            }
+            int optLen = opts.length();
+            int hl = Tcp.HEADER_LEN + optLen;
+            SkBuff skb = tcp.kernel.skbs().alloc(MAX_HEADER, payloadLen);
+            if (payloadLen > 0) {
+                int at = skb.put(payloadLen);
+                data.copyBits(payloadOff, skb.buf(), at, payloadLen);
+            }
+            skb.traceId = data == null ? 0 : data.traceId;
+            skb.traceParent = data == null ? 0 : data.traceParent;
+            int off = skb.push(hl);
+            byte[] b = skb.buf();
+            int win = syn ? synWindow(sk.rcvWnd) : selectWindow(sk);
+            int ack = (flags & Tcp.ACK) != 0 ? sk.rcvNxt : 0;
+            int urg = 0;
+            if (sk.urgPending && (flags & Tcp.SYN) == 0 && sk.sndUp - seq > 0 && sk.sndUp - seq <= 65535) {
+                flags |= Tcp.URG;
+                urg = sk.sndUp - seq;
+            }
+            Tcp.writeHeader(b, off, sk.localPort(), sk.peerPort(), seq, ack, hl, flags, win, urg);
+            if (optLen > 0) {
+                opts.write(b, off + Tcp.HEADER_LEN);
+            }
+            skb.resetTransportHeader();
+            Tcp.fillChecksum(b, off, skb.len(), sk.src(), sk.peerAddress());
+            if ((flags & Tcp.ACK) != 0) {
+                ackSent(sk);
+            }
+            if (payloadLen > 0 || (flags & (Tcp.SYN | Tcp.FIN)) != 0) {
+                sk.lastSendNanos = sk.now();
+            }
+            sk.segsOut++;
+            tcp.mib.inc(TcpMib.OutSegs);
+            if ((flags & Tcp.RST) != 0) {
+                tcp.mib.inc(TcpMib.OutRsts);
+            }
+            return queueXmit(sk, skb, rt);
+        } finally {
+            t.exit();
+        }
+    }
+
+    /** The SYN options: MSS, SACK-permitted, timestamps, window scale, as sysctls allow. */
+    private void synOptions(TcpSock sk, TcpOptions o, boolean active) {
+        o.mss = sk.advmss;
+        if (active ? tcp.sysctl.sack.get() != 0 : sk.sackOk) {
+            o.sackOk = true;
+        }
+        if (active ? tcp.sysctl.timestamps.get() != 0 : sk.tsOk) {
+            o.timestamps(tsVal(sk), active ? 0 : sk.tsRecent);
+        }
+        if (active ? tcp.sysctl.windowScaling.get() != 0 : sk.wscaleOk) {
+            o.wscale = sk.rcvWscale;
+        }
+    }
+
+    int tsVal(TcpSock sk) {
+        return tcp.tsNow() + sk.tsOffset;
+    }
+
+    /**
+     * Mirrors {@code ip_queue_xmit()}: the IP header (DF for path MTU discovery, the socket's TTL
+     * and TOS, an ID from the connection's counter), then {@code ip_local_out()}.
+     */
+    private int queueXmit(TcpSock sk, SkBuff skb, Rtable rt) {
+        Tracer t = tcp.kernel.tracer();
+        t.enter(Stage.IP_QUEUE_XMIT, skb, tcp.net.name(), rt.dev.name());
+        try {
+            int off = skb.push(Ipv4.HEADER_LEN);
+            int ttl = sk.ttlFor() > 0 ? sk.ttlFor() : tcp.net.sysctls().entry("net.ipv4.ip_default_ttl").getInt();
+            Ipv4.writeHeader(skb.buf(), off, sk.tosValue(), skb.len(), sk.ipId++ & 0xffff, Ipv4.FLAG_DF, ttl,
+                    Ipv4.PROTO_TCP, sk.src(), sk.peerAddress());
+            skb.dst = rt;
+            skb.priority = sk.priorityValue();
+            skb.mark = sk.markValue();
+            int rc = tcp.inet.output().localOut(skb);
+            return Math.min(rc, 0);
+        } finally {
+            t.exit();
+        }
+    }
+
+    private void ackSent(TcpSock sk) {
+        sk.ackPending = false;
+        sk.timers.cancelDelack();
+        if (sk.quickAcks > 0) {
+            sk.quickAcks--;
+        }
+    }
+
+    // ================================================================ the write queue
+
+    /** Sends a queued segment (first transmission or retransmission). */
+    int transmitQueued(TcpSock sk, SkBuff skb) {
+        int seq = (int) skb.cb[TcpSock.CB_SEQ];
+        int flags = (int) skb.cb[TcpSock.CB_FLAGS];
+        if ((flags & Tcp.SYN) == 0 || sk.state != TcpState.SYN_SENT) {
+            flags |= Tcp.ACK;
+        }
+        skb.cb[TcpSock.CB_WHEN] = sk.now();
+        return transmit(sk, seq, flags, skb, 0, skb.len());
+    }
+
+    /**
+     * Mirrors {@code tcp_write_xmit()}: from the send head, while the congestion window
+     * ({@code tcp_cwnd_test}), the peer's window ({@code tcp_snd_wnd_test}) and Nagle
+     * ({@code tcp_nagle_test}; TCP_CORK holds partial segments) allow.
+     *
+     * @param push whether the caller asks to push a final partial segment (PSH semantics)
+     * @return true when something was sent
+     */
+    boolean writeXmit(TcpSock sk, boolean push) {
+        Tracer t = tcp.kernel.tracer();
+        t.enter(Stage.TCP_WRITE_XMIT, sk.sendHead, tcp.net.name(), "");
+        try {
+            boolean sent = false;
+            while (sk.sendHead != null) {
+                SkBuff skb = sk.sendHead;
+                int mss = sk.mssCache;
+                if (skb.len() > mss) {
+                    split(sk, skb, mss);
+                }
+                int seq = (int) skb.cb[TcpSock.CB_SEQ];
+                int end = (int) skb.cb[TcpSock.CB_END_SEQ];
+                if (sk.packetsOut >= sk.cwnd) {
+                    break;
+                }
+                if (end - (sk.sndUna + sk.sndWnd) > 0 && !(skb.len() == 0 && (skb.cb[TcpSock.CB_FLAGS] & Tcp.FIN) != 0
+                        && seq - (sk.sndUna + sk.sndWnd) <= 0)) {
+                    break;
+                }
+                boolean fin = (skb.cb[TcpSock.CB_FLAGS] & Tcp.FIN) != 0;
+                boolean last = sk.writeQueue.next(skb) == null;
+                if (skb.len() < mss && last && !fin) {
+                    if (sk.corked) {
+                        break;
+                    }
+                    if (!push || (!sk.nodelay && sk.packetsOut > 0)) {
+                        break;   // Nagle (RFC 896, RFC 1122 §4.2.3.4)
+                    }
+                }
+                if (last) {
+                    skb.cb[TcpSock.CB_FLAGS] |= Tcp.PSH;
+                }
+                if (transmitQueued(sk, skb) < 0) {
+                    break;
+                }
+                sk.sendHead = sk.writeQueue.next(skb);
+                if (end - sk.sndNxt > 0) {
+                    sk.sndNxt = end;
+                }
+                sk.packetsOut++;
+                if (skb.len() > 0) {
+                    tcp.ext.inc(TcpExtMib.TCPOrigDataSent);
+                }
+                sent = true;
+                if (!sk.timers.rtxPending()) {
+                    sk.timers.armRtx();
+                }
+            }
+            if (!sent && sk.sendHead != null && sk.packetsOut == 0 && sk.sndWnd == 0) {
+                sk.timers.armProbe();
+            }
+            return sent;
+        } finally {
+            t.exit();
+        }
+    }
+
+    /** Splits a queued segment at {@code mss}. Mirrors {@code tcp_fragment()}. */
+    void split(TcpSock sk, SkBuff skb, int mss) {
+        int len = skb.len();
+        SkBuff tail = tcp.kernel.skbs().alloc(MAX_HEADER, len - mss);
+        int at = tail.put(len - mss);
+        skb.copyBits(mss, tail.buf(), at, len - mss);
+        skb.trim(mss);
+        int seq = (int) skb.cb[TcpSock.CB_SEQ];
+        long flags = skb.cb[TcpSock.CB_FLAGS];
+        tail.cb[TcpSock.CB_SEQ] = seq + mss;
+        tail.cb[TcpSock.CB_END_SEQ] = skb.cb[TcpSock.CB_END_SEQ];
+        tail.cb[TcpSock.CB_FLAGS] = flags & (Tcp.FIN | Tcp.PSH);
+        tail.cb[TcpSock.CB_WHEN] = skb.cb[TcpSock.CB_WHEN];
+        tail.cb[TcpSock.CB_RETRANS] = skb.cb[TcpSock.CB_RETRANS];
+        skb.cb[TcpSock.CB_END_SEQ] = seq + mss;
+        skb.cb[TcpSock.CB_FLAGS] = flags & ~(Tcp.FIN | Tcp.PSH);
+        SkBuff next = sk.writeQueue.next(skb);
+        if (next == null) {
+            sk.writeQueue.addLast(tail);
+        } else {
+            sk.writeQueue.insertBefore(next, tail);
+        }
+    }
+
+    /** Mirrors {@code __tcp_push_pending_frames()} / {@code tcp_push()}. */
+    void pushPending(TcpSock sk) {
+        Tracer t = tcp.kernel.tracer();
+        t.enter(Stage.__TCP_PUSH_PENDING_FRAMES, sk.sendHead, tcp.net.name(), "");
+        try {
+            if (sk.sendHead != null && sk.state != TcpState.SYN_SENT && sk.state != TcpState.CLOSE) {
+                writeXmit(sk, true);
+            }
+        } finally {
+            t.exit();
+        }
+    }
+
+    /**
+     * Retransmits the first unacknowledged segment. Mirrors {@code tcp_retransmit_skb()}.
+     *
+     * @return whether it went out
+     */
+    boolean retransmitHead(TcpSock sk) {
+        SkBuff skb = sk.writeQueue.peek();
+        if (skb == null || skb == sk.sendHead) {
+            return false;
+        }
+        return retransmit(sk, skb);
+    }
+
+    boolean retransmit(TcpSock sk, SkBuff skb) {
+        int mss = sk.mssCache;
+        if (skb.len() > mss) {
+            split(sk, skb, mss);
+        }
+        skb.cb[TcpSock.CB_RETRANS] = 1;
+        if (transmitQueued(sk, skb) < 0) {
+            return false;
+        }
+        sk.totalRetrans++;
+        tcp.mib.inc(TcpMib.RetransSegs);
+        if (sk.retransStamp == 0) {
+            sk.retransStamp = sk.now();
+        }
+        return true;
+    }
+
+    // ================================================================ control segments
+
+    /** Sends an ACK now. Mirrors {@code tcp_send_ack()}. */
+    void sendAck(TcpSock sk) {
+        if (sk.state == TcpState.CLOSE || sk.state == TcpState.LISTEN || sk.state == TcpState.SYN_SENT) {
+            return;
+        }
+        transmit(sk, sk.sndNxt, Tcp.ACK, null, 0, 0);
+    }
+
+    /**
+     * A window or keepalive probe: a segment one below SND.UNA, which the peer answers with an
+     * ACK. Mirrors {@code tcp_xmit_probe_skb()}.
+     */
+    void sendProbe(TcpSock sk) {
+        transmit(sk, sk.sndUna - 1, Tcp.ACK, null, 0, 0);
+    }
+
+    /**
+     * Mirrors {@code tcp_write_wakeup()}: with data and some window, send new data; otherwise a
+     * zero-window probe.
+     */
+    void writeWakeup(TcpSock sk) {
+        SkBuff skb = sk.sendHead;
+        if (skb != null && sk.sndWnd > 0) {
+            int room = sk.sndUna + sk.sndWnd - (int) skb.cb[TcpSock.CB_SEQ];
+            if (room > 0) {
+                if (skb.len() > room) {
+                    split(sk, skb, Math.max(room, 1));
+                }
+                transmitQueued(sk, skb);
+                sk.sendHead = sk.writeQueue.next(skb);
+                int end = (int) skb.cb[TcpSock.CB_END_SEQ];
+                if (end - sk.sndNxt > 0) {
+                    sk.sndNxt = end;
+                }
+                sk.packetsOut++;
+                return;
+            }
+        }
+        tcp.ext.inc(TcpExtMib.TCPWinProbe);
+        sendProbe(sk);
+    }
+
+    /** Queues a FIN after the data and sends it when it may go. Mirrors {@code tcp_send_fin()}. */
+    void sendFin(TcpSock sk) {
+        SkBuff tail = sk.writeQueue.peekLast();
+        if (tail != null && tail == lastUnsent(sk)) {
+            tail.cb[TcpSock.CB_FLAGS] |= Tcp.FIN;
+            tail.cb[TcpSock.CB_END_SEQ] = (int) tail.cb[TcpSock.CB_END_SEQ] + 1;
+        } else {
+            SkBuff fin = tcp.kernel.skbs().alloc(MAX_HEADER, 0);
+            fin.cb[TcpSock.CB_SEQ] = sk.writeSeq;
+            fin.cb[TcpSock.CB_END_SEQ] = sk.writeSeq + 1;
+            fin.cb[TcpSock.CB_FLAGS] = Tcp.FIN;
+            sk.writeQueue.addLast(fin);
+            if (sk.sendHead == null) {
+                sk.sendHead = fin;
+            }
+        }
+        sk.writeSeq++;
+        sk.finSent = true;
+        pushPending(sk);
+    }
+
+    private SkBuff lastUnsent(TcpSock sk) {
+        SkBuff h = sk.sendHead;
+        if (h == null) {
+            return null;
+        }
+        return sk.writeQueue.peekLast();
+    }
+
+    /** Sends RST|ACK for an abort. Mirrors {@code tcp_send_active_reset()}. */
+    void sendActiveReset(TcpSock sk) {
+        if (sk.state == TcpState.CLOSE || sk.state == TcpState.LISTEN || sk.peerAddress() == 0) {
+            return;
+        }
+        transmit(sk, sk.sndNxt, Tcp.RST | Tcp.ACK, null, 0, 0);
+    }
+
+    /** Sends our SYN (the queued one). Mirrors the send in {@code tcp_connect()}. */
+    void sendSyn(TcpSock sk) {
+        Tracer t = tcp.kernel.tracer();
+        SkBuff syn = sk.writeQueue.peek();
+        t.enter(Stage.TCP_CONNECT, syn, tcp.net.name(), "");
+        try {
+            transmitQueued(sk, syn);
+            sk.sendHead = null;
+            sk.sndNxt = sk.iss + 1;
+            sk.packetsOut = 1;
+            sk.timers.armRtx();
+        } finally {
+            t.exit();
+        }
+    }
+
+    // ================================================================ without a full socket
+
+    /**
+     * Answers a segment nobody wants with RST. Mirrors {@code tcp_v4_send_reset()} (RFC 9293
+     * §3.10.7.1): ACK set → RST with SEQ=SEG.ACK; else RST|ACK with ACK=SEG.SEQ+SEG.LEN.
+     * Never in answer to a RST, nor to broadcast or multicast.
+     */
+    void sendReset(SkBuff in) {
+        Tracer t = tcp.kernel.tracer();
+        t.enter(Stage.TCP_V4_SEND_RESET, in, tcp.net.name(), in.dev == null ? "" : in.dev.name());
+        try {
+            byte[] b = in.buf();
+            int off = in.data();
+            int flags = Tcp.flags(b, off);
+            if ((flags & Tcp.RST) != 0) {
+                return;
+            }
+            int nh = in.networkHeader();
+            int saddr = Ipv4.src(b, nh);
+            int daddr = Ipv4.dst(b, nh);
+            if (io.jnetstack.wire.Ipv4Address.isMulticast(daddr) || io.jnetstack.wire.Ipv4Address.isLbcast(daddr)) {
+                return;
+            }
+            int seq;
+            int ack;
+            int outFlags;
+            if ((flags & Tcp.ACK) != 0) {
+                seq = Tcp.ack(b, off);
+                ack = 0;
+                outFlags = Tcp.RST;
+            } else {
+                seq = 0;
+                ack = Tcp.seq(b, off) + Tcp.segmentSeqLength(b, off, in.len());
+                outFlags = Tcp.RST | Tcp.ACK;
+            }
+            reply(daddr, Tcp.dstPort(b, off), saddr, Tcp.srcPort(b, off), seq, ack, outFlags, 0, null, in);
+            tcp.mib.inc(TcpMib.OutRsts);
+        } finally {
+            t.exit();
+        }
+    }
+
+    /**
+     * An ACK (or RST) with no full socket behind it: time-wait and request socks. Mirrors
+     * {@code tcp_v4_send_ack()} → {@code ip_send_unicast_reply()}.
+     */
+    void reply(int src, int sport, int dst, int dport, int seq, int ack, int flags, int win, TcpOptions o, SkBuff about) {
+        Tracer t = tcp.kernel.tracer();
+        t.enter(Stage.IP_SEND_UNICAST_REPLY, about, tcp.net.name(), "");
+        try {
+            Rtable rt = tcp.inet.routing().output(dst, src, 0, null, 0);
+            if (rt == null) {
+                return;
+            }
+            int optLen = o == null ? 0 : o.length();
+            int hl = Tcp.HEADER_LEN + optLen;
+            SkBuff skb = tcp.kernel.skbs().alloc(MAX_HEADER, 0);
+            skb.traceParent = about == null ? 0 : about.traceId;
+            int off = skb.push(hl);
+            byte[] b = skb.buf();
+            Tcp.writeHeader(b, off, sport, dport, seq, ack, hl, flags, win, 0);
+            if (optLen > 0) {
+                o.write(b, off + Tcp.HEADER_LEN);
+            }
+            skb.resetTransportHeader();
+            Tcp.fillChecksum(b, off, skb.len(), src, dst);
+            int ipOff = skb.push(Ipv4.HEADER_LEN);
+            Ipv4.writeHeader(b, ipOff, 0, skb.len(), 0, Ipv4.FLAG_DF,
+                    tcp.net.sysctls().entry("net.ipv4.ip_default_ttl").getInt(), Ipv4.PROTO_TCP, src, dst);
+            skb.dst = rt;
+            tcp.mib.inc(TcpMib.OutSegs);
+            tcp.inet.output().localOut(skb);
+        } finally {
+            t.exit();
+        }
+    }
+
+    /**
+     * Sends the SYN-ACK of a request sock. Mirrors {@code tcp_v4_send_synack()} →
+     * {@code ip_build_and_send_pkt()}.
+     */
+    void sendSynAck(RequestSock req, SkBuff about) {
+        Tracer t = tcp.kernel.tracer();
+        t.enter(Stage.TCP_V4_SEND_SYNACK, about, tcp.net.name(), "");
+        try {
+            Rtable rt = tcp.inet.routing().output(req.raddr, req.laddr, 0, null, 0);
+            if (rt == null) {
+                return;
+            }
+            TcpOptions o = opts.clear();
+            o.mss = req.mss;
+            o.sackOk = req.sackOk;
+            if (req.tsOk) {
+                o.timestamps(tcp.tsNow() + req.tsOffset, req.tsRecent);
+            }
+            if (req.wscaleOk) {
+                o.wscale = req.rcvWscale;
+            }
+            int hl = Tcp.HEADER_LEN + o.length();
+            SkBuff skb = tcp.kernel.skbs().alloc(MAX_HEADER, 0);
+            skb.traceParent = about == null ? 0 : about.traceId;
+            int off = skb.push(hl);
+            byte[] b = skb.buf();
+            Tcp.writeHeader(b, off, req.lport, req.rport, req.iss, req.irs + 1, hl, Tcp.SYN | Tcp.ACK, synWindow(req.rcvWnd), 0);
+            o.write(b, off + Tcp.HEADER_LEN);
+            skb.resetTransportHeader();
+            Tcp.fillChecksum(b, off, skb.len(), req.laddr, req.raddr);
+            t.enter(Stage.IP_BUILD_AND_SEND_PKT, skb, tcp.net.name(), rt.dev.name());
+            try {
+                int ipOff = skb.push(Ipv4.HEADER_LEN);
+                Ipv4.writeHeader(b, ipOff, 0, skb.len(), 0, Ipv4.FLAG_DF,
+                        tcp.net.sysctls().entry("net.ipv4.ip_default_ttl").getInt(), Ipv4.PROTO_TCP, req.laddr, req.raddr);
+                skb.dst = rt;
+                tcp.mib.inc(TcpMib.OutSegs);
+                tcp.inet.output().localOut(skb);
+            } finally {
+                t.exit();
+            }
+        } finally {
+            t.exit();
+        }
+    }
+
+    static int scopeUniverse() {
+        return Inet.SCOPE_UNIVERSE;
+    }
+}

@@ -1,0 +1,138 @@
+package io.jnetstack.ipv4.tcp;
+
+import io.jnetstack.core.Errno;
+import io.jnetstack.core.ErrnoException;
+import io.jnetstack.core.SkBuff;
+import io.jnetstack.socket.Msghdr;
+import io.jnetstack.socket.Sock;
+import io.jnetstack.socket.Socket;
+import io.jnetstack.trace.Stage;
+import io.jnetstack.trace.Tracer;
+import io.jnetstack.wire.Tcp;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Mirrors {@code tcp_sendmsg_locked()}: the user's bytes are copied once into write-queue
+ * buffers of up to one MSS (the tail is filled first), charged to SO_SNDBUF; then
+ * {@code tcp_push()} sends what Nagle, TCP_CORK and MSG_MORE allow.
+ */
+final class TcpSendmsg {
+    private TcpSendmsg() {
+    }
+
+    static int sendmsg(TcpSock sk, Msghdr msg, int flags, long deadline) {
+        Tracer t = sk.tcp.kernel.tracer();
+        t.enter(Stage.TCP_SENDMSG, null, sk.net().name(), "");
+        try {
+            return send(sk, msg, flags, deadline);
+        } finally {
+            t.exit();
+        }
+    }
+
+    private static int send(TcpSock sk, Msghdr msg, int flags, long deadline) {
+        if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
+            if (!sk.sleepWhile(() -> sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV, deadline)) {
+                throw new ErrnoException(Errno.EAGAIN, "the connection is not established yet");
+            }
+        }
+        checkWritable(sk);
+        long total = msg.remaining();
+        boolean oob = (flags & Socket.MSG_OOB) != 0;
+        int copied = 0;
+        ByteBuffer[] iov = msg.iov();
+        while (copied < total) {
+            SkBuff tail = sk.writeQueue.peekLast();
+            int mss = sk.mssCache;
+            boolean canAppend = tail != null && sk.sendHead != null && tail.len() < mss
+                    && (tail.cb[TcpSock.CB_FLAGS] & (Tcp.FIN | Tcp.SYN)) == 0 && tail.tailroom() > 0;
+            if (!canAppend) {
+                if (sk.wmemQueued >= sk.sndbuf()) {
+                    if (copied > 0) {
+                        sk.tcp.output.pushPending(sk);
+                    }
+                    if (!waitMemory(sk, deadline)) {
+                        if (copied > 0) {
+                            break;
+                        }
+                        throw new ErrnoException(Errno.EAGAIN, "the send buffer (SO_SNDBUF " + sk.sndbuf() + ") is full");
+                    }
+                    checkWritable(sk);
+                    continue;
+                }
+                tail = sk.tcp.kernel.skbs().alloc(TcpOutput.MAX_HEADER, mss);
+                tail.cb[TcpSock.CB_SEQ] = sk.writeSeq;
+                tail.cb[TcpSock.CB_END_SEQ] = sk.writeSeq;
+                sk.writeQueue.addLast(tail);
+                sk.wmemQueued += tail.truesize();
+                if (sk.sendHead == null) {
+                    sk.sendHead = tail;
+                }
+            }
+            int room = Math.min(mss - tail.len(), tail.tailroom());
+            int n = (int) Math.min(room, total - copied);
+            int at = tail.put(n);
+            copyFrom(iov, tail.buf(), at, n);
+            tail.cb[TcpSock.CB_END_SEQ] = (int) tail.cb[TcpSock.CB_END_SEQ] + n;
+            sk.writeSeq += n;
+            copied += n;
+        }
+        if (oob && copied > 0) {
+            sk.sndUp = sk.writeSeq;
+            sk.urgPending = true;
+        }
+        push(sk, flags);
+        return copied;
+    }
+
+    private static void checkWritable(TcpSock sk) {
+        Errno e = sk.takeErr();
+        if (e != null) {
+            throw new ErrnoException(e, e == Errno.ECONNRESET ? "the peer reset the connection" : e.text());
+        }
+        if ((sk.shutdownBits() & Sock.SEND_SHUTDOWN) != 0) {
+            throw new ErrnoException(Errno.EPIPE, "the socket was shut down for writing");
+        }
+        if (sk.state != TcpState.ESTABLISHED && sk.state != TcpState.CLOSE_WAIT) {
+            throw new ErrnoException(Errno.EPIPE, "the socket is not connected (state " + sk.state.ssName() + ")");
+        }
+    }
+
+    /** Mirrors {@code sk_stream_wait_memory()}. */
+    private static boolean waitMemory(TcpSock sk, long deadline) {
+        return sk.sleepWhile(() -> sk.wmemQueued >= sk.sndbuf() && sk.pendingError() == null
+                && (sk.state == TcpState.ESTABLISHED || sk.state == TcpState.CLOSE_WAIT), deadline)
+                && sk.wmemQueued < sk.sndbuf();
+    }
+
+    /**
+     * Mirrors {@code tcp_push()}: MSG_MORE and TCP_CORK hold a final partial segment; otherwise
+     * Nagle decides in {@code tcp_write_xmit()}.
+     */
+    static void push(TcpSock sk, int flags) {
+        Tracer t = sk.tcp.kernel.tracer();
+        t.enter(Stage.TCP_PUSH, sk.sendHead, sk.net().name(), "");
+        try {
+            if (sk.sendHead == null) {
+                return;
+            }
+            boolean more = (flags & Socket.MSG_MORE) != 0;
+            sk.tcp.output.writeXmit(sk, !more && !sk.corked);
+        } finally {
+            t.exit();
+        }
+    }
+
+    private static void copyFrom(ByteBuffer[] iov, byte[] dst, int at, int len) {
+        int done = 0;
+        for (ByteBuffer b : iov) {
+            if (done == len) {
+                break;
+            }
+            int n = Math.min(b.remaining(), len - done);
+            b.get(dst, at + done, n);
+            done += n;
+        }
+    }
+}

@@ -1,0 +1,775 @@
+package io.jnetstack.ipv4.tcp;
+
+import io.jnetstack.core.Errno;
+import io.jnetstack.core.ErrnoException;
+import io.jnetstack.core.SkBuff;
+import io.jnetstack.core.SkbQueue;
+import io.jnetstack.ipv4.Rtable;
+import io.jnetstack.socket.Msghdr;
+import io.jnetstack.socket.Sock;
+import io.jnetstack.socket.SockAddrIn;
+import io.jnetstack.socket.SockOpt;
+import io.jnetstack.socket.Socket;
+import io.jnetstack.socket.Sockets;
+import io.jnetstack.time.Timer;
+import io.jnetstack.trace.Stage;
+import io.jnetstack.wire.Ipv4Address;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+
+/**
+ * A TCP socket: {@code struct tcp_sock} with the user calls of {@code tcp_prot}
+ * ({@code tcp_v4_connect}, {@code inet_csk_listen_start}, {@code inet_csk_accept},
+ * {@code tcp_sendmsg}, {@code tcp_recvmsg}, {@code tcp_close}, {@code tcp_shutdown},
+ * {@code tcp_poll}, {@code do_tcp_setsockopt}). The protocol work is in {@link TcpInput},
+ * {@link TcpOutput} and {@link TcpTimers}; sequence variables are named as RFC 9293 §3.3.1.
+ *
+ * <p>A user call holds the socket ({@code lock_sock}: {@link #owned}); segments that arrive
+ * meanwhile (softirqs run inline when the call sends) wait in {@link #backlog} and are processed
+ * at {@code release_sock}, as Linux does.
+ */
+public final class TcpSock extends Sock {
+    /** TCP_NODELAY. */
+    public static final SockOpt<Integer> TCP_NODELAY = SockOpt.define(SockOpt.SOL_TCP, 1, "TCP_NODELAY", Integer.class);
+    /** TCP_MAXSEG. */
+    public static final SockOpt<Integer> TCP_MAXSEG = SockOpt.define(SockOpt.SOL_TCP, 2, "TCP_MAXSEG", Integer.class);
+    /** TCP_CORK. */
+    public static final SockOpt<Integer> TCP_CORK = SockOpt.define(SockOpt.SOL_TCP, 3, "TCP_CORK", Integer.class);
+    /** TCP_KEEPIDLE (seconds). */
+    public static final SockOpt<Integer> TCP_KEEPIDLE = SockOpt.define(SockOpt.SOL_TCP, 4, "TCP_KEEPIDLE", Integer.class);
+    /** TCP_KEEPINTVL (seconds). */
+    public static final SockOpt<Integer> TCP_KEEPINTVL = SockOpt.define(SockOpt.SOL_TCP, 5, "TCP_KEEPINTVL", Integer.class);
+    /** TCP_KEEPCNT. */
+    public static final SockOpt<Integer> TCP_KEEPCNT = SockOpt.define(SockOpt.SOL_TCP, 6, "TCP_KEEPCNT", Integer.class);
+    /** TCP_SYNCNT. */
+    public static final SockOpt<Integer> TCP_SYNCNT = SockOpt.define(SockOpt.SOL_TCP, 7, "TCP_SYNCNT", Integer.class);
+    /** TCP_LINGER2 (seconds in FIN_WAIT2). */
+    public static final SockOpt<Integer> TCP_LINGER2 = SockOpt.define(SockOpt.SOL_TCP, 8, "TCP_LINGER2", Integer.class);
+    /** TCP_QUICKACK. */
+    public static final SockOpt<Integer> TCP_QUICKACK = SockOpt.define(SockOpt.SOL_TCP, 12, "TCP_QUICKACK", Integer.class);
+    /** TCP_USER_TIMEOUT (milliseconds). */
+    public static final SockOpt<Integer> TCP_USER_TIMEOUT = SockOpt.define(SockOpt.SOL_TCP, 18, "TCP_USER_TIMEOUT", Integer.class);
+
+    /** cb word: first sequence number of a queued segment. */
+    static final int CB_SEQ = 0;
+    /** cb word: sequence number after it (SYN and FIN count one). */
+    static final int CB_END_SEQ = 1;
+    /** cb word: TCP flags to send with it (SYN, FIN, PSH, URG). */
+    static final int CB_FLAGS = 2;
+    /** cb word: clock nanoseconds of the last transmission (0: never sent). */
+    static final int CB_WHEN = 3;
+    /** cb word: 1 once retransmitted (Karn: no RTT sample). */
+    static final int CB_RETRANS = 4;
+
+    final Tcp tcp;
+    TcpState state = TcpState.CLOSE;
+    boolean owned;
+    final SkbQueue backlog = new SkbQueue();
+    Tcp.Tuple key;
+    boolean bindPortLock;
+    boolean bindAddrLock;
+    boolean orphan;
+    TcpSock parent;
+    boolean inAcceptQueue;
+
+    // send sequence space
+    int iss;
+    int sndUna;
+    int sndNxt;
+    int sndWnd;
+    int sndWl1;
+    int sndWl2;
+    int writeSeq;
+    int maxWindow;
+    int sndUp;
+    boolean urgPending;
+    // receive sequence space
+    int irs;
+    int rcvNxt;
+    int rcvWnd;
+    int rcvWup;
+    int copiedSeq;
+    int windowClamp;
+    int rcvSsthresh;
+    // options
+    boolean wscaleOk;
+    int sndWscale;
+    int rcvWscale;
+    boolean tsOk;
+    boolean sackOk;
+    int tsRecent;
+    long tsRecentStamp;
+    int tsOffset;
+    int rxOptMss;
+    int userMss;
+    int advmss;
+    int mssCache;
+    int rcvMss;
+    // congestion control (NewReno, RFC 5681 / RFC 6582)
+    int cwnd;
+    int ssthresh = Integer.MAX_VALUE;
+    int cwndCnt;
+    int packetsOut;
+    int dupAcks;
+    boolean inRecovery;
+    int highSeq;
+    boolean inLoss;
+    // RTT (RFC 6298), microseconds
+    long srttUs;
+    long rttvarUs;
+    long rtoNanos;
+    int backoff;
+    int retransmits;
+    long retransStamp;
+    int probesOut;
+    long lastRecvNanos;
+    long lastSendNanos;
+    long totalRetrans;
+    long bytesAcked;
+    long bytesReceived;
+    long segsOut;
+    long segsIn;
+    // delayed ACK
+    boolean ackPending;
+    int quickAcks;
+    int pingpong;
+    long atoNanos;
+    long lastOowAckNanos;
+    // user settings
+    boolean nodelay;
+    boolean corked;
+    int keepIdle;
+    int keepIntvl;
+    int keepCnt;
+    int synCnt;
+    int linger2 = -2;
+    int userTimeoutMs;
+    // queues
+    final SkbQueue writeQueue = new SkbQueue();
+    SkBuff sendHead;
+    int wmemQueued;
+    final SkbQueue ofoQueue = new SkbQueue();
+    // listener
+    int maxAckBacklog;
+    final ArrayDeque<TcpSock> acceptQueue = new ArrayDeque<>();
+    int synQueueLen;
+    long lastSynOverflow;
+    // route
+    Rtable rt;
+    int ipId;
+    final TcpTimers timers;
+    boolean finSent;
+    boolean closeCalled;
+
+    TcpSock(Sockets table, Tcp tcp) {
+        super(table, Socket.SOCK_STREAM, Socket.IPPROTO_TCP);
+        this.tcp = tcp;
+        this.timers = new TcpTimers(this);
+        this.rcvbuf = (int) tcp.sysctl.rmem.get(1);
+        this.sndbuf = (int) tcp.sysctl.wmem.get(1);
+        this.pmtudisc = SockOpt.IP_PMTUDISC_WANT;
+        this.rtoNanos = TcpTimers.TIMEOUT_INIT;
+        this.cwnd = TcpTimers.INIT_CWND;
+        this.mssCache = 536;
+        this.advmss = 536;
+        this.rcvMss = 536;
+    }
+
+    @Override
+    public String netid() {
+        return "tcp";
+    }
+
+    @Override
+    public String stateName() {
+        return state.ssName();
+    }
+
+    /** The RFC 9293 state. */
+    public TcpState state() {
+        return state;
+    }
+
+    @Override
+    public boolean isConnected() {
+        return state != TcpState.CLOSE && state != TcpState.LISTEN && state != TcpState.SYN_SENT;
+    }
+
+    @Override
+    public int recvQ() {
+        return state == TcpState.LISTEN ? acceptQueue.size() : rcvNxt - copiedSeq;
+    }
+
+    @Override
+    public int sendQ() {
+        return state == TcpState.LISTEN ? maxAckBacklog : writeSeq - sndUna;
+    }
+
+    /** Smoothed RTT in microseconds (0 before the first sample). */
+    public long srttMicros() {
+        return srttUs >> 3;
+    }
+
+    /** The congestion window in segments. */
+    public int cwnd() {
+        return cwnd;
+    }
+
+    /** The retransmission timeout in nanoseconds. */
+    public long rtoNanos() {
+        return rtoNanos;
+    }
+
+    /** The effective send MSS. */
+    public int mss() {
+        return mssCache;
+    }
+
+    /** SO_RCVBUF as set. */
+    int rcvbuf() {
+        return rcvbuf;
+    }
+
+    /** SO_SNDBUF as set. */
+    int sndbuf() {
+        return sndbuf;
+    }
+
+    long now() {
+        return kernel.clock().nanos();
+    }
+
+    // ================================================================ lock_sock / release_sock
+
+    /** Mirrors {@code lock_sock()}: the user owns the socket; softirqs may run (and backlog). */
+    void lockSock() {
+        owned = true;
+        kernel.softnet().bhEnable();
+    }
+
+    /** Mirrors {@code release_sock()} → {@code __release_sock()}: process the backlog. */
+    void releaseSock() {
+        kernel.softnet().bhDisable();
+        while (!backlog.isEmpty()) {
+            SkBuff skb = backlog.poll();
+            kernel.tracer().point(Stage.RELEASE_SOCK, skb, net.name(), "", "");
+            tcp.input.doRcv(this, skb);
+        }
+        owned = false;
+    }
+
+    // ================================================================ bind / connect / listen
+
+    /** Mirrors {@code inet_bind()} → {@code inet_csk_get_port()}. */
+    @Override
+    protected void bind(SockAddrIn addr) {
+        if (num != 0 || state != TcpState.CLOSE) {
+            throw new ErrnoException(Errno.EINVAL, "the socket is already bound to port " + num);
+        }
+        int a = addr.addr();
+        if (a != 0 && !freebind && inet.routing().addressType(a) != Rtable.RTN_LOCAL) {
+            throw new ErrnoException(Errno.EADDRNOTAVAIL, Ipv4Address.format(a) + " is not an address of namespace "
+                    + net.name() + " (add it, or set IP_FREEBIND)");
+        }
+        int port = addr.port();
+        if (port == 0) {
+            port = tcp.findOpenPort(this, a);
+            if (port < 0) {
+                throw new ErrnoException(Errno.EADDRINUSE, "no free port in net.ipv4.ip_local_port_range");
+            }
+        } else if (tcp.bindConflict(this, port, a)) {
+            throw new ErrnoException(Errno.EADDRINUSE, "port " + port + " is in use (SO_REUSEADDR helps against TIME_WAIT,"
+                    + " SO_REUSEPORT on every socket lets them share)");
+        }
+        rcvSaddr = a;
+        saddr = a;
+        num = port;
+        bindAddrLock = a != 0;
+        bindPortLock = addr.port() != 0;
+        tcp.addBound(port, this);
+    }
+
+    /** Mirrors {@code inet_stream_connect()} → {@code tcp_v4_connect()}. */
+    @Override
+    protected void connect(SockAddrIn addr, long deadline) {
+        lockSock();
+        try {
+            switch (state) {
+                case ESTABLISHED, CLOSE_WAIT, FIN_WAIT1, FIN_WAIT2, CLOSING, LAST_ACK, SYN_RECV ->
+                        throw new ErrnoException(Errno.EISCONN, "the socket is already connected");
+                case SYN_SENT -> {
+                    if (deadline == -1) {
+                        throw new ErrnoException(Errno.EALREADY, "a connect is already in progress");
+                    }
+                }
+                case LISTEN -> throw new ErrnoException(Errno.EINVAL, "a listening socket cannot connect");
+                default -> {
+                    if (addr.port() == 0 && addr.addr() != 0) {
+                        // Linux lets connect to port 0 through; the peer answers with RST.
+                    }
+                    TcpConnect.v4Connect(this, addr);
+                    if (deadline == -1) {
+                        throw new ErrnoException(Errno.EINPROGRESS, "the connection is being set up; poll for POLLOUT, then read SO_ERROR");
+                    }
+                }
+            }
+            waitConnect(deadline);
+        } finally {
+            releaseSock();
+        }
+    }
+
+    private void waitConnect(long deadline) {
+        boolean done = sleepWhile(() -> state == TcpState.SYN_SENT || state == TcpState.SYN_RECV, deadline);
+        Errno e = takeError();
+        if (e != null) {
+            throw new ErrnoException(e, e == Errno.ECONNREFUSED ? "the peer refused the connection (RST)"
+                    : e == Errno.ETIMEDOUT ? "no answer to the SYN after tcp_syn_retries retransmissions" : e.text());
+        }
+        if (!done) {
+            throw new ErrnoException(Errno.EINPROGRESS, "connect timed out (SO_SNDTIMEO); it goes on in the background");
+        }
+        if (state == TcpState.CLOSE) {
+            throw new ErrnoException(Errno.ECONNREFUSED, "the connection failed");
+        }
+    }
+
+    /**
+     * Blocks while {@code cond} holds, processing the backlog around the sleep as
+     * {@code sk_wait_event()} does (release, sleep, lock).
+     *
+     * @return false on timeout
+     */
+    boolean sleepWhile(java.util.function.BooleanSupplier cond, long deadline) {
+        if (!cond.getAsBoolean()) {
+            return true;
+        }
+        if (deadline == -1) {
+            return false;
+        }
+        releaseSock();
+        try {
+            return kernel.sleep(wq, () -> !cond.getAsBoolean() || err != null, deadline);
+        } finally {
+            lockSock();
+        }
+    }
+
+    @Override
+    protected void disconnect() {
+        lockSock();
+        try {
+            TcpClose.disconnect(this);
+        } finally {
+            releaseSock();
+        }
+    }
+
+    /** Mirrors {@code inet_listen()} → {@code inet_csk_listen_start()}. */
+    @Override
+    protected void listen(int backlog) {
+        if (state != TcpState.CLOSE && state != TcpState.LISTEN) {
+            throw new ErrnoException(Errno.EINVAL, "listen() needs an unconnected socket (state " + state.ssName() + ")");
+        }
+        int max = (int) Math.min(Math.max(backlog, 0), tcp.sysctl.somaxconn.get());
+        maxAckBacklog = max;
+        if (state == TcpState.LISTEN) {
+            return;
+        }
+        if (num == 0) {
+            bind(SockAddrIn.ANY);
+            bindPortLock = false;
+        } else if (tcp.bindConflictForListen(this)) {
+            throw new ErrnoException(Errno.EADDRINUSE, "another socket listens on port " + num);
+        }
+        state = TcpState.LISTEN;
+        tcp.listeners.computeIfAbsent(num, p -> new java.util.ArrayList<>(1)).add(this);
+    }
+
+    /** Mirrors {@code inet_csk_accept()}. */
+    @Override
+    protected Sock accept(long deadline) {
+        lockSock();
+        try {
+            if (state != TcpState.LISTEN) {
+                throw new ErrnoException(Errno.EINVAL, "accept() needs a listening socket: call listen() first");
+            }
+            if (!sleepWhile(() -> acceptQueue.isEmpty() && state == TcpState.LISTEN, deadline)) {
+                throw deadline == -1 ? new ErrnoException(Errno.EAGAIN, "no connection is waiting to be accepted")
+                        : new ErrnoException(Errno.EAGAIN, "accept timed out (SO_RCVTIMEO)");
+            }
+            Errno e = takeError();
+            if (e != null) {
+                throw new ErrnoException(e, e.text());
+            }
+            if (state != TcpState.LISTEN) {
+                throw new ErrnoException(Errno.EINVAL, "the socket stopped listening");
+            }
+            TcpSock child = acceptQueue.pollFirst();
+            child.inAcceptQueue = false;
+            child.parent = null;
+            return child;
+        } finally {
+            releaseSock();
+        }
+    }
+
+    // ================================================================ data
+
+    @Override
+    protected int sendmsg(Msghdr msg, int flags, long deadline) {
+        lockSock();
+        try {
+            return TcpSendmsg.sendmsg(this, msg, flags, deadline);
+        } finally {
+            releaseSock();
+        }
+    }
+
+    @Override
+    protected int recvmsg(Msghdr msg, int flags, long deadline) {
+        lockSock();
+        try {
+            return TcpRecvmsg.recvmsg(this, msg, flags, deadline);
+        } finally {
+            releaseSock();
+        }
+    }
+
+    @Override
+    protected void shutdown(int how) {
+        lockSock();
+        try {
+            TcpClose.shutdown(this, how);
+        } finally {
+            releaseSock();
+        }
+    }
+
+    @Override
+    protected void close() {
+        lockSock();
+        try {
+            TcpClose.close(this);
+        } finally {
+            releaseSock();
+        }
+    }
+
+    /** Mirrors {@code tcp_poll()}. */
+    @Override
+    protected int poll() {
+        int mask = 0;
+        if (state == TcpState.LISTEN) {
+            return acceptQueue.isEmpty() ? 0 : Socket.POLLIN | Socket.POLLRDNORM;
+        }
+        if (err != null) {
+            mask |= Socket.POLLERR;
+        }
+        if (shutdown == (RCV_SHUTDOWN | SEND_SHUTDOWN) || state == TcpState.CLOSE) {
+            mask |= Socket.POLLHUP;
+        }
+        if ((shutdown & RCV_SHUTDOWN) != 0) {
+            mask |= Socket.POLLIN | Socket.POLLRDNORM | Socket.POLLRDHUP;
+        }
+        if (state != TcpState.SYN_SENT && state != TcpState.SYN_RECV && state != TcpState.CLOSE) {
+            if (rcvNxt - copiedSeq > 0) {
+                mask |= Socket.POLLIN | Socket.POLLRDNORM;
+            }
+            if ((shutdown & SEND_SHUTDOWN) == 0) {
+                if (wmemQueued < sndbuf) {
+                    mask |= Socket.POLLOUT | Socket.POLLWRNORM;
+                }
+            } else {
+                mask |= Socket.POLLOUT | Socket.POLLWRNORM;
+            }
+        }
+        return mask;
+    }
+
+    @Override
+    protected long ioctl(int request) {
+        return switch (request) {
+            case Socket.FIONREAD -> {
+                if (state == TcpState.LISTEN) {
+                    throw new ErrnoException(Errno.EINVAL, "FIONREAD on a listening socket");
+                }
+                yield rcvNxt - copiedSeq;
+            }
+            case Socket.SIOCOUTQ -> {
+                if (state == TcpState.LISTEN) {
+                    throw new ErrnoException(Errno.EINVAL, "SIOCOUTQ on a listening socket");
+                }
+                yield writeSeq - sndUna;
+            }
+            default -> Long.MIN_VALUE;
+        };
+    }
+
+    // ================================================================ options
+
+    @Override
+    protected boolean setProtoOption(SockOpt<?> opt, Object value) {
+        if (opt.level() != SockOpt.SOL_TCP) {
+            if (opt == SockOpt.SO_KEEPALIVE) {
+                keepalive = (Integer) value != 0;
+                timers.keepaliveChanged();
+                return true;
+            }
+            return false;
+        }
+        int v = (Integer) value;
+        switch (opt.name()) {
+            case 1 -> {
+                nodelay = v != 0;
+                if (nodelay) {
+                    tcp.output.pushPending(this);
+                }
+            }
+            case 2 -> {
+                if (v != 0 && (v < 88 || v > 65535 - 40)) {
+                    throw new ErrnoException(Errno.EINVAL, "TCP_MAXSEG must be 88..65495");
+                }
+                userMss = v;
+            }
+            case 3 -> {
+                corked = v != 0;
+                if (!corked) {
+                    tcp.output.pushPending(this);
+                }
+            }
+            case 4 -> keepIdle = positive(v, 32767, "TCP_KEEPIDLE");
+            case 5 -> keepIntvl = positive(v, 32767, "TCP_KEEPINTVL");
+            case 6 -> keepCnt = positive(v, 127, "TCP_KEEPCNT");
+            case 7 -> synCnt = positive(v, 127, "TCP_SYNCNT");
+            case 8 -> linger2 = v < 0 ? -1 : v;
+            case 12 -> {
+                if (v != 0) {
+                    quickAcks = 16;
+                    pingpong = 0;
+                    if (ackPending) {
+                        tcp.output.sendAck(this);
+                    }
+                } else {
+                    pingpong = 1;
+                }
+            }
+            case 18 -> {
+                if (v < 0) {
+                    throw new ErrnoException(Errno.EINVAL, "TCP_USER_TIMEOUT must not be negative");
+                }
+                userTimeoutMs = v;
+            }
+            default -> throw new ErrnoException(Errno.ENOPROTOOPT, opt + " is not supported");
+        }
+        if (opt.name() >= 4 && opt.name() <= 6) {
+            timers.keepaliveChanged();
+        }
+        return true;
+    }
+
+    private static int positive(int v, int max, String name) {
+        if (v < 1 || v > max) {
+            throw new ErrnoException(Errno.EINVAL, name + " must be 1.." + max);
+        }
+        return v;
+    }
+
+    @Override
+    protected Object getProtoOption(SockOpt<?> opt) {
+        if (opt == SockOpt.SO_KEEPALIVE) {
+            return keepalive ? 1 : 0;
+        }
+        if (opt == SockOpt.SO_ACCEPTCONN) {
+            return state == TcpState.LISTEN ? 1 : 0;
+        }
+        if (opt.level() != SockOpt.SOL_TCP) {
+            return null;
+        }
+        return switch (opt.name()) {
+            case 1 -> nodelay ? 1 : 0;
+            case 2 -> userMss != 0 && state == TcpState.CLOSE ? userMss : mssCache;
+            case 3 -> corked ? 1 : 0;
+            case 4 -> keepIdle != 0 ? keepIdle : (int) tcp.sysctl.keepaliveTime.get();
+            case 5 -> keepIntvl != 0 ? keepIntvl : (int) tcp.sysctl.keepaliveIntvl.get();
+            case 6 -> keepCnt != 0 ? keepCnt : (int) tcp.sysctl.keepaliveProbes.get();
+            case 7 -> synCnt != 0 ? synCnt : (int) tcp.sysctl.synRetries.get();
+            case 8 -> linger2 == -2 ? (int) tcp.sysctl.finTimeout.get() : linger2;
+            case 12 -> pingpong == 0 ? 1 : 0;
+            case 18 -> userTimeoutMs;
+            default -> throw new ErrnoException(Errno.ENOPROTOOPT, opt + " is not supported");
+        };
+    }
+
+    /** Memory of the receive queue ({@code sk_rmem_alloc}) as TCP accounts it. */
+    int rmem() {
+        return rmemAlloc;
+    }
+
+    void chargeR(SkBuff skb) {
+        skb.sk = this;
+        skb.destructor = s -> rmemAlloc -= s.truesize();
+        rmemAlloc += skb.truesize();
+    }
+
+    /** Wakes readers ({@code sk_data_ready}). */
+    void wakeReaders() {
+        dataReady();
+    }
+
+    /** Wakes writers ({@code sk_write_space}). */
+    void wakeWriters() {
+        if (!wq.isEmpty()) {
+            wq.wakeUp(Socket.POLLOUT | Socket.POLLWRNORM);
+        }
+    }
+
+    /** Wakes everyone with the state's mask ({@code sk_state_change}). */
+    void stateChange() {
+        if (!wq.isEmpty()) {
+            wq.wakeUp(poll() | Socket.POLLIN | Socket.POLLOUT);
+        }
+    }
+
+    /** Sets the pending error and wakes ({@code sk_error_report}). */
+    void error(Errno e) {
+        reportError(e);
+    }
+
+    /** The source address used on output. */
+    int src() {
+        return saddr;
+    }
+
+    io.jnetstack.core.Kernel kernel() {
+        return kernel;
+    }
+
+    int rcvLowat() {
+        return rcvLowat;
+    }
+
+    /** Whether the socket ever had a peer (reads after a reset return 0, not ENOTCONN). */
+    boolean wasConnected() {
+        return daddr != 0;
+    }
+
+    boolean recverrOn() {
+        return recverr;
+    }
+
+    Errno softError() {
+        return errSoft;
+    }
+
+    void setSoftError(Errno e) {
+        errSoft = e;
+    }
+
+    Errno pendingError() {
+        return err;
+    }
+
+    Errno takeErr() {
+        return takeError();
+    }
+
+    int shutdownBits() {
+        return shutdown;
+    }
+
+    void addShutdown(int bits) {
+        shutdown |= bits;
+    }
+
+    SkbQueue rcvQueue() {
+        return receiveQueue;
+    }
+
+    void setAddresses(int src, int dst, int dstPort) {
+        saddr = src;
+        if (rcvSaddr == 0) {
+            rcvSaddr = src;
+        }
+        daddr = dst;
+        dport = dstPort;
+        connected = true;
+    }
+
+    void setLocalPort(int port) {
+        num = port;
+    }
+
+    int ttlFor() {
+        return ttl;
+    }
+
+    int tosValue() {
+        return tos;
+    }
+
+    int priorityValue() {
+        return priority;
+    }
+
+    int markValue() {
+        return mark;
+    }
+
+    boolean keepaliveOn() {
+        return keepalive;
+    }
+
+    SockOpt.Linger lingerValue() {
+        return linger;
+    }
+
+    long sndTimeout() {
+        return sndTimeo;
+    }
+
+    void copyOptionsFrom(TcpSock p) {
+        reuseAddr = p.reuseAddr;
+        reusePort = p.reusePort;
+        boundDev = p.boundDev;
+        rcvbuf = p.rcvbuf;
+        sndbuf = p.sndbuf;
+        ttl = p.ttl;
+        tos = p.tos;
+        nodelay = p.nodelay;
+        keepalive = p.keepalive;
+        keepIdle = p.keepIdle;
+        keepIntvl = p.keepIntvl;
+        keepCnt = p.keepCnt;
+        userTimeoutMs = p.userTimeoutMs;
+        userMss = p.userMss;
+        linger = p.linger;
+        linger2 = p.linger2;
+        priority = p.priority;
+        mark = p.mark;
+        rcvTimeo = p.rcvTimeo;
+        sndTimeo = p.sndTimeo;
+    }
+
+    void purge() {
+        purgeQueues();
+        while (!writeQueue.isEmpty()) {
+            writeQueue.poll().free();
+        }
+        sendHead = null;
+        wmemQueued = 0;
+        while (!ofoQueue.isEmpty()) {
+            ofoQueue.poll().free();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "tcp " + state.ssName() + " " + new SockAddrIn(rcvSaddr, num) + " " + new SockAddrIn(daddr, dport);
+    }
+
+    static ByteBuffer[] none() {
+        return new ByteBuffer[0];
+    }
+}

@@ -1,0 +1,243 @@
+package io.jnetstack.ipv4.tcp;
+
+import io.jnetstack.core.Errno;
+import io.jnetstack.time.Timer;
+
+/**
+ * The timers of a connection, all on the kernel's timer wheel. Mirrors
+ * {@code net/ipv4/tcp_timer.c}: retransmission ({@code tcp_retransmit_timer}, RFC 6298 §5 with
+ * exponential backoff), zero-window probes ({@code tcp_probe_timer}, RFC 9293 §3.8.6.1),
+ * delayed ACK ({@code tcp_delack_timer}, RFC 1122 §4.2.3.2) and keepalive
+ * ({@code tcp_keepalive_timer}, RFC 1122 §4.2.3.6; also the orphaned FIN_WAIT2 timeout).
+ */
+final class TcpTimers {
+    /** RFC 6298 (2.1): the initial RTO is 1 second. */
+    static final long TIMEOUT_INIT = 1_000_000_000L;
+    /** Linux's minimum RTO, 200 ms ({@code TCP_RTO_MIN}). */
+    static final long RTO_MIN = 200_000_000L;
+    /** Linux's maximum RTO, 120 s ({@code TCP_RTO_MAX}). */
+    static final long RTO_MAX = 120_000_000_000L;
+    /** The minimum delayed-ACK timeout, 40 ms ({@code TCP_DELACK_MIN}). */
+    static final long DELACK_MIN = 40_000_000L;
+    /** The maximum delayed-ACK timeout, 200 ms ({@code TCP_DELACK_MAX}). */
+    static final long DELACK_MAX = 200_000_000L;
+    /** 2 MSL as Linux waits in TIME_WAIT, 60 s ({@code TCP_TIMEWAIT_LEN}). */
+    static final long TIMEWAIT_LEN = 60_000_000_000L;
+    /** RFC 6928: initial window of 10 segments. */
+    static final int INIT_CWND = 10;
+
+    private final TcpSock sk;
+    private Timer rtx;
+    private Timer probe;
+    private Timer delack;
+    private Timer keepalive;
+
+    TcpTimers(TcpSock sk) {
+        this.sk = sk;
+    }
+
+    private Timer timer(Timer t, String name, Runnable action) {
+        return t != null ? t : sk.kernel().timers().newTimer(name, action);
+    }
+
+    boolean rtxPending() {
+        return rtx != null && rtx.pending();
+    }
+
+    /** (Re)arms the retransmission timer at the current RTO with backoff. */
+    void armRtx() {
+        rtx = timer(rtx, "tcp rtx", this::retransmitTimer);
+        rtx.armAfter(Math.min(sk.rtoNanos << Math.min(sk.backoff, 20), RTO_MAX));
+    }
+
+    void cancelRtx() {
+        if (rtx != null) {
+            rtx.cancel();
+        }
+    }
+
+    void armProbe() {
+        probe = timer(probe, "tcp probe0", this::probeTimer);
+        if (!probe.pending()) {
+            probe.armAfter(Math.min(sk.rtoNanos << Math.min(sk.backoff, 20), RTO_MAX));
+        }
+    }
+
+    void cancelProbe() {
+        if (probe != null) {
+            probe.cancel();
+        }
+    }
+
+    void armDelack(long after) {
+        delack = timer(delack, "tcp delack", this::delackTimer);
+        if (!delack.pending()) {
+            delack.armAfter(after);
+        }
+    }
+
+    void cancelDelack() {
+        if (delack != null) {
+            delack.cancel();
+        }
+    }
+
+    /** Arms the keepalive timer (or the orphaned FIN_WAIT2 timeout) {@code after} from now. */
+    void armKeepalive(long after) {
+        keepalive = timer(keepalive, "tcp keepalive", this::keepaliveTimer);
+        keepalive.armAfter(after);
+    }
+
+    void cancelKeepalive() {
+        if (keepalive != null) {
+            keepalive.cancel();
+        }
+    }
+
+    /** SO_KEEPALIVE or its parameters changed. */
+    void keepaliveChanged() {
+        if (sk.keepaliveOn() && (sk.state == TcpState.ESTABLISHED || sk.state == TcpState.CLOSE_WAIT)) {
+            armKeepalive(keepIdle());
+        } else if (sk.state != TcpState.FIN_WAIT2) {
+            cancelKeepalive();
+        }
+    }
+
+    void cancelAll() {
+        cancelRtx();
+        cancelProbe();
+        cancelDelack();
+        cancelKeepalive();
+    }
+
+    long keepIdle() {
+        return (sk.keepIdle != 0 ? sk.keepIdle : sk.tcp.sysctl.keepaliveTime.get()) * 1_000_000_000L;
+    }
+
+    private long keepIntvl() {
+        return (sk.keepIntvl != 0 ? sk.keepIntvl : sk.tcp.sysctl.keepaliveIntvl.get()) * 1_000_000_000L;
+    }
+
+    private int keepCnt() {
+        return sk.keepCnt != 0 ? sk.keepCnt : (int) sk.tcp.sysctl.keepaliveProbes.get();
+    }
+
+    /**
+     * How long {@code boundary} retransmissions take with exponential backoff from
+     * {@code rtoBase}, capped at the maximum RTO. Mirrors {@code tcp_model_timeout()}.
+     */
+    static long modelTimeout(int boundary, long rtoBase) {
+        int thresh = 63 - Long.numberOfLeadingZeros(RTO_MAX / rtoBase);
+        if (boundary <= thresh) {
+            return ((2L << boundary) - 1) * rtoBase;
+        }
+        return ((2L << thresh) - 1) * rtoBase + (boundary - thresh) * RTO_MAX;
+    }
+
+    /** Mirrors {@code retransmits_timed_out()} / {@code tcp_write_timeout()}. */
+    private boolean timedOut() {
+        long now = sk.now();
+        if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
+            int retries = sk.synCnt != 0 ? sk.synCnt : (int) sk.tcp.sysctl.synRetries.get();
+            return sk.retransmits >= retries;
+        }
+        if (sk.retransStamp == 0) {
+            return false;
+        }
+        if (sk.userTimeoutMs > 0) {
+            return now - sk.retransStamp >= sk.userTimeoutMs * 1_000_000L;
+        }
+        int retries = (int) sk.tcp.sysctl.retries2.get();
+        if (sk.orphan) {
+            int o = (int) sk.tcp.sysctl.orphanRetries.get();
+            retries = o == 0 ? 8 : o;
+        }
+        return now - sk.retransStamp >= modelTimeout(retries, RTO_MIN);
+    }
+
+    /** Mirrors {@code tcp_retransmit_timer()}. */
+    private void retransmitTimer() {
+        if (sk.packetsOut == 0 || sk.state == TcpState.CLOSE) {
+            return;
+        }
+        if (timedOut()) {
+            sk.tcp.ext.inc(TcpExtMib.TCPAbortOnTimeout);
+            Errno e = sk.pendingError() != null ? sk.pendingError() : Errno.ETIMEDOUT;
+            TcpClose.writeErr(sk, sk.softError() != null ? sk.softError() : e);
+            return;
+        }
+        sk.tcp.ext.inc(TcpExtMib.TCPTimeouts);
+        if (sk.state == TcpState.SYN_SENT) {
+            sk.tcp.ext.inc(TcpExtMib.TCPSynRetrans);
+        }
+        sk.tcp.input.enterLoss(sk);
+        sk.retransmits++;
+        sk.backoff++;
+        armRtx();
+    }
+
+    /** Mirrors {@code tcp_probe_timer()}. */
+    private void probeTimer() {
+        if (sk.packetsOut > 0 || sk.sendHead == null || sk.state == TcpState.CLOSE) {
+            sk.probesOut = 0;
+            return;
+        }
+        int max = (int) sk.tcp.sysctl.retries2.get();
+        if (sk.orphan) {
+            int o = (int) sk.tcp.sysctl.orphanRetries.get();
+            max = o == 0 ? 8 : o;
+        }
+        if (sk.userTimeoutMs > 0 && sk.lastRecvNanos != 0 && sk.now() - sk.lastRecvNanos >= sk.userTimeoutMs * 1_000_000L) {
+            TcpClose.writeErr(sk, Errno.ETIMEDOUT);
+            return;
+        }
+        if (sk.probesOut >= max) {
+            TcpClose.writeErr(sk, Errno.ETIMEDOUT);
+            return;
+        }
+        sk.probesOut++;
+        sk.tcp.output.writeWakeup(sk);
+        if (sk.packetsOut == 0) {
+            sk.backoff = Math.min(sk.backoff + 1, 20);
+            probe.armAfter(Math.min(sk.rtoNanos << sk.backoff, RTO_MAX));
+        }
+    }
+
+    /** Mirrors {@code tcp_delack_timer()}. */
+    private void delackTimer() {
+        if (sk.ackPending && sk.state != TcpState.CLOSE) {
+            sk.tcp.ext.inc(TcpExtMib.DelayedACKs);
+            sk.tcp.output.sendAck(sk);
+        }
+    }
+
+    /** Mirrors {@code tcp_keepalive_timer()}. */
+    private void keepaliveTimer() {
+        if (sk.state == TcpState.FIN_WAIT2 && sk.orphan) {
+            TcpClose.done(sk);
+            return;
+        }
+        if (!sk.keepaliveOn() || (sk.state != TcpState.ESTABLISHED && sk.state != TcpState.CLOSE_WAIT)) {
+            return;
+        }
+        if (sk.packetsOut > 0 || sk.sendHead != null) {
+            armKeepalive(keepIdle());
+            return;
+        }
+        long idle = sk.now() - Math.max(sk.lastRecvNanos, sk.lastSendNanos == 0 ? 0 : sk.lastRecvNanos);
+        if (idle >= keepIdle()) {
+            if ((sk.userTimeoutMs > 0 && idle >= sk.userTimeoutMs * 1_000_000L && sk.probesOut > 0)
+                    || (sk.userTimeoutMs == 0 && sk.probesOut >= keepCnt())) {
+                sk.tcp.output.sendActiveReset(sk);
+                TcpClose.writeErr(sk, Errno.ETIMEDOUT);
+                return;
+            }
+            sk.tcp.ext.inc(TcpExtMib.TCPKeepAlive);
+            sk.tcp.output.sendProbe(sk);
+            sk.probesOut++;
+            armKeepalive(keepIntvl());
+        } else {
+            armKeepalive(keepIdle() - idle);
+        }
+    }
+}
