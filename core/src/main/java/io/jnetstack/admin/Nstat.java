@@ -27,7 +27,7 @@ public final class Nstat {
 
     /** {@code cat /proc/net/snmp}: a header line and a value line per group. */
     public static String snmp(Net net) {
-        return net.inet().formatSnmp() + io.jnetstack.ipv4.udp.Udp.of(net).formatSnmp();
+        return net.inet().formatSnmp() + io.jnetstack.ipv4.tcp.Tcp.of(net).formatSnmp() + io.jnetstack.ipv4.udp.Udp.of(net).formatSnmp();
     }
 
     /**
@@ -61,9 +61,17 @@ public final class Nstat {
                 m.put("IcmpMsgOutType" + t, msg.outCount(t));
             }
         }
+        Mib<io.jnetstack.ipv4.tcp.TcpMib> tcp = io.jnetstack.ipv4.tcp.Tcp.of(net).mib();
+        for (io.jnetstack.ipv4.tcp.TcpMib c : io.jnetstack.ipv4.tcp.TcpMib.values()) {
+            m.put("Tcp" + c.name(), tcp.get(c));
+        }
         Mib<io.jnetstack.ipv4.udp.UdpMib> udp = io.jnetstack.ipv4.udp.Udp.of(net).mib();
         for (io.jnetstack.ipv4.udp.UdpMib c : io.jnetstack.ipv4.udp.UdpMib.values()) {
             m.put("Udp" + c.name(), udp.get(c));
+        }
+        Mib<io.jnetstack.ipv4.tcp.TcpExtMib> ext = io.jnetstack.ipv4.tcp.Tcp.of(net).extMib();
+        for (io.jnetstack.ipv4.tcp.TcpExtMib c : io.jnetstack.ipv4.tcp.TcpExtMib.values()) {
+            m.put("TcpExt" + c.name(), ext.get(c));
         }
         return m;
     }

@@ -62,7 +62,10 @@ class NstatTest {
         Topology t = pinged();
         String snmp = t.kernel.call(() -> Nstat.snmp(t.beta));
         String[] lines = snmp.split("\n");
-        assertEquals(6, lines.length, snmp);
+        assertEquals(10, lines.length, snmp);
+        assertTrue(lines[6].startsWith("Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens"), snmp);
+        assertTrue(lines[7].startsWith("Tcp: 1 200 120000 -1 0 "), snmp);
+        assertTrue(lines[8].startsWith("Udp: InDatagrams NoPorts InErrors OutDatagrams"), snmp);
         assertTrue(lines[0].startsWith("Ip: Forwarding DefaultTTL InReceives"), snmp);
         assertTrue(lines[1].startsWith("Ip: 2 64 3 "), snmp);
         assertTrue(lines[2].startsWith("Icmp: InMsgs InErrors InCsumErrors"), snmp);
