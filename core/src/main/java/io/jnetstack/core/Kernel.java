@@ -449,12 +449,17 @@ public final class Kernel implements AutoCloseable {
 
     /** Leaves the stack: runs softirqs raised meanwhile, and wakes the loop for new timers. */
     public void unlock() {
+        boolean wake;
         try {
             softnet.bhEnable();
         } finally {
+            // Decided under the lock: nextExpiry() may reorganise the wheel.
+            wake = needsLoop();
             lock.unlock();
         }
-        wakeLoop();
+        if (wake) {
+            LockSupport.unpark(loop);
+        }
     }
 
     /** Runs {@code r} inside the stack, as {@link #lock()} … {@link #unlock()}. */
@@ -477,11 +482,17 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
+    /** Wakes the real-time loop if it must run; call under the lock. */
     void wakeLoop() {
-        Thread t = loop;
-        if (t != null && t != Thread.currentThread() && (softnet.pending() || timers.nextExpiry() < loopWakeAt)) {
-            LockSupport.unpark(t);
+        if (needsLoop()) {
+            LockSupport.unpark(loop);
         }
+    }
+
+    /** Whether the real-time loop must wake for raised softirqs or an earlier timer; call under the lock. */
+    private boolean needsLoop() {
+        Thread t = loop;
+        return t != null && t != Thread.currentThread() && (softnet.pending() || timers.nextExpiry() < loopWakeAt);
     }
 
     private void loop() {
