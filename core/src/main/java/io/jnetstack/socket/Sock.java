@@ -156,13 +156,18 @@ public abstract class Sock {
         throw new ErrnoException(Errno.EOPNOTSUPP, "accept() needs a listening SOCK_STREAM socket");
     }
 
-    /** Shuts down one or both directions. Mirrors {@code inet_shutdown()} for datagram sockets. */
+    /**
+     * Shuts down one or both directions. Mirrors {@code inet_shutdown()} for datagram sockets:
+     * an unconnected socket gets ENOTCONN, yet its {@code sk_shutdown} is set and its waiters
+     * woken all the same (Linux does so on purpose, so that a thread blocked in recv on an
+     * unconnected socket can be released).
+     */
     protected void shutdown(int how) {
+        shutdown |= how;
+        wq.wakeUp(poll());
         if (!connected) {
             throw new ErrnoException(Errno.ENOTCONN, "shutdown() on a socket that is not connected");
         }
-        shutdown |= how;
-        wq.wakeUp(poll());
     }
 
     /** Protocol-level options; false when the option is not the protocol's. */
@@ -500,7 +505,9 @@ public abstract class Sock {
 
     /**
      * Reads one queued error. Mirrors {@code ip_recv_error()}: the payload of the failed
-     * datagram as data, the extended error as IP_RECVERR ancillary data, MSG_ERRQUEUE set.
+     * datagram as data (cut to the buffers with MSG_TRUNC in {@code msg_flags}; the bytes
+     * copied are returned even when the call asked for MSG_TRUNC), the extended error as
+     * IP_RECVERR ancillary data, MSG_ERRQUEUE set.
      */
     protected int recvError(Msghdr msg, int flags) {
         QueuedError q = errorQueue.pollFirst();
@@ -520,10 +527,19 @@ public abstract class Sock {
         msg.name(q.ee.dest());
         int mflags = Socket.MSG_ERRQUEUE | (copied < len ? Socket.MSG_TRUNC : 0);
         msg.flags(mflags);
-        // The next queued error, if any, becomes the pending one (as ip_recv_error does).
+        // sock_dequeue_err_skb(): an ICMP error next in line becomes the pending error; taking
+        // the last ICMP error clears it; local errors leave it alone.
         QueuedError next = errorQueue.peekFirst();
-        err = next == null ? null : next.ee.errno();
-        return (flags & Socket.MSG_TRUNC) != 0 ? len : copied;
+        boolean icmpNext = next != null && next.ee.origin() == SockExtendedErr.ORIGIN_ICMP;
+        if (icmpNext) {
+            err = next.ee.errno();
+        } else if (q.ee.origin() == SockExtendedErr.ORIGIN_ICMP) {
+            err = null;
+        }
+        if (next != null) {
+            wq.wakeUp(Socket.POLLERR);
+        }
+        return copied;
     }
 
     /** Datagram readiness. Mirrors {@code datagram_poll()}. */

@@ -197,6 +197,10 @@ public final class Socket implements AutoCloseable {
     /** Binds to a local address and port (port 0: pick one). Mirrors {@code inet_bind()}. */
     public void bind(SockAddrIn addr) {
         enter();
+        if (addr == null) {
+            leave();
+            throw new ErrnoException(Errno.EINVAL, "bind() needs an address (SockAddrIn.ANY for any address and port)");
+        }
         try {
             sk.bind(addr);
         } finally {
@@ -275,11 +279,11 @@ public final class Socket implements AutoCloseable {
 
     /** Shuts down reading ({@link #SHUT_RD}), writing or both. Mirrors {@code inet_shutdown()}. */
     public void shutdown(int how) {
-        if (how < SHUT_RD || how > SHUT_RDWR) {
-            throw new ErrnoException(Errno.EINVAL, "shutdown(how=" + how + "): use SHUT_RD, SHUT_WR or SHUT_RDWR");
-        }
         enter();
         try {
+            if (how < SHUT_RD || how > SHUT_RDWR) {
+                throw new ErrnoException(Errno.EINVAL, "shutdown(how=" + how + "): use SHUT_RD, SHUT_WR or SHUT_RDWR");
+            }
             sk.shutdown(how + 1);
         } finally {
             leave();
