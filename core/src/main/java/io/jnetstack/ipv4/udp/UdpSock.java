@@ -91,11 +91,13 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
     }
 
     /**
-     * Mirrors {@code ip4_datagram_connect()}: route to the peer (EACCES for broadcast without
-     * SO_BROADCAST), take the route's source address, remember the peer.
+     * Mirrors {@code inet_dgram_connect()} → {@code ip4_datagram_connect()}: autobind first (so
+     * a connect that fails still leaves a port), route to the peer (EACCES for broadcast
+     * without SO_BROADCAST), take the route's source address, remember the peer.
      */
     @Override
     protected void connect(SockAddrIn addr, long deadline) {
+        autobind();
         int oif = boundDev == null ? 0 : boundDev.ifindex();
         int src = saddr;
         if (Ipv4Address.isMulticast(addr.addr())) {
@@ -119,7 +121,6 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
         daddr = addr.addr() == 0 ? Ipv4Address.LOOPBACK : addr.addr();
         dport = addr.port();
         connected = true;
-        autobind();
     }
 
     /** Mirrors {@code udp_disconnect()}: keep explicit bindings, forget the rest. */
