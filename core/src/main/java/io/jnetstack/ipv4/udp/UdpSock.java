@@ -123,12 +123,16 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
         connected = true;
     }
 
-    /** Mirrors {@code udp_disconnect()}: keep explicit bindings, forget the rest. */
+    /**
+     * Mirrors {@code __udp_disconnect()}: keep explicit bindings, forget the rest; as on Linux
+     * the bound device (SO_BINDTODEVICE) is forgotten too.
+     */
     @Override
     protected void disconnect() {
         connected = false;
         daddr = 0;
         dport = 0;
+        boundDev = null;
         if (!bindAddrLock) {
             rcvSaddr = 0;
             saddr = 0;
@@ -278,7 +282,7 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
     private int appendAndMaybePush(Msghdr msg, int len, boolean corkreq) {
         int rc = cork.append(msg.iov(), len, this, null);
         if (rc < 0) {
-            int mtu = cork.route().mtu();
+            int mtu = cork.mtu();
             int dst = cork.daddr();
             cork.flush();
             Errno e = Errno.of(-rc);
@@ -289,7 +293,9 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
                 udp.mib.inc(UdpMib.SndbufErrors);
             }
             throw new ErrnoException(e, e == Errno.EMSGSIZE
-                    ? "the datagram does not fit: " + (pmtudisc >= SockOpt.IP_PMTUDISC_DO ? "path MTU " + mtu + " with DF forced (IP_MTU_DISCOVER)" : "65,535-byte IP limit")
+                    ? "the datagram does not fit: " + (cork.maxSize() < Ipv4.MAX_TOTAL_LEN
+                            ? "MTU " + mtu + " and it may not be fragmented (IP_MTU_DISCOVER " + pmtudisc + ")"
+                            : "65,535-byte IP limit")
                     : "no buffer space");
         }
         if (!corkreq) {
