@@ -108,17 +108,22 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
                 src = mcAddr;
             }
         }
-        Rtable rt = route(addr.addr(), src, oif);
+        int dst = addr.addr();
+        if (dst == 0) {
+            dst = src != 0 ? src : Ipv4Address.LOOPBACK;
+            src = dst;
+        }
+        Rtable rt = route(dst, src, oif);
         if ((rt.flags() & Rtable.RTCF_BROADCAST) != 0 && !broadcast) {
-            throw new ErrnoException(Errno.EACCES, "connect to broadcast " + Ipv4Address.format(addr.addr()) + " needs SO_BROADCAST");
+            throw new ErrnoException(Errno.EACCES, "connect to broadcast " + Ipv4Address.format(dst) + " needs SO_BROADCAST");
         }
         if (saddr == 0) {
-            saddr = sourceFor(rt, addr.addr());
+            saddr = src != 0 ? src : sourceFor(rt, dst);
         }
         if (rcvSaddr == 0) {
             rcvSaddr = saddr;
         }
-        daddr = addr.addr() == 0 ? Ipv4Address.LOOPBACK : addr.addr();
+        daddr = dst;
         dport = addr.port();
         connected = true;
     }
@@ -204,10 +209,8 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
         if ((flags & Socket.MSG_OOB) != 0) {
             throw new ErrnoException(Errno.EOPNOTSUPP, "UDP has no out-of-band data");
         }
-        Errno pendingErr = takeError();
-        if (pendingErr != null) {
-            throw new ErrnoException(pendingErr, "an earlier datagram failed: " + pendingErr.text());
-        }
+        // A pending error (sk_err) is reported where Linux finds it: when the datagram's buffer
+        // is allocated (sock_alloc_send_skb), after the address, route and size checks.
         boolean corkreq = corkOpt || (flags & Socket.MSG_MORE) != 0;
         allocDeadline = deadline;
         if (cork.pending()) {
@@ -252,6 +255,12 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
                 }
                 case Cmsg.IpRecvErr x -> throw new ErrnoException(Errno.EINVAL, "IP_RECVERR is not ancillary data to send");
             }
+        }
+        if (dst == 0) {
+            // ip_route_output_key_hash_rcu(): no destination means this host, sent from and to
+            // the source chosen, or 127.0.0.1; udp_sendmsg then takes both from the flow.
+            dst = src != 0 ? src : Ipv4Address.LOOPBACK;
+            src = dst;
         }
         boolean mcast = Ipv4Address.isMulticast(dst);
         if (mcast) {
