@@ -135,6 +135,8 @@ public final class Socket implements AutoCloseable {
     private final int fd;
     private volatile boolean closed;
     private boolean nonBlocking;
+    /** The epoll sets watching this socket, which its close leaves ({@code eventpoll_release()}). */
+    final java.util.List<Epoll> epolls = new java.util.ArrayList<>(0);
 
     Socket(Sockets table, Sock sk, int fd, boolean nonBlocking) {
         this.table = table;
@@ -290,7 +292,10 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** Closes; later calls fail with EBADF. Closing twice is harmless here. */
+    /**
+     * Closes; later calls fail with EBADF and the socket leaves every epoll set. Closing twice is
+     * harmless here.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -302,6 +307,9 @@ public final class Socket implements AutoCloseable {
                 return;
             }
             closed = true;
+            for (Epoll ep : epolls.toArray(new Epoll[0])) {
+                ep.release(this);
+            }
             sk.close();
             table.detach(this);
             sk.wq.wakeUp(POLLHUP | POLLERR | POLLIN | POLLOUT);
