@@ -153,9 +153,16 @@ public final class Epoll {
         kernel.lock();
         try {
             long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : kernel.clock().nanos() + timeoutMillis * 1_000_000L;
+            // ep_poll(): harvest the ready list; if nothing, sleep until a callback fills it,
+            // harvest again. The wait condition only looks, it never takes events, since the
+            // sleep may evaluate it more than once.
             collect(out, max);
-            if (out.isEmpty() && timeoutMillis != 0) {
-                kernel.sleep(wq, () -> collect(out, max), deadline);
+            while (out.isEmpty() && timeoutMillis != 0) {
+                boolean woken = kernel.sleep(wq, () -> !ready.isEmpty(), deadline);
+                collect(out, max);
+                if (!woken) {
+                    break;
+                }
             }
             return out;
         } finally {
