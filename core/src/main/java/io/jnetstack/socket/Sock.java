@@ -315,7 +315,7 @@ public abstract class Sock {
      * @return null when queued, else why not
      */
     public DropReason queueRcvSkb(SkBuff skb) {
-        if (rmemAlloc >= rcvbuf) {
+        if (rcvbufFull()) {
             drops++;
             return DropReason.SOCKET_RCVBUFF;
         }
@@ -329,6 +329,14 @@ public abstract class Sock {
         receiveQueue.addLast(skb);
         dataReady();
         return null;
+    }
+
+    /**
+     * Whether the receive queue refuses another buffer. Mirrors the test of
+     * {@code sock_queue_rcv_skb()}: the memory charged has reached {@code sk_rcvbuf}.
+     */
+    protected boolean rcvbufFull() {
+        return rmemAlloc >= rcvbuf;
     }
 
     private void rfree(SkBuff skb) {

@@ -148,8 +148,16 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
         }
     }
 
+    /**
+     * Mirrors {@code ip_route_output_flow()} for the socket: ENODEV when the output interface
+     * (SO_BINDTODEVICE, IP_PKTINFO, IP_MULTICAST_IF) no longer exists, else the route or the
+     * routing error (ENETUNREACH counted as OutNoRoutes).
+     */
     private Rtable route(int dst, int src, int oif) {
         NetDevice dev = oif == 0 ? null : net.device(oif);
+        if (oif != 0 && dev == null) {
+            throw new ErrnoException(Errno.ENODEV, "no interface with index " + oif + " in namespace " + net.name());
+        }
         Tracer t = kernel.tracer();
         t.enter(Stage.IP_ROUTE_OUTPUT_FLOW, null, net.name(), dev == null ? "" : dev.name());
         Rtable rt;
@@ -246,7 +254,12 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
                         src = p.specDst();
                     }
                 }
-                case Cmsg.IpTos x -> sendTos = x.tos() & 0xff;
+                case Cmsg.IpTos x -> {
+                    if (x.tos() < 0 || x.tos() > 255) {
+                        throw new ErrnoException(Errno.EINVAL, "IP_TOS ancillary data must be 0..255");
+                    }
+                    sendTos = x.tos();
+                }
                 case Cmsg.IpTtl x -> {
                     if (x.ttl() < 1 || x.ttl() > 255) {
                         throw new ErrnoException(Errno.EINVAL, "IP_TTL ancillary data must be 1..255");
@@ -393,9 +406,28 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
         }
     }
 
-    /** Called by {@link Udp#error}. Mirrors the tail of {@code __udp4_lib_err()}. */
+    /**
+     * Mirrors {@code __udp_enqueue_schedule_skb()}: a datagram is refused only when the memory
+     * already charged exceeds {@code sk_rcvbuf}, so a small buffer still takes one datagram.
+     */
+    @Override
+    protected boolean rcvbufFull() {
+        return rmemAlloc() > rcvbuf;
+    }
+
+    /**
+     * Called by {@link Udp#error}. Mirrors {@code __udp4_lib_err()}: fragmentation needed is a
+     * hard EMSGSIZE unless the socket does no path MTU discovery (the path MTU itself was
+     * learnt by {@code icmp_unreach}); other types as {@link IcmpErr}.
+     */
     void icmpError(int type, int code, int info, int offender, int dst, int port, byte[] payload) {
         IcmpErr e = IcmpErr.of(type, code);
+        if (type == io.jnetstack.wire.Icmp.DEST_UNREACH && code == io.jnetstack.wire.Icmp.FRAG_NEEDED) {
+            if (pmtudisc == SockOpt.IP_PMTUDISC_DONT) {
+                return;
+            }
+            e = new IcmpErr(Errno.EMSGSIZE, true);
+        }
         if (e == null) {
             return;
         }
