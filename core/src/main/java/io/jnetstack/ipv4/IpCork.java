@@ -136,8 +136,21 @@ public final class IpCork {
      * @return 0, or a negative errno
      */
     public int append(ByteBuffer[] iov, int len, Allocator alloc, io.jnetstack.core.SkBuff traceAs) {
+        return append(iov, len, alloc, traceAs == null ? 0 : traceAs.traceId);
+    }
+
+    /**
+     * {@link #append(ByteBuffer[], int, Allocator, SkBuff)} for a datagram traced under a
+     * journey id reserved before its buffer existed ({@link Tracer#reserveId()}): the first
+     * append is recorded under that id and the buffer adopts it.
+     */
+    public int append(ByteBuffer[] iov, int len, Allocator alloc, long traceId) {
         Tracer t = inet.kernel.tracer();
-        t.enter(Stage.IP_APPEND_DATA, skb != null ? skb : traceAs, inet.net.name(), rt.dev.name());
+        if (skb != null) {
+            t.enter(Stage.IP_APPEND_DATA, skb, inet.net.name(), rt.dev.name());
+        } else {
+            t.enter(Stage.IP_APPEND_DATA, traceId, inet.net.name(), rt.dev.name());
+        }
         try {
             int first = skb == null ? transHdrLen : 0;
             int total = length + first + len;
@@ -151,6 +164,7 @@ public final class IpCork {
                 if (skb == null) {
                     return -Errno.ENOBUFS.code();
                 }
+                skb.traceId = traceId;
             } else if (total > capacity) {
                 SkBuff bigger = alloc.alloc(headroom - transHdrLen, Math.max(total, Math.min(2 * capacity, Ipv4.MAX_TOTAL_LEN)));
                 if (bigger == null) {

@@ -4,6 +4,8 @@ import io.jnetstack.core.Errno;
 import io.jnetstack.core.ErrnoException;
 import io.jnetstack.core.Kernel;
 import io.jnetstack.core.WaitQueue;
+import io.jnetstack.trace.Stage;
+import io.jnetstack.trace.Tracer;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -343,9 +345,12 @@ public final class Socket implements AutoCloseable {
     /** Sends a message: address, gathered buffers, ancillary data. Mirrors {@code sock_sendmsg()}. */
     public int sendmsg(Msghdr msg, int flags) {
         enter();
+        Tracer t = kernel.tracer();
+        t.enter(Stage.SOCK_SENDMSG, null, sk.net().name(), "");
         try {
             return sk.sendmsg(msg, flags, deadline(flags, sk.sndTimeo));
         } finally {
+            t.exit();
             leave();
         }
     }
@@ -386,6 +391,8 @@ public final class Socket implements AutoCloseable {
      */
     public int recvmsg(Msghdr msg, int flags) {
         enter();
+        Tracer t = kernel.tracer();
+        t.enter(Stage.SOCK_RECVMSG, null, sk.net().name(), "");
         try {
             msg.control().clear();
             msg.flags(0);
@@ -394,6 +401,7 @@ public final class Socket implements AutoCloseable {
             }
             return sk.recvmsg(msg, flags, deadline(flags, sk.rcvTimeo));
         } finally {
+            t.exit();
             leave();
         }
     }

@@ -36,6 +36,8 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
     private boolean bindPortLock;
     private int pendingDport;
     private long allocDeadline;
+    /** Journey id of the datagram being sent, reserved by {@link #sendmsg} (0: not tracing). */
+    private long traceId;
 
     UdpSock(Sockets table, Udp udp) {
         super(table, Socket.SOCK_DGRAM, Socket.IPPROTO_UDP);
@@ -159,7 +161,7 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
             throw new ErrnoException(Errno.ENODEV, "no interface with index " + oif + " in namespace " + net.name());
         }
         Tracer t = kernel.tracer();
-        t.enter(Stage.IP_ROUTE_OUTPUT_FLOW, null, net.name(), dev == null ? "" : dev.name());
+        t.enter(Stage.IP_ROUTE_OUTPUT_FLOW, traceId, net.name(), dev == null ? "" : dev.name());
         Rtable rt;
         try {
             rt = inet.routing().output(dst, src, tos, dev, mark);
@@ -200,10 +202,14 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
     @Override
     protected int sendmsg(Msghdr msg, int flags, long deadline) {
         Tracer t = kernel.tracer();
-        t.enter(Stage.UDP_SENDMSG, null, net.name(), "");
+        // The datagram's buffer is allocated by ip_append_data, after the route lookup: its
+        // journey id is reserved now so that udp_sendmsg and the lookup are part of it.
+        traceId = !t.enabled() ? 0 : cork.pending() ? cork.skb().traceId : t.reserveId();
+        t.enter(Stage.UDP_SENDMSG, traceId, net.name(), "");
         try {
             return send(msg, flags, deadline);
         } finally {
+            traceId = 0;
             t.exit();
         }
     }
@@ -302,7 +308,7 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
     }
 
     private int appendAndMaybePush(Msghdr msg, int len, boolean corkreq) {
-        int rc = cork.append(msg.iov(), len, this, null);
+        int rc = cork.append(msg.iov(), len, this, traceId);
         if (rc < 0) {
             int mtu = cork.mtu();
             int dst = cork.daddr();
@@ -370,6 +376,8 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
             if (skb == null) {
                 return 0;
             }
+            t.point(Stage.__SKB_RECV_UDP, skb, net.name(), skb.dev == null ? "" : skb.dev.name(),
+                    (flags & Socket.MSG_PEEK) != 0 ? "peek" : "");
             int ulen = skb.len();
             long room = msg.remaining();
             int copied = (int) Math.min(ulen, room);
