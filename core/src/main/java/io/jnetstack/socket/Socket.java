@@ -348,10 +348,29 @@ public final class Socket implements AutoCloseable {
         Tracer t = kernel.tracer();
         t.enter(Stage.SOCK_SENDMSG, null, sk.net().name(), "");
         try {
+            checkIov(msg, false);
             return sk.sendmsg(msg, flags, deadline(flags, sk.sndTimeo));
         } finally {
             t.exit();
             leave();
+        }
+    }
+
+    /**
+     * The buffers a call reads from or writes to must exist and, to be written, be writable:
+     * EFAULT otherwise, as the kernel answers a bad user pointer ({@code import_iovec()}).
+     */
+    private static void checkIov(Msghdr msg, boolean written) {
+        if (msg == null || msg.iov() == null) {
+            throw new ErrnoException(Errno.EFAULT, "no message: pass a Msghdr with buffers");
+        }
+        for (ByteBuffer b : msg.iov()) {
+            if (b == null) {
+                throw new ErrnoException(Errno.EFAULT, "a buffer of the message is null");
+            }
+            if (written && b.isReadOnly()) {
+                throw new ErrnoException(Errno.EFAULT, "a buffer to receive into is read-only");
+            }
         }
     }
 
@@ -394,6 +413,7 @@ public final class Socket implements AutoCloseable {
         Tracer t = kernel.tracer();
         t.enter(Stage.SOCK_RECVMSG, null, sk.net().name(), "");
         try {
+            checkIov(msg, true);
             msg.control().clear();
             msg.flags(0);
             if ((flags & MSG_ERRQUEUE) != 0) {
