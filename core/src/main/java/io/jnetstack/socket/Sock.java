@@ -609,7 +609,7 @@ public abstract class Sock {
             case "SO_DONTROUTE" -> dontRoute = v != 0;
             case "SO_KEEPALIVE" -> keepalive = v != 0;
             case "SO_MARK" -> mark = v;
-            case "SO_RCVLOWAT" -> rcvLowat = Math.max(1, v);
+            case "SO_RCVLOWAT" -> rcvLowat = v < 0 ? Integer.MAX_VALUE : Math.max(1, v);
             case "SO_SNDBUF" -> {
                 sndbuf = bufferSize(v, table.wmemMax(), SOCK_MIN_SNDBUF);
                 wq.wakeUp(poll());

@@ -308,7 +308,19 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
     }
 
     private int appendAndMaybePush(Msghdr msg, int len, boolean corkreq) {
-        int rc = cork.append(msg.iov(), len, this, traceId);
+        int rc;
+        try {
+            rc = cork.append(msg.iov(), len, this, traceId);
+        } catch (ErrnoException e) {
+            // sock_alloc_send_skb failed (full send buffer, pending error, shut down): as
+            // udp_sendmsg, the datagram being built is dropped, and a send that found no
+            // room (SOCK_NOSPACE) counts as a SndbufError.
+            cork.flush();
+            if (e.errno() == Errno.EAGAIN) {
+                udp.mib.inc(UdpMib.SndbufErrors);
+            }
+            throw e;
+        }
         if (rc < 0) {
             int mtu = cork.mtu();
             int dst = cork.daddr();
