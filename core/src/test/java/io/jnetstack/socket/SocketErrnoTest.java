@@ -198,6 +198,7 @@ class SocketErrnoTest {
         assertTrue(sent >= 2, "sent " + sent);
         assertEquals(0, s.poll() & Socket.POLLOUT, "not writable");
         assertTrue(x.getMessage().contains("SO_SNDBUF"), x.getMessage());
+        assertEquals(1, io.jnetstack.ipv4.udp.Udp.of(lan.a).mib().get(io.jnetstack.ipv4.udp.UdpMib.SndbufErrors));
         lan.k.runFor(5_000_000_000L);
         assertTrue((s.poll() & Socket.POLLOUT) != 0, "writable again once ARP gave up and the buffers were freed");
     }
@@ -230,6 +231,17 @@ class SocketErrnoTest {
         assertTrue(x != null && x.errno() == Errno.EAGAIN, String.valueOf(x));
         assertEquals(100_000_000L, lan.k.clock().nanos() - t0);
         assertTrue(x.getMessage().contains("timed out"), x.getMessage());
+    }
+
+    @Test
+    void efaultForMissingOrReadOnlyBuffers() {
+        Socket s = Lan.udp(lan.a);
+        s.bind(new SockAddrIn(0, 7000));
+        fails(Errno.EFAULT, () -> s.sendto(null, 0, new SockAddrIn(B, 7000)));
+        fails(Errno.EFAULT, () -> s.recv(ByteBuffer.allocate(4).asReadOnlyBuffer(), Socket.MSG_DONTWAIT));
+        fails(Errno.EFAULT, () -> s.sendmsg(null, 0));
+        s.close();
+        fails(Errno.EBADF, () -> s.sendmsg(null, 0));
     }
 
     @Test
