@@ -119,6 +119,9 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
         if ((rt.flags() & Rtable.RTCF_BROADCAST) != 0 && !broadcast) {
             throw new ErrnoException(Errno.EACCES, "connect to broadcast " + Ipv4Address.format(dst) + " needs SO_BROADCAST");
         }
+        if (dontRoute && rt.gateway() != 0) {
+            throw notOnLink(dst);
+        }
         if (saddr == 0) {
             saddr = src != 0 ? src : sourceFor(rt, dst);
         }
@@ -177,6 +180,16 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
                     + (dev == null ? "" : " via " + dev.name()) + " in namespace " + net.name());
         }
         return rt;
+    }
+
+    /**
+     * SO_DONTROUTE and MSG_DONTROUTE look the route up with link scope (RTO_ONLINK): only
+     * destinations on a connected network can be reached; ENETUNREACH for the rest.
+     */
+    private ErrnoException notOnLink(int dst) {
+        inet.ipMib().inc(IpMib.OutNoRoutes);
+        return new ErrnoException(Errno.ENETUNREACH, Ipv4Address.format(dst)
+                + " is not on a connected network and SO_DONTROUTE/MSG_DONTROUTE forbids gateways");
     }
 
     private int sourceFor(Rtable rt, int dst) {
@@ -249,7 +262,7 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
         int src = saddr;
         int oif = boundDev == null ? 0 : boundDev.ifindex();
         int sendTos = tos;
-        int sendTtl = ttl;
+        int cmsgTtl = 0;
         for (Cmsg c : msg.control()) {
             switch (c) {
                 case Cmsg.IpPktinfo p -> {
@@ -270,7 +283,7 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
                     if (x.ttl() < 1 || x.ttl() > 255) {
                         throw new ErrnoException(Errno.EINVAL, "IP_TTL ancillary data must be 1..255");
                     }
-                    sendTtl = x.ttl();
+                    cmsgTtl = x.ttl();
                 }
                 case Cmsg.IpRecvErr x -> throw new ErrnoException(Errno.EINVAL, "IP_RECVERR is not ancillary data to send");
             }
@@ -289,19 +302,23 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
             if (src == 0) {
                 src = mcAddr;
             }
-            sendTtl = mcTtl;
         }
         autobind();
         Rtable rt = route(dst, src, oif);
         if ((rt.flags() & Rtable.RTCF_BROADCAST) != 0 && !broadcast) {
             throw new ErrnoException(Errno.EACCES, "sending to broadcast " + Ipv4Address.format(dst) + " needs SO_BROADCAST");
         }
+        if ((dontRoute || (flags & Socket.MSG_DONTROUTE) != 0) && rt.gateway() != 0) {
+            throw notOnLink(dst);
+        }
         if (src == 0) {
             src = sourceFor(rt, dst);
         }
-        if (sendTtl < 0) {
-            sendTtl = inet.net().sysctls().entry("net.ipv4.ip_default_ttl").getInt();
-        }
+        // __ip_make_skb(): the cmsg TTL, else IP_MULTICAST_TTL for a multicast route, else
+        // IP_TTL or the default.
+        int sendTtl = cmsgTtl != 0 ? cmsgTtl
+                : mcast || rt.type() == Rtable.RTN_MULTICAST ? mcTtl
+                : ttl >= 0 ? ttl : inet.net().sysctls().entry("net.ipv4.ip_default_ttl").getInt();
         cork.setup(rt, src, dst, Ipv4.PROTO_UDP, sendTtl, sendTos, priority, mark, pmtudisc, !mcLoop, io.jnetstack.wire.Udp.HEADER_LEN);
         pendingDport = port;
         return appendAndMaybePush(msg, len, corkreq);
@@ -327,7 +344,9 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
             cork.flush();
             Errno e = Errno.of(-rc);
             if (e == Errno.EMSGSIZE && recverr) {
-                queueError(new SockExtendedErr(e, SockExtendedErr.ORIGIN_LOCAL, 0, 0, mtu, 0, new SockAddrIn(dst, pendingDport)), new byte[0]);
+                // ip_local_error() is given inet_dport: the connected peer's port, 0 when the
+                // socket is not connected, whatever port the sendto named.
+                queueError(new SockExtendedErr(e, SockExtendedErr.ORIGIN_LOCAL, 0, 0, mtu, 0, new SockAddrIn(dst, dport)), new byte[0]);
             }
             if (e == Errno.ENOBUFS) {
                 udp.mib.inc(UdpMib.SndbufErrors);
