@@ -77,6 +77,30 @@ class UdpSendTest {
     }
 
     @Test
+    void ancillaryIpTtlAlsoBeatsTheMulticastTtl() {
+        tx.setsockopt(SockOpt.IP_MULTICAST_TTL, 4);
+        tx.sendmsg(new Msghdr(buf("m")).name(SockAddrIn.of("239.1.1.1", 5000)).add(new Cmsg.IpTtl(33)), 0);
+        lan.settle();
+        assertEquals(33, out.lastUdp().ttl(), "cork->ttl wins in __ip_make_skb");
+        tx.sendto(buf("m"), 0, SockAddrIn.of("239.1.1.1", 5000));
+        lan.settle();
+        assertEquals(4, out.lastUdp().ttl());
+    }
+
+    @Test
+    void dontrouteReachesOnlyConnectedNetworks() {
+        assertEquals(Errno.ENETUNREACH, errno(() -> tx.sendto(buf("x"), Socket.MSG_DONTROUTE, new SockAddrIn(B, 7000))),
+                "B is behind a gateway");
+        assertEquals(1, tx.sendto(buf("x"), Socket.MSG_DONTROUTE, new SockAddrIn(Lan.R1, 7000)), "R1 is on link");
+        Socket d = Lan.udp(lan.a);
+        d.setsockopt(SockOpt.SO_DONTROUTE, 1);
+        assertEquals(1, d.getsockopt(SockOpt.SO_DONTROUTE));
+        assertEquals(Errno.ENETUNREACH, errno(() -> d.sendto(buf("x"), 0, new SockAddrIn(B, 7000))));
+        assertEquals(Errno.ENETUNREACH, errno(() -> d.connect(new SockAddrIn(B, 7000))));
+        assertEquals(1, tx.sendto(buf("x"), 0, new SockAddrIn(B, 7000)), "MSG_DONTROUTE is for one call");
+    }
+
+    @Test
     void ancillaryValuesOutOfRangeAreEinval() {
         SockAddrIn to = new SockAddrIn(B, 7000);
         assertEquals(Errno.EINVAL, errno(() -> tx.sendmsg(new Msghdr(buf("x")).name(to).add(new Cmsg.IpTtl(256)), 0)));
@@ -264,6 +288,23 @@ class UdpSendTest {
         lan.settle();
         assertEquals(0xffffffffffffL, out.lastUdp().dstMac());
         assertEquals(8, onR.recv(ByteBuffer.allocate(20), Socket.MSG_DONTWAIT));
+    }
+
+    @Test
+    @Disabled("needs ip_mc_output (IGMP/multicast input merge): with IP_MULTICAST_LOOP (default 1) Linux loops a sent"
+            + " multicast datagram back to the sender host's members")
+    void aSentMulticastIsLoopedBackToLocalMembers() {
+        int group = Ipv4Address.parse("239.5.5.5");
+        Socket member = Lan.udp(lan.a);
+        member.bind(new SockAddrIn(0, 5000));
+        member.setsockopt(SockOpt.IP_ADD_MEMBERSHIP, new SockOpt.IpMreqn(group, A, 0));
+        tx.sendto(buf("loop"), 0, new SockAddrIn(group, 5000));
+        lan.settle();
+        assertEquals(4, member.recv(ByteBuffer.allocate(10), Socket.MSG_DONTWAIT));
+        tx.setsockopt(SockOpt.IP_MULTICAST_LOOP, 0);
+        tx.sendto(buf("loop"), 0, new SockAddrIn(group, 5000));
+        lan.settle();
+        assertEquals(Errno.EAGAIN, errno(() -> member.recv(ByteBuffer.allocate(10), Socket.MSG_DONTWAIT)));
     }
 
     @Test
