@@ -92,8 +92,9 @@ public final class Udp implements InetProtocol {
         t.enter(Stage.__UDP4_LIB_RCV, skb, net.name(), dev);
         try {
             if (skb.len() < io.jnetstack.wire.Udp.HEADER_LEN) {
+                // No room for the header: Linux drops with no particular reason (NOT_SPECIFIED).
                 mib.inc(UdpMib.InErrors);
-                net.drop(skb, DropReason.PKT_TOO_SMALL);
+                net.drop(skb, DropReason.NOT_SPECIFIED);
                 return;
             }
             // The checksum and the copy to the user read the datagram from the linear part.

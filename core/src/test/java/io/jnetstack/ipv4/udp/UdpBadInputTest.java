@@ -165,6 +165,7 @@ class UdpBadInputTest {
         Ipv4.fillChecksum(d, 0);
         inject(d);
         assertEquals(1, mib(UdpMib.InErrors));
+        assertEquals(1, lan.b.drops(DropReason.NOT_SPECIFIED), "as __udp4_lib_rcv when pskb_may_pull fails");
         assertEquals(0, queued());
     }
 
