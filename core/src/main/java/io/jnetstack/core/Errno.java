@@ -29,6 +29,7 @@ public enum Errno {
     EPROTOTYPE(91, "Protocol wrong type for socket"),
     ENOPROTOOPT(92, "Protocol not available"),
     EPROTONOSUPPORT(93, "Protocol not supported"),
+    ESOCKTNOSUPPORT(94, "Socket type not supported"),
     EOPNOTSUPP(95, "Operation not supported"),
     EAFNOSUPPORT(97, "Address family not supported by protocol"),
     EADDRINUSE(98, "Address already in use"),

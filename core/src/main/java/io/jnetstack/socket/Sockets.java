@@ -21,6 +21,12 @@ import java.util.function.Function;
  * {@code poll(2)} over several sockets, epoll instances, and the {@code ss} listing.
  */
 public final class Sockets {
+    /** SOCK_TYPE_MASK: the type bits below the flags. */
+    private static final int SOCK_TYPE_MASK = 0xf;
+    /** SOCK_MAX: one past the highest socket type (SOCK_PACKET is 10). */
+    private static final int SOCK_MAX = 11;
+    /** IPPROTO_MAX: one past the highest protocol number Linux accepts (IPPROTO_MPTCP is 262). */
+    private static final int IPPROTO_MAX = 263;
     private final Net net;
     private final Kernel kernel;
     private final Map<Long, Function<Sockets, Sock>> factories = new HashMap<>();
@@ -74,21 +80,32 @@ public final class Sockets {
     }
 
     /**
-     * Creates a socket. Mirrors {@code __sys_socket()} → {@code inet_create()}: AF_INET only;
-     * SOCK_NONBLOCK may be or-ed into the type; raw sockets need a protocol; ICMP datagram
+     * Creates a socket. Mirrors {@code __sys_socket()} → {@code __sock_create()} →
+     * {@code inet_create()}: type flags other than SOCK_NONBLOCK/SOCK_CLOEXEC and types beyond
+     * SOCK_MAX are EINVAL, AF_INET only (EAFNOSUPPORT), protocols beyond IPPROTO_MAX are EINVAL,
+     * types AF_INET has no protocol for are ESOCKTNOSUPPORT, unknown protocols of a known type
+     * EPROTONOSUPPORT; raw sockets need a protocol; ICMP datagram
      * (ping) sockets are allowed for the groups in {@code net.ipv4.ping_group_range}.
      */
     public Socket socket(int domain, int type, int protocol) {
+        if ((type & ~(SOCK_TYPE_MASK | Socket.SOCK_NONBLOCK | Socket.SOCK_CLOEXEC)) != 0) {
+            throw new ErrnoException(Errno.EINVAL, "socket type 0x" + Integer.toHexString(type)
+                    + " has flags other than SOCK_NONBLOCK and SOCK_CLOEXEC");
+        }
+        boolean nonBlocking = (type & Socket.SOCK_NONBLOCK) != 0;
+        int base = type & SOCK_TYPE_MASK;
         if (domain != Socket.AF_INET) {
             throw new ErrnoException(Errno.EAFNOSUPPORT, "only AF_INET (2) is implemented, not domain " + domain);
         }
-        boolean nonBlocking = (type & Socket.SOCK_NONBLOCK) != 0;
-        int base = type & ~(Socket.SOCK_NONBLOCK | Socket.SOCK_CLOEXEC);
-        if (base != Socket.SOCK_STREAM && base != Socket.SOCK_DGRAM && base != Socket.SOCK_RAW) {
-            throw new ErrnoException(Errno.EINVAL, "socket type " + type + " is not SOCK_STREAM, SOCK_DGRAM or SOCK_RAW");
+        if (base >= SOCK_MAX) {
+            throw new ErrnoException(Errno.EINVAL, "socket type " + base + " does not exist");
         }
-        if (protocol < 0 || protocol > 255) {
-            throw new ErrnoException(Errno.EINVAL, "protocol " + protocol + " is out of range");
+        if (protocol < 0 || protocol >= IPPROTO_MAX) {
+            throw new ErrnoException(Errno.EINVAL, "protocol " + protocol + " is out of range (0.." + (IPPROTO_MAX - 1) + ")");
+        }
+        if (base != Socket.SOCK_STREAM && base != Socket.SOCK_DGRAM && base != Socket.SOCK_RAW) {
+            throw new ErrnoException(Errno.ESOCKTNOSUPPORT, "AF_INET has no socket type " + base
+                    + ": use SOCK_STREAM, SOCK_DGRAM or SOCK_RAW");
         }
         Function<Sockets, Sock> f = factories.get(((long) base << 32) | protocol);
         if (f == null && base == Socket.SOCK_RAW) {

@@ -50,6 +50,7 @@ public enum Stage {
     UDP_QUEUE_RCV_SKB("udp_queue_rcv_skb"),
     SOCK_QUEUE_RCV_SKB("sock_queue_rcv_skb"),
     UDP_RECVMSG("udp_recvmsg"),
+    __SKB_RECV_UDP("__skb_recv_udp"),
     RAW_SENDMSG("raw_sendmsg"),
     RAW_SEND_HDRINC("raw_send_hdrinc"),
     RAW_LOCAL_DELIVER("raw_local_deliver"),
