@@ -43,6 +43,7 @@ public final class Net {
         this.inet = new Inet(this);
         this.sockets = new io.jnetstack.socket.Sockets(this);
         io.jnetstack.ipv4.udp.Udp.install(sockets);
+        io.jnetstack.ipv4.raw.Raw.install(sockets);
     }
 
     /** This namespace's sockets: {@code net.sockets().socket(AF_INET, SOCK_DGRAM, 0)}. */

@@ -103,29 +103,32 @@ public final class IpCork {
      * Appends {@code len} bytes from {@code iov}. Mirrors {@code ip_append_data()}: the first
      * append reserves the transport header; EMSGSIZE when the datagram would exceed 65,535
      * bytes, or the path MTU when DF is forced (the error is also returned for IP_RECVERR).
+     * The trace point carries the datagram's buffer, allocated first on the first append, so
+     * it belongs to the datagram's journey.
      *
+     * @param traceAs the buffer to name in the trace when the append fails before one exists
      * @return 0, or a negative errno
      */
-    public int append(ByteBuffer[] iov, int len, Allocator alloc, io.jnetstack.core.SkBuff traceAs) {
+    public int append(ByteBuffer[] iov, int len, Allocator alloc, SkBuff traceAs) {
         Tracer t = inet.kernel.tracer();
-        t.enter(Stage.IP_APPEND_DATA, skb != null ? skb : traceAs, inet.net.name(), rt.dev.name());
-        try {
-            int first = skb == null ? transHdrLen : 0;
-            int total = length + first + len;
-            if (total > Ipv4.MAX_TOTAL_LEN - Ipv4.HEADER_LEN) {
-                return -Errno.EMSGSIZE.code();
-            }
-            if (dfAlways && total + Ipv4.HEADER_LEN > mtu()) {
-                return -Errno.EMSGSIZE.code();
-            }
-            int headroom = IpOutput.LL_RESERVED + Ipv4.HEADER_LEN + transHdrLen;
+        int first = skb == null ? transHdrLen : 0;
+        int total = length + first + len;
+        if (total > Ipv4.MAX_TOTAL_LEN - Ipv4.HEADER_LEN || (dfAlways && total + Ipv4.HEADER_LEN > mtu())) {
+            t.point(Stage.IP_APPEND_DATA, skb != null ? skb : traceAs, inet.net.name(), rt.dev.name(), "EMSGSIZE");
+            return -Errno.EMSGSIZE.code();
+        }
+        int headroom = IpOutput.LL_RESERVED + Ipv4.HEADER_LEN + transHdrLen;
+        if (skb == null) {
+            capacity = Math.max(first + len, 0);
+            skb = alloc.alloc(headroom - transHdrLen, capacity);
             if (skb == null) {
-                capacity = Math.max(first + len, 0);
-                skb = alloc.alloc(headroom - transHdrLen, capacity);
-                if (skb == null) {
-                    return -Errno.ENOBUFS.code();
-                }
-            } else if (total > capacity) {
+                t.point(Stage.IP_APPEND_DATA, traceAs, inet.net.name(), rt.dev.name(), "ENOBUFS");
+                return -Errno.ENOBUFS.code();
+            }
+        }
+        t.enter(Stage.IP_APPEND_DATA, skb, inet.net.name(), rt.dev.name());
+        try {
+            if (total > capacity) {
                 SkBuff bigger = alloc.alloc(headroom - transHdrLen, Math.max(total, Math.min(2 * capacity, Ipv4.MAX_TOTAL_LEN)));
                 if (bigger == null) {
                     return -Errno.ENOBUFS.code();

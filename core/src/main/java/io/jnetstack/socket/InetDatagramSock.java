@@ -30,7 +30,7 @@ public abstract class InetDatagramSock extends Sock {
      * @param oif  output interface index, 0 for any
      * @param src  source address asked for, 0 for the route's
      * @param tos  TOS byte
-     * @param ttl  TTL, -1 for the default
+     * @param ttl  TTL from IP_TTL ancillary data, 0 when none was given
      */
     protected record Ipcm(int oif, int src, int tos, int ttl) {
     }
@@ -47,7 +47,7 @@ public abstract class InetDatagramSock extends Sock {
         int oif = boundDev == null ? 0 : boundDev.ifindex();
         int src = saddr;
         int sendTos = tos;
-        int sendTtl = ttl;
+        int sendTtl = 0;
         for (Cmsg c : msg.control()) {
             switch (c) {
                 case Cmsg.IpPktinfo p -> {
@@ -71,8 +71,18 @@ public abstract class InetDatagramSock extends Sock {
         return new Ipcm(oif, src, sendTos, sendTtl);
     }
 
-    /** The TTL to send with: the per-send one, else the default ({@code ip_select_ttl()}). */
-    protected int effectiveTtl(int ttl) {
+    /**
+     * The TTL of a datagram to {@code dst}, as {@code __ip_make_skb()} chooses it: the
+     * ancillary IP_TTL, else IP_MULTICAST_TTL for multicast, else IP_TTL or
+     * {@code net.ipv4.ip_default_ttl} ({@code ip_select_ttl()}).
+     */
+    protected int ttlFor(Ipcm ipc, int dst) {
+        if (ipc.ttl() != 0) {
+            return ipc.ttl();
+        }
+        if (Ipv4Address.isMulticast(dst)) {
+            return mcTtl;
+        }
         return ttl >= 0 ? ttl : inet.net().sysctls().entry("net.ipv4.ip_default_ttl").getInt();
     }
 
