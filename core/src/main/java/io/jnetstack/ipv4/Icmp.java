@@ -23,7 +23,10 @@ import java.util.Map;
 public final class Icmp implements InetProtocol {
     /** The {@code cb} word where {@link InetProtocol#error} finds the ICMP sender's address. */
     public static final int ERROR_CB_OFFENDER = 0;
-    /** What ping clients register to receive echo replies (until ICMP sockets exist). */
+    /**
+     * A hook for echo replies by identifier, beside the sockets: the demo uses it. Programs
+     * should use an ICMP ping socket ({@code SOCK_DGRAM}, {@code IPPROTO_ICMP}) or a raw one.
+     */
     @FunctionalInterface
     public interface EchoReplyListener {
         /** An echo reply with {@code id} arrived; the buffer (data at the ICMP header) is lent. */
@@ -446,7 +449,7 @@ public final class Icmp implements InetProtocol {
     }
 
     /**
-     * Sends an echo request, as {@code ping} does before ICMP sockets exist.
+     * Sends an echo request without a socket (for the demo and link tests; ping uses a socket).
      *
      * @return false when there is no route to {@code dst}
      */
