@@ -47,7 +47,8 @@ public enum Errno {
     EHOSTDOWN(112, "Host is down"),
     EHOSTUNREACH(113, "No route to host"),
     EALREADY(114, "Operation already in progress"),
-    EINPROGRESS(115, "Operation now in progress");
+    EINPROGRESS(115, "Operation now in progress"),
+    EREMOTEIO(121, "Remote I/O error");
 
     private final int code;
     private final String text;

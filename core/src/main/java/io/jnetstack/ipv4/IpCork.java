@@ -226,6 +226,9 @@ public final class IpCork {
         Tracer t = inet.kernel.tracer();
         t.enter(Stage.IP_PUSH_PENDING_FRAMES, s, inet.net.name(), rt.dev.name());
         try {
+            if (protocol == Ipv4.PROTO_ICMP && s.len() > 0) {
+                inet.icmp.outCount(s.buf()[s.data()] & 0xff);   // as __ip_make_skb() does
+            }
             int totalLen = s.len() + Ipv4.HEADER_LEN;
             boolean df = pmtudisc == PMTUDISC_DO || pmtudisc == PMTUDISC_PROBE
                     || (pmtudisc == PMTUDISC_WANT && totalLen <= rt.mtu());
