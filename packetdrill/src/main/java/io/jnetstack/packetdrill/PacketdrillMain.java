@@ -126,7 +126,8 @@ public final class PacketdrillMain {
                 case PASSED -> out.println("  PASS " + name);
                 case FAILED -> out.println("  FAIL " + name + ":" + r.outcome().line() + ": "
                         + r.outcome().message().replace("\n", "\n  "));
-                case UNSUPPORTED -> out.println("  UNSUPPORTED " + name + ": " + r.outcome().message());
+                case UNSUPPORTED -> out.println("  UNSUPPORTED " + name + (r.outcome().line() > 0 ? ":"
+                        + r.outcome().line() : "") + ": " + r.outcome().message());
             }
         }
     }
