@@ -1,8 +1,10 @@
 package io.jnetstack.packetdrill;
 
+import io.jnetstack.core.Net;
 import io.jnetstack.wire.Ipv4Address;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * How scripts run: packetdrill's defaults (local 192.168.0.1, remote 192.0.2.1, local port
@@ -21,43 +23,52 @@ import java.time.Duration;
  *                         runner timeout
  * @param tcpInfo          where code blocks read TCP_INFO
  * @param seed             the deterministic kernel's seed
+ * @param prepare          what to do to the namespace once its device is up, before the script
+ *                         runs (tests register stand-in protocols here); may be null
  */
 public record RunConfig(long toleranceUsecs, double tolerancePercent, int localIp, int remoteIp, int localPort,
-                        int mtu, long maxWaitUsecs, Duration wallClock, TcpInfoSource tcpInfo, long seed) {
+                        int mtu, long maxWaitUsecs, Duration wallClock, TcpInfoSource tcpInfo, long seed,
+                        Consumer<Net> prepare) {
 
     /** packetdrill's defaults, a 20 s wall-clock guard and TCP_INFO read through the socket API. */
     public static final RunConfig DEFAULTS = new RunConfig(4000, 0, Ipv4Address.parse("192.168.0.1"),
             Ipv4Address.parse("192.0.2.1"), 8080, 1500, 120_000_000L, Duration.ofSeconds(20),
-            TcpInfoSource.fromSocketOption(), 1);
+            TcpInfoSource.fromSocketOption(), 1, null);
 
     /** @return this configuration with another tolerance in µs */
     public RunConfig withToleranceUsecs(long usecs) {
         return new RunConfig(usecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs, wallClock,
-                tcpInfo, seed);
+                tcpInfo, seed, prepare);
     }
 
     /** @return this configuration with another tolerance in percent */
     public RunConfig withTolerancePercent(double percent) {
         return new RunConfig(toleranceUsecs, percent, localIp, remoteIp, localPort, mtu, maxWaitUsecs, wallClock,
-                tcpInfo, seed);
+                tcpInfo, seed, prepare);
     }
 
     /** @return this configuration with other addresses */
     public RunConfig withAddresses(int local, int remote) {
         return new RunConfig(toleranceUsecs, tolerancePercent, local, remote, localPort, mtu, maxWaitUsecs,
-                wallClock, tcpInfo, seed);
+                wallClock, tcpInfo, seed, prepare);
     }
 
     /** @return this configuration with another wall-clock guard */
     public RunConfig withWallClock(Duration limit) {
         return new RunConfig(toleranceUsecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
-                limit, tcpInfo, seed);
+                limit, tcpInfo, seed, prepare);
+    }
+
+    /** @return this configuration with a step that prepares each script's namespace */
+    public RunConfig withPrepare(Consumer<Net> step) {
+        return new RunConfig(toleranceUsecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
+                wallClock, tcpInfo, seed, step);
     }
 
     /** @return this configuration with another TCP_INFO source */
     public RunConfig withTcpInfo(TcpInfoSource source) {
         return new RunConfig(toleranceUsecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
-                wallClock, source, seed);
+                wallClock, source, seed, prepare);
     }
 
     /**

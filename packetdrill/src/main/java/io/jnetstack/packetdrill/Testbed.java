@@ -34,6 +34,9 @@ final class Testbed implements AutoCloseable {
         tun.up();
         net.inet().devinet().add(tun, config.localIp(), PREFIX_LEN);
         net.inet().fib().addRoute(Route.to(0, 0).nexthop(NextHop.dev(tun)).build());
+        if (config.prepare() != null) {
+            config.prepare().accept(net);
+        }
         kernel.runFor(1_000_000L);
         tun.clearSent();
         t0 = kernel.clock().nanos();
