@@ -81,7 +81,9 @@ public final class Packetdrill {
             return result.get(config.wallClock().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             t.interrupt();
-            return Outcome.failed(0, "runner timeout (" + config.wallClock().toSeconds() + " s wall clock)");
+            long ms = config.wallClock().toMillis();
+            return Outcome.failed(0, "runner timeout (" + (ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms")
+                    + " wall clock)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Outcome.failed(0, "runner interrupted");

@@ -1,0 +1,49 @@
+package io.jnetstack.packetdrill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Nothing a script or the stack does can hang or crash the runner. */
+class GuardTest {
+
+    @Test
+    void aScriptStuckInRealTimeIsARunnerTimeout() {
+        RunConfig c = RunConfig.DEFAULTS.withWallClock(Duration.ofMillis(200)).withPrepare(net -> {
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertEquals(Outcome.failed(0, "runner timeout (200 ms wall clock)"),
+                Packetdrill.run("slow.pkt", "0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n", c));
+    }
+
+    @Test
+    void anExceptionInTheRunnerIsAFailure() {
+        RunConfig c = RunConfig.DEFAULTS.withPrepare(net -> {
+            throw new IllegalStateException("boom");
+        });
+        Outcome o = Packetdrill.run("boom.pkt", "0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n", c);
+        assertEquals(Outcome.failed(0, "runner error: java.lang.IllegalStateException: boom"), o);
+    }
+
+    @Test
+    void waitingForAPacketAtAnyTimeEndsInVirtualTime() {
+        long start = System.nanoTime();
+        Outcome o = Packetdrill.run("any.pkt", "0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n* > udp (1)\n",
+                RunConfig.DEFAULTS);
+        assertEquals(Outcome.failed(2, "timed out waiting for a packet: expected > udp (1) at 0.000000"
+                + " (by 120.000000)"), o);
+        assertTrue(System.nanoTime() - start < 5_000_000_000L);
+    }
+
+    @Test
+    void aParseErrorIsAFailureAtItsLine() {
+        assertEquals(Outcome.failed(2, "parse error: expected a time in seconds but found end of line"),
+                Packetdrill.run("p.pkt", "0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n+\n", RunConfig.DEFAULTS));
+    }
+}
