@@ -169,6 +169,20 @@ final class Constants {
         put("SIOCOUTQ", 0x5411);
         put("FIONBIO", 0x5421);
         put("SIOCOUTQNSD", 0x894B);
+        put("EPOLL_CTL_ADD", 1);
+        put("EPOLL_CTL_DEL", 2);
+        put("EPOLL_CTL_MOD", 3);
+        put("EPOLLIN", 0x1);
+        put("EPOLLPRI", 0x2);
+        put("EPOLLOUT", 0x4);
+        put("EPOLLERR", 0x8);
+        put("EPOLLHUP", 0x10);
+        put("EPOLLRDNORM", 0x40);
+        put("EPOLLRDHUP", 0x2000);
+        put("EPOLLEXCLUSIVE", 1L << 28);
+        put("EPOLLWAKEUP", 1L << 29);
+        put("EPOLLONESHOT", 1L << 30);
+        put("EPOLLET", 1L << 31);
         String[] poll = {"POLLIN", "POLLPRI", "POLLOUT", "POLLERR", "POLLHUP", "POLLNVAL", "POLLRDNORM",
             "POLLRDBAND", "POLLWRNORM", "POLLWRBAND", "POLLMSG", "POLLREMOVE", "POLLRDHUP"};
         for (int i = 0; i < poll.length; i++) {

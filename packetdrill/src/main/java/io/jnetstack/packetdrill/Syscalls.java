@@ -3,6 +3,7 @@ package io.jnetstack.packetdrill;
 import io.jnetstack.core.Errno;
 import io.jnetstack.core.ErrnoException;
 import io.jnetstack.core.Net;
+import io.jnetstack.socket.Epoll;
 import io.jnetstack.socket.SockAddrIn;
 import io.jnetstack.socket.SockOpt;
 import io.jnetstack.socket.Socket;
@@ -33,7 +34,8 @@ final class Syscalls {
     /** The calls implemented. */
     static final Set<String> NAMES = Set.of("socket", "bind", "listen", "accept", "connect", "read", "readv",
             "recv", "recvfrom", "recvmsg", "write", "writev", "send", "sendto", "sendmsg", "fcntl", "ioctl",
-            "close", "shutdown", "getsockopt", "setsockopt", "poll");
+            "close", "shutdown", "getsockopt", "setsockopt", "poll", "epoll_create", "epoll_create1", "epoll_ctl",
+            "epoll_wait");
 
     private static final int FIRST_REMOTE_PORT = 43210;
 
@@ -41,6 +43,7 @@ final class Syscalls {
     private final RunConfig config;
     private final Map<Long, Socket> fds = new TreeMap<>();
     private final Map<Socket, Flow> flows = new IdentityHashMap<>();
+    private final Map<Long, Epoll> epolls = new TreeMap<>();
     private Flow current;
     private Socket currentSocket;
     private int nextRemotePort = FIRST_REMOTE_PORT;
@@ -83,6 +86,7 @@ final class Syscalls {
 
     /** Closes every socket the script left open (waking calls still blocked). */
     void closeAll() {
+        epolls.clear();
         for (Socket s : fds.values()) {
             try {
                 s.close();
@@ -127,6 +131,9 @@ final class Syscalls {
             case "getsockopt" -> c.getsockopt();
             case "setsockopt" -> c.setsockopt();
             case "poll" -> new MsgCalls(c).poll();
+            case "epoll_create", "epoll_create1" -> new EpollCalls(c, epolls).create();
+            case "epoll_ctl" -> new EpollCalls(c, epolls).ctl();
+            case "epoll_wait" -> new EpollCalls(c, epolls).await();
             default -> throw new UnsupportedConstruct(line, "syscall " + sc.name());
         };
     }
@@ -349,6 +356,13 @@ final class Syscalls {
         Prepared close() {
             Socket s = fd();
             long fd = a.integer(arg(0));
+            if (s == null && epolls.containsKey(fd)) {
+                return new Prepared(() -> 0L, done -> {
+                    if (expectResult(done, true)) {
+                        epolls.remove(fd);
+                    }
+                });
+            }
             return new Prepared(() -> {
                 need(s).close();
                 return 0L;

@@ -48,14 +48,14 @@ class RunConfigTest {
     void everyUnsupportedConstructIsNamedBeforeRunning() throws ParseException {
         Script s = Parser.parse("u.pkt", """
                 --strict_segments
-                0    epoll_create(1) = 3
+                0    open("/tmp/x", 0) = 3
                 +0   `nstat > /dev/null`
                 +0   < encap psp spi 1 udp (1)
                 +0   > S 0:0(0) <md5 0123>
                 +0   %{ import os }%
                 """);
         assertEquals(java.util.List.of("ip encap psp", "option --strict_segments", "shell nstat > /dev/null",
-                "syscall epoll_create", "tcp-option md5", "code statement 'import os' (line 6)"),
+                "syscall open", "tcp-option md5", "code statement 'import os' (line 6)"),
                 Support.unsupported(s));
     }
 }
