@@ -19,6 +19,8 @@ import java.util.function.Consumer;
  * @param localPort        the port {@code bind(fd, ..., ...)} binds
  * @param mtu              the device MTU
  * @param maxWaitUsecs     how long (virtual µs) an event with time {@code *} may wait
+ * @param maxScriptUsecs   the latest script time (virtual µs) a script may reach; a line beyond
+ *                         it fails, so that no script runs the stack for days of virtual time
  * @param wallClock        how long one script may run in real time before it is reported as a
  *                         runner timeout
  * @param tcpInfo          where code blocks read TCP_INFO
@@ -27,48 +29,54 @@ import java.util.function.Consumer;
  *                         runs (tests register stand-in protocols here); may be null
  */
 public record RunConfig(long toleranceUsecs, double tolerancePercent, int localIp, int remoteIp, int localPort,
-                        int mtu, long maxWaitUsecs, Duration wallClock, TcpInfoSource tcpInfo, long seed,
-                        Consumer<Net> prepare) {
+                        int mtu, long maxWaitUsecs, long maxScriptUsecs, Duration wallClock, TcpInfoSource tcpInfo,
+                        long seed, Consumer<Net> prepare) {
 
     /** packetdrill's defaults, a 20 s wall-clock guard and TCP_INFO read through the socket API. */
     public static final RunConfig DEFAULTS = new RunConfig(4000, 0, Ipv4Address.parse("192.168.0.1"),
-            Ipv4Address.parse("192.0.2.1"), 8080, 1500, 120_000_000L, Duration.ofSeconds(20),
+            Ipv4Address.parse("192.0.2.1"), 8080, 1500, 120_000_000L, 3_600_000_000L, Duration.ofSeconds(20),
             TcpInfoSource.fromSocketOption(), 1, null);
 
     /** @return this configuration with another tolerance in µs */
     public RunConfig withToleranceUsecs(long usecs) {
-        return new RunConfig(usecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs, wallClock,
-                tcpInfo, seed, prepare);
+        return new RunConfig(usecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
+                maxScriptUsecs, wallClock, tcpInfo, seed, prepare);
     }
 
     /** @return this configuration with another tolerance in percent */
     public RunConfig withTolerancePercent(double percent) {
-        return new RunConfig(toleranceUsecs, percent, localIp, remoteIp, localPort, mtu, maxWaitUsecs, wallClock,
-                tcpInfo, seed, prepare);
+        return new RunConfig(toleranceUsecs, percent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
+                maxScriptUsecs, wallClock, tcpInfo, seed, prepare);
     }
 
     /** @return this configuration with other addresses */
     public RunConfig withAddresses(int local, int remote) {
         return new RunConfig(toleranceUsecs, tolerancePercent, local, remote, localPort, mtu, maxWaitUsecs,
-                wallClock, tcpInfo, seed, prepare);
+                maxScriptUsecs, wallClock, tcpInfo, seed, prepare);
+    }
+
+    /** @return this configuration with another latest script time */
+    public RunConfig withMaxScriptUsecs(long usecs) {
+        return new RunConfig(toleranceUsecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
+                usecs, wallClock, tcpInfo, seed, prepare);
     }
 
     /** @return this configuration with another wall-clock guard */
     public RunConfig withWallClock(Duration limit) {
         return new RunConfig(toleranceUsecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
-                limit, tcpInfo, seed, prepare);
+                maxScriptUsecs, limit, tcpInfo, seed, prepare);
     }
 
     /** @return this configuration with a step that prepares each script's namespace */
     public RunConfig withPrepare(Consumer<Net> step) {
         return new RunConfig(toleranceUsecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
-                wallClock, tcpInfo, seed, step);
+                maxScriptUsecs, wallClock, tcpInfo, seed, step);
     }
 
     /** @return this configuration with another TCP_INFO source */
     public RunConfig withTcpInfo(TcpInfoSource source) {
         return new RunConfig(toleranceUsecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
-                wallClock, source, seed, prepare);
+                maxScriptUsecs, wallClock, source, seed, prepare);
     }
 
     /**

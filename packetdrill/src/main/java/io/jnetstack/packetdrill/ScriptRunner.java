@@ -38,6 +38,8 @@ final class ScriptRunner {
     private PacketMatcher matcher;
     private PacketBuilder builder;
     private long lastTime;
+    private int line;
+    private long maxScriptUsecs;
 
     /** What a spawned call did; written by the user thread, read by the driver once it is done. */
     private static final class CallState {
@@ -87,6 +89,7 @@ final class ScriptRunner {
     }
 
     private Outcome execute(RunConfig c) {
+        maxScriptUsecs = c.maxScriptUsecs();
         try {
             for (Event e : script.events()) {
                 event(e, c);
@@ -103,6 +106,7 @@ final class ScriptRunner {
     }
 
     private void event(Event e, RunConfig c) {
+        line = e.line();
         switch (e.kind()) {
             case EventKind.OptionEvent o -> { }
             case EventKind.ShellEvent s -> {
@@ -148,6 +152,7 @@ final class ScriptRunner {
 
     /** Runs the stack to {@code target}, checking blocking calls as their windows close. */
     private void advanceTo(long target) {
+        checkLimit(target);
         while (true) {
             checkPending();
             long next = Math.min(target, nextDeadline());
@@ -161,6 +166,7 @@ final class ScriptRunner {
 
     /** Runs the stack until {@code done} or {@code deadline}, checking blocking calls meanwhile. */
     private boolean waitFor(BooleanSupplier done, long deadline) {
+        checkLimit(deadline);
         while (!done.getAsBoolean()) {
             checkPending();
             if (tb.now() >= deadline) {
@@ -169,6 +175,13 @@ final class ScriptRunner {
             tb.runUntil(done, Math.min(deadline, nextDeadline()));
         }
         return true;
+    }
+
+    private void checkLimit(long micros) {
+        if (micros > maxScriptUsecs) {
+            throw new ScriptFailure(line, "script time " + seconds(micros) + " is past the runner's limit of "
+                    + seconds(maxScriptUsecs) + " (virtual)");
+        }
     }
 
     private long nextDeadline() {
@@ -194,7 +207,7 @@ final class ScriptRunner {
             case ANY -> {
                 expected = lastTime;
                 lo = Long.MIN_VALUE;
-                hi = lastTime + c.maxWaitUsecs();
+                hi = Math.min(lastTime + c.maxWaitUsecs(), c.maxScriptUsecs());
             }
             case RANGE -> {
                 expected = resolve(t.start());

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  *   <li>{@code .../set_sysctls.py /proc/sys/a/b/c=value ...}: the corpus's helper, the same
  *       settings by their {@code /proc/sys} paths;</li>
  *   <li>{@code /tmp/sysctl_restore_${PPID}.sh}: nothing (it undoes {@code set_sysctls.py} on the
- *       host; each script has a fresh stack).</li>
+ *       host; each script has a fresh stack);</li>
+ *   <li>{@code ethtool -K tun0 gso off tso off} (offloads turned off): nothing, the script's
+ *       device has none.</li>
  * </ul>
  * Trailing {@code # comments} and redirections to {@code /dev/null} are ignored. Any other
  * command, or one chaining commands ({@code ;}, {@code &&}, {@code ||}, {@code |}), is
@@ -25,6 +27,7 @@ final class ShellCommands {
 
     private static final Pattern REDIRECT = Pattern.compile("\\s*(?:[12]?>|&>)\\s*/dev/null|\\s*2>&1");
     private static final Pattern RESTORE = Pattern.compile("/tmp/sysctl_restore_\\$\\{PPID}\\.sh");
+    private static final Pattern OFFLOADS_OFF = Pattern.compile("ethtool -K tun0( (gso|tso|gro|sg) off)+");
 
     private ShellCommands() {
     }
@@ -68,6 +71,9 @@ final class ShellCommands {
         }
         if (w.size() == 1 && RESTORE.matcher(first).matches()) {
             return "restore";
+        }
+        if (OFFLOADS_OFF.matcher(String.join(" ", w)).matches()) {
+            return "offloads-off";
         }
         List<String> rest = w.subList(1, w.size());
         if (first.equals("sysctl") && rest.stream().allMatch(a -> a.matches("-[qwe]+") || a.contains("="))

@@ -42,6 +42,16 @@ class GuardTest {
     }
 
     @Test
+    void scriptTimeIsBounded() {
+        RunConfig c = RunConfig.DEFAULTS.withMaxScriptUsecs(10_000_000);
+        assertEquals(Outcome.failed(2, "script time 11.000000 is past the runner's limit of 10.000000 (virtual)"),
+                Packetdrill.run("late.pkt", "0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n+11 close(3) = 0\n", c));
+        assertEquals(Outcome.failed(2, "timed out waiting for a packet: expected > udp (1) at 1.000000"
+                + " (by 10.000000)"), Packetdrill.run("any.pkt", "1 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n"
+                + "* > udp (1)\n", c));
+    }
+
+    @Test
     void aParseErrorIsAFailureAtItsLine() {
         assertEquals(Outcome.failed(2, "parse error: expected a time in seconds but found end of line"),
                 Packetdrill.run("p.pkt", "0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n+\n", RunConfig.DEFAULTS));

@@ -17,12 +17,12 @@ class ShellCommandsTest {
                 "sysctl -q net.ipv4.tcp_ecn=1 # fully enabled", "sysctl -q -e net.ipv4.a=1 net.ipv4.b=2",
                 "sysctl -q net.ipv4.tcp_notsent_lowat=4294967295 > /dev/null 2>&1",
                 "../common/set_sysctls.py /proc/sys/net/ipv4/tcp_wmem=\"4096 50000 4194304\"",
-                "/tmp/sysctl_restore_${PPID}.sh")) {
+                "/tmp/sysctl_restore_${PPID}.sh", "ethtool -K tun0 gso off tso off")) {
             assertTrue(ShellCommands.supported(c), c);
         }
         for (String c : List.of("tc qdisc replace dev tun0 root fq", "nstat > /dev/null",
                 "echo 3 > /sys/module/tcp_cubic/parameters/hystart_detect", "sysctl -q net.ipv4.a=1 || ip x",
-                "ethtool -K tun0 gso off tso off", "sysctl -a", "../common/set_sysctls.py net.ipv4.a=1")) {
+                "ethtool -K tun0 gso on", "sysctl -a", "../common/set_sysctls.py net.ipv4.a=1")) {
             assertFalse(ShellCommands.supported(c), c);
         }
     }
