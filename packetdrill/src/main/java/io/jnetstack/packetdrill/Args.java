@@ -114,13 +114,22 @@ final class Args {
     /**
      * An address argument.
      *
-     * @param e        {@code ...} or {@code {sin_family=AF_INET, sin_port=htons(N), sin_addr=inet_addr("a")}}
+     * @param e        {@code ...}, {@code NULL}, or
+     *                 {@code {sin_family=AF_INET, sin_port=htons(N), sin_addr=inet_addr("a")}}
      * @param fallback what {@code ...} means for this call
-     * @return the address
+     * @return the address; null for {@code NULL} and for {@code {sa_family=AF_UNSPEC}} (no address:
+     *         the connected peer, or for connect, dissolving the association)
      */
     SockAddrIn sockaddr(Expr e, SockAddrIn fallback) {
         if (e instanceof Expr.Ellipsis) {
             return fallback;
+        }
+        if (e instanceof Expr.Ident(String n) && n.equals("NULL")) {
+            return null;
+        }
+        if (e instanceof Expr.Struct s && s.members().size() == 1 && Args.field(s, "sa_family") != null
+                && integer(Args.field(s, "sa_family")) == 0) {
+            return null;
         }
         if (!(e instanceof Expr.Struct s)) {
             throw new UnsupportedConstruct(line, "address " + show(e));

@@ -100,6 +100,10 @@ final class ScriptRunner {
             return Outcome.failed(f.line(), f.getMessage());
         } catch (UnsupportedConstruct u) {
             return Outcome.unsupported(u.line(), u.construct());
+        } catch (RuntimeException e) {
+            StackTraceElement[] where = e.getStackTrace();
+            return Outcome.failed(line, "unexpected exception while running this line: " + e
+                    + (where.length > 0 ? " at " + where[0] : ""));
         } finally {
             sys.closeAll();
         }

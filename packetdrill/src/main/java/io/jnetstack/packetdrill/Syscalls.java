@@ -211,7 +211,9 @@ final class Syscalls {
          */
         boolean expectResult(Completion done, boolean checkValue) {
             if (done.crash() != null) {
-                throw new ScriptFailure(line, sc.name() + " failed inside the stack: " + done.crash());
+                StackTraceElement[] where = done.crash().getStackTrace();
+                throw new ScriptFailure(line, sc.name() + " threw inside the stack: " + done.crash()
+                        + (where.length > 0 ? " at " + where[0] : ""));
             }
             if (Args.isEllipsis(sc.result())) {
                 return done.error() == null;
