@@ -30,6 +30,10 @@ final class PacketdrillCommand implements Callable<Integer> {
             description = "real-time limit per script, reported as a runner timeout (default 20)")
     Long wallClockSeconds;
 
+    @Option(names = "--lenient-preset",
+            description = "skip the defaults.sh settings the stack lacks instead of reporting the script unsupported")
+    boolean lenientPreset;
+
     @Parameters(arity = "1..*", paramLabel = "PATH", description = ".pkt files or directories holding them")
     List<Path> paths;
 
@@ -42,6 +46,6 @@ final class PacketdrillCommand implements Callable<Integer> {
         if (wallClockSeconds != null) {
             config = config.withWallClock(Duration.ofSeconds(wallClockSeconds));
         }
-        return PacketdrillMain.run(paths, System.out, report, config);
+        return PacketdrillMain.run(paths, System.out, report, config.withLenientPreset(lenientPreset));
     }
 }

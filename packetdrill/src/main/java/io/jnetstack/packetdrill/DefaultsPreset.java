@@ -62,11 +62,12 @@ final class DefaultsPreset {
     /**
      * Applies the preset.
      *
-     * @param net  the namespace
-     * @param line the script line that ran defaults.sh
+     * @param net     the namespace
+     * @param line    the script line that ran defaults.sh
+     * @param lenient whether to skip required settings the stack lacks instead of failing
      * @throws UnsupportedConstruct naming every required setting the stack lacks or rejects
      */
-    static void apply(Net net, int line) {
+    static void apply(Net net, int line, boolean lenient) {
         List<String> missing = new ArrayList<>();
         for (Setting s : SETTINGS) {
             try {
@@ -77,7 +78,7 @@ final class DefaultsPreset {
                 }
             }
         }
-        if (!missing.isEmpty()) {
+        if (!missing.isEmpty() && !lenient) {
             throw new UnsupportedConstruct(line, "sysctl net.ipv4.{" + String.join(",", missing)
                     + "} (defaults.sh preset: not in the stack, or the value rejected)");
         }

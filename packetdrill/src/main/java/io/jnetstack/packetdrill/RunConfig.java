@@ -27,56 +27,65 @@ import java.util.function.Consumer;
  * @param seed             the deterministic kernel's seed
  * @param prepare          what to do to the namespace once its device is up, before the script
  *                         runs (tests register stand-in protocols here); may be null
+ * @param lenientPreset    whether settings of the defaults.sh preset that the stack lacks are
+ *                         skipped rather than making the script unsupported (to see how far a
+ *                         stack still missing some sysctls gets)
  */
 public record RunConfig(long toleranceUsecs, double tolerancePercent, int localIp, int remoteIp, int localPort,
                         int mtu, long maxWaitUsecs, long maxScriptUsecs, Duration wallClock, TcpInfoSource tcpInfo,
-                        long seed, Consumer<Net> prepare) {
+                        long seed, Consumer<Net> prepare, boolean lenientPreset) {
 
     /** packetdrill's defaults, a 20 s wall-clock guard and TCP_INFO read through the socket API. */
     public static final RunConfig DEFAULTS = new RunConfig(4000, 0, Ipv4Address.parse("192.168.0.1"),
             Ipv4Address.parse("192.0.2.1"), 8080, 1500, 120_000_000L, 3_600_000_000L, Duration.ofSeconds(20),
-            TcpInfoSource.fromSocketOption(), 1, null);
+            TcpInfoSource.fromSocketOption(), 1, null, false);
 
     /** @return this configuration with another tolerance in µs */
     public RunConfig withToleranceUsecs(long usecs) {
         return new RunConfig(usecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
-                maxScriptUsecs, wallClock, tcpInfo, seed, prepare);
+                maxScriptUsecs, wallClock, tcpInfo, seed, prepare, lenientPreset);
     }
 
     /** @return this configuration with another tolerance in percent */
     public RunConfig withTolerancePercent(double percent) {
         return new RunConfig(toleranceUsecs, percent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
-                maxScriptUsecs, wallClock, tcpInfo, seed, prepare);
+                maxScriptUsecs, wallClock, tcpInfo, seed, prepare, lenientPreset);
     }
 
     /** @return this configuration with other addresses */
     public RunConfig withAddresses(int local, int remote) {
         return new RunConfig(toleranceUsecs, tolerancePercent, local, remote, localPort, mtu, maxWaitUsecs,
-                maxScriptUsecs, wallClock, tcpInfo, seed, prepare);
+                maxScriptUsecs, wallClock, tcpInfo, seed, prepare, lenientPreset);
     }
 
     /** @return this configuration with another latest script time */
     public RunConfig withMaxScriptUsecs(long usecs) {
         return new RunConfig(toleranceUsecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
-                usecs, wallClock, tcpInfo, seed, prepare);
+                usecs, wallClock, tcpInfo, seed, prepare, lenientPreset);
     }
 
     /** @return this configuration with another wall-clock guard */
     public RunConfig withWallClock(Duration limit) {
         return new RunConfig(toleranceUsecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
-                maxScriptUsecs, limit, tcpInfo, seed, prepare);
+                maxScriptUsecs, limit, tcpInfo, seed, prepare, lenientPreset);
     }
 
     /** @return this configuration with a step that prepares each script's namespace */
     public RunConfig withPrepare(Consumer<Net> step) {
         return new RunConfig(toleranceUsecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
-                maxScriptUsecs, wallClock, tcpInfo, seed, step);
+                maxScriptUsecs, wallClock, tcpInfo, seed, step, lenientPreset);
+    }
+
+    /** @return this configuration with the preset strict or lenient about missing sysctls */
+    public RunConfig withLenientPreset(boolean lenient) {
+        return new RunConfig(toleranceUsecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
+                maxScriptUsecs, wallClock, tcpInfo, seed, prepare, lenient);
     }
 
     /** @return this configuration with another TCP_INFO source */
     public RunConfig withTcpInfo(TcpInfoSource source) {
         return new RunConfig(toleranceUsecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
-                maxScriptUsecs, wallClock, source, seed, prepare);
+                maxScriptUsecs, wallClock, source, seed, prepare, lenientPreset);
     }
 
     /**

@@ -115,7 +115,7 @@ final class ScriptRunner {
             case EventKind.OptionEvent o -> { }
             case EventKind.ShellEvent s -> {
                 at(e);
-                ShellCommands.run(tb.net(), s.command(), e.line());
+                ShellCommands.run(tb.net(), s.command(), e.line(), c.lenientPreset());
             }
             case EventKind.CodeEvent code -> {
                 at(e);

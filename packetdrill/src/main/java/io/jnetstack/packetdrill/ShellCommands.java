@@ -44,11 +44,12 @@ final class ShellCommands {
     /**
      * Runs a shell block.
      *
-     * @param net  the namespace
-     * @param text the block
-     * @param line its script line
+     * @param net           the namespace
+     * @param text          the block
+     * @param line          its script line
+     * @param lenientPreset whether the defaults.sh preset skips settings the stack lacks
      */
-    static void run(Net net, String text, int line) {
+    static void run(Net net, String text, int line, boolean lenientPreset) {
         for (String command : Classifier.shellCommands(text)) {
             List<String> words = words(command);
             String kind = words == null ? null : kind(words);
@@ -56,7 +57,7 @@ final class ShellCommands {
                 throw new UnsupportedConstruct(line, "shell " + command);
             }
             switch (kind) {
-                case "defaults" -> DefaultsPreset.apply(net, line);
+                case "defaults" -> DefaultsPreset.apply(net, line, lenientPreset);
                 case "sysctl" -> sysctl(net, words, line);
                 case "set_sysctls" -> setSysctls(net, words, line);
                 default -> { }
