@@ -248,7 +248,8 @@ final class TcpOptionCodec {
     private static String sackFormat(byte[] d, Flow flow) {
         StringBuilder sb = new StringBuilder("sack");
         for (int i = 0; i + 8 <= d.length; i += 8) {
-            sb.append(' ').append(flow.scriptSackEdge(u32(d, i))).append(':').append(flow.scriptSackEdge(u32(d, i + 4)));
+            sb.append(' ').append(flow.scriptSackEdge(u32(d, i))).append(':')
+                    .append(flow.scriptSackEdge(u32(d, i + 4)));
         }
         return sb.toString();
     }
@@ -259,7 +260,8 @@ final class TcpOptionCodec {
 
     static String describe(TcpOption o) {
         return switch (o) {
-            case TcpOption.FastOpen f -> (f.experimental() ? "FOEXP" : "FO") + (f.cookie() == null ? "" : " " + f.cookie());
+            case TcpOption.FastOpen f -> (f.experimental() ? "FOEXP" : "FO")
+                    + (f.cookie() == null ? "" : " " + f.cookie());
             case TcpOption.Md5 m -> "md5";
             case TcpOption.Other x -> x.name();
             default -> o.getClass().getSimpleName();

@@ -36,7 +36,8 @@ class GuardTest {
         RunConfig c = RunConfig.DEFAULTS.withPrepare(net -> net.inet().addProtocol(6, skb -> {
             throw new IllegalStateException("stack bug");
         }));
-        Outcome o = Packetdrill.run("bug.pkt", "0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n+0 < S 0:0(0) win 100\n", c);
+        Outcome o = Packetdrill.run("bug.pkt",
+                "0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n+0 < S 0:0(0) win 100\n", c);
         assertEquals(Outcome.Status.FAILED, o.status());
         assertEquals(2, o.line());
         assertTrue(o.message().startsWith("unexpected exception while running this line:"

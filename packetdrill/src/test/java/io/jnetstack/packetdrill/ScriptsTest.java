@@ -24,7 +24,8 @@ import org.junit.jupiter.api.TestFactory;
 class ScriptsTest {
 
     private static final Pattern EXPECT = Pattern.compile(
-            "^//\\s*expect:\\s*(PASS|FAIL|UNSUPPORTED)(?:\\s+line\\s+(\\d+))?(?:\\s+\"(.*)\")?\\s*$", Pattern.MULTILINE);
+            "^//\\s*expect:\\s*(PASS|FAIL|UNSUPPORTED)(?:\\s+line\\s+(\\d+))?(?:\\s+\"(.*)\")?\\s*$",
+            Pattern.MULTILINE);
 
     /** The expected outcome: a status, a line (0: any) and text the message contains (null: any). */
     record Expectation(Outcome.Status status, int line, String text) {
