@@ -136,7 +136,8 @@ public final class IpCork {
      * @return 0, or a negative errno
      */
     public int append(ByteBuffer[] iov, int len, Allocator alloc, io.jnetstack.core.SkBuff traceAs) {
-        return append(iov, len, alloc, traceAs == null ? 0 : traceAs.traceId);
+        long id = traceAs != null ? traceAs.traceId : skb == null ? inet.kernel.tracer().reserveId() : 0;
+        return append(iov, len, alloc, id);
     }
 
     /**

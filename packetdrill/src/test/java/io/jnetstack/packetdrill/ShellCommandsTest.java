@@ -51,15 +51,9 @@ class ShellCommandsTest {
     }
 
     @Test
-    void presetListsEveryMissingSetting() {
+    void thePresetAppliesToTheStack() {
         Outcome o = Packetdrill.run("d.pkt", "`../common/defaults.sh`\n", RunConfig.DEFAULTS);
-        assertEquals(Outcome.Status.UNSUPPORTED, o.status());
-        assertEquals(1, o.line());
-        for (DefaultsPreset.Setting s : DefaultsPreset.SETTINGS) {
-            String shortName = s.name().replace("net.ipv4.", "");
-            assertEquals(s.optional() == null, o.message().contains("{" + shortName + ",")
-                    || o.message().contains("," + shortName + ",") || o.message().contains("," + shortName + "}"),
-                    s.name() + " in " + o.message());
-        }
+        assertEquals(Outcome.Status.PASSED, o.status(), o.message());
     }
+
 }

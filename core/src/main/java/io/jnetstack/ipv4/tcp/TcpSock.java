@@ -31,25 +31,25 @@ import java.util.ArrayDeque;
  */
 public final class TcpSock extends Sock {
     /** TCP_NODELAY. */
-    public static final SockOpt<Integer> TCP_NODELAY = SockOpt.define(SockOpt.SOL_TCP, 1, "TCP_NODELAY", Integer.class);
+    public static final SockOpt<Integer> TCP_NODELAY = SockOpt.TCP_NODELAY;
     /** TCP_MAXSEG. */
-    public static final SockOpt<Integer> TCP_MAXSEG = SockOpt.define(SockOpt.SOL_TCP, 2, "TCP_MAXSEG", Integer.class);
+    public static final SockOpt<Integer> TCP_MAXSEG = SockOpt.TCP_MAXSEG;
     /** TCP_CORK. */
-    public static final SockOpt<Integer> TCP_CORK = SockOpt.define(SockOpt.SOL_TCP, 3, "TCP_CORK", Integer.class);
+    public static final SockOpt<Integer> TCP_CORK = SockOpt.TCP_CORK;
     /** TCP_KEEPIDLE (seconds). */
-    public static final SockOpt<Integer> TCP_KEEPIDLE = SockOpt.define(SockOpt.SOL_TCP, 4, "TCP_KEEPIDLE", Integer.class);
+    public static final SockOpt<Integer> TCP_KEEPIDLE = SockOpt.TCP_KEEPIDLE;
     /** TCP_KEEPINTVL (seconds). */
-    public static final SockOpt<Integer> TCP_KEEPINTVL = SockOpt.define(SockOpt.SOL_TCP, 5, "TCP_KEEPINTVL", Integer.class);
+    public static final SockOpt<Integer> TCP_KEEPINTVL = SockOpt.TCP_KEEPINTVL;
     /** TCP_KEEPCNT. */
-    public static final SockOpt<Integer> TCP_KEEPCNT = SockOpt.define(SockOpt.SOL_TCP, 6, "TCP_KEEPCNT", Integer.class);
+    public static final SockOpt<Integer> TCP_KEEPCNT = SockOpt.TCP_KEEPCNT;
     /** TCP_SYNCNT. */
-    public static final SockOpt<Integer> TCP_SYNCNT = SockOpt.define(SockOpt.SOL_TCP, 7, "TCP_SYNCNT", Integer.class);
+    public static final SockOpt<Integer> TCP_SYNCNT = SockOpt.TCP_SYNCNT;
     /** TCP_LINGER2 (seconds in FIN_WAIT2). */
-    public static final SockOpt<Integer> TCP_LINGER2 = SockOpt.define(SockOpt.SOL_TCP, 8, "TCP_LINGER2", Integer.class);
+    public static final SockOpt<Integer> TCP_LINGER2 = SockOpt.TCP_LINGER2;
     /** TCP_QUICKACK. */
-    public static final SockOpt<Integer> TCP_QUICKACK = SockOpt.define(SockOpt.SOL_TCP, 12, "TCP_QUICKACK", Integer.class);
+    public static final SockOpt<Integer> TCP_QUICKACK = SockOpt.TCP_QUICKACK;
     /** TCP_USER_TIMEOUT (milliseconds). */
-    public static final SockOpt<Integer> TCP_USER_TIMEOUT = SockOpt.define(SockOpt.SOL_TCP, 18, "TCP_USER_TIMEOUT", Integer.class);
+    public static final SockOpt<Integer> TCP_USER_TIMEOUT = SockOpt.TCP_USER_TIMEOUT;
 
     /** cb word: first sequence number of a queued segment. */
     static final int CB_SEQ = 0;
