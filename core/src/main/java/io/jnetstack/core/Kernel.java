@@ -41,7 +41,7 @@ public final class Kernel implements AutoCloseable {
     private final Softnet softnet;
     private final long seed;
     private final List<Net> nets = new ArrayList<>();
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock lock;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private volatile Thread loop;
     private volatile boolean closed;
@@ -56,6 +56,9 @@ public final class Kernel implements AutoCloseable {
         this.virtualClock = virtualClock;
         this.seed = seed;
         this.timers = new TimerWheel(clock);
+        // In real time several threads compete for the one CPU (TAP readers, ksoftirqd, socket
+        // users): a fair lock keeps a busy reader from starving the others.
+        this.lock = new ReentrantLock(virtualClock == null);
         this.tracer = new Tracer(clock);
         registerCoreSysctls();
         this.softnet = new Softnet(this, core);

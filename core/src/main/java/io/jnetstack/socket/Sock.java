@@ -69,6 +69,10 @@ public abstract class Sock {
     protected NetDevice boundDev;
     protected int rcvbuf;
     protected int sndbuf;
+    /** SO_SNDBUF was set by the user: TCP does not grow it ({@code SOCK_SNDBUF_LOCK}). */
+    protected boolean sndbufLock;
+    /** SO_RCVBUF was set by the user ({@code SOCK_RCVBUF_LOCK}). */
+    protected boolean rcvbufLock;
     protected int priority;
     protected int mark;
     protected long rcvTimeo;
@@ -611,10 +615,14 @@ public abstract class Sock {
             case "SO_MARK" -> mark = v;
             case "SO_RCVLOWAT" -> rcvLowat = v < 0 ? Integer.MAX_VALUE : Math.max(1, v);
             case "SO_SNDBUF" -> {
+                sndbufLock = true;
                 sndbuf = bufferSize(v, table.wmemMax(), SOCK_MIN_SNDBUF);
                 wq.wakeUp(poll());
             }
-            case "SO_RCVBUF" -> rcvbuf = bufferSize(v, table.rmemMax(), SOCK_MIN_RCVBUF);
+            case "SO_RCVBUF" -> {
+                rcvbufLock = true;
+                rcvbuf = bufferSize(v, table.rmemMax(), SOCK_MIN_RCVBUF);
+            }
             case "SO_RCVTIMEO" -> rcvTimeo = timeout((Duration) value);
             case "SO_SNDTIMEO" -> sndTimeo = timeout((Duration) value);
             case "SO_PRIORITY" -> priority = v;

@@ -346,6 +346,7 @@ final class TcpInput {
         sk.backoff = 0;
         sk.retransStamp = 0;
         sk.quickAcks = 16;
+        sk.expandSndbuf();
         if (sk.keepaliveOn()) {
             sk.timers.armKeepalive(sk.timers.keepIdle());
         }
@@ -597,7 +598,8 @@ final class TcpInput {
             boolean windowChanged = updateWindow(sk, s);
             if (s.ack != priorUna) {
                 newAck(sk, s, priorUna);
-            } else if (s.len == 0 && !windowChanged && sk.packetsOut > 0 && (s.flags & (Tcp.SYN | Tcp.FIN)) == 0) {
+            } else if (s.len == 0 && (!windowChanged || s.opts.sackCount > 0) && sk.packetsOut > 0
+                    && (s.flags & (Tcp.SYN | Tcp.FIN)) == 0) {
                 dupAck(sk);
             }
             if (sk.sendHead != null && sk.packetsOut == 0 && sk.sndWnd == 0) {
@@ -653,7 +655,9 @@ final class TcpInput {
             }
             congAvoid(sk, acked, priorOut);
         } else {
+            int before = sk.cwnd;
             congAvoid(sk, acked, priorOut);
+            afterGrowth(sk, before);
         }
         sk.dupAcks = 0;
         if (sk.packetsOut == 0) {
@@ -688,6 +692,13 @@ final class TcpInput {
         if (sk.cwndCnt >= sk.cwnd) {
             sk.cwndCnt -= sk.cwnd;
             sk.cwnd++;
+        }
+    }
+
+    /** After the window grew: the send buffer follows ({@code tcp_new_space} → {@code tcp_sndbuf_expand}). */
+    private static void afterGrowth(TcpSock sk, int before) {
+        if (sk.cwnd > before) {
+            sk.expandSndbuf();
         }
     }
 
@@ -769,7 +780,11 @@ final class TcpInput {
         long now = sk.now();
         long sampleNanos = -1;
         SkBuff skb = sk.writeQueue.peek();
-        while (skb != null && skb != sk.sendHead) {
+        boolean inFlight = skb != sk.sendHead;
+        while (skb != null) {
+            if (skb == sk.sendHead) {
+                inFlight = false;
+            }
             int seq = (int) skb.cb[TcpSock.CB_SEQ];
             int end = (int) skb.cb[TcpSock.CB_END_SEQ];
             if (end - ack > 0) {
@@ -785,11 +800,17 @@ final class TcpInput {
                 sampleNanos = now - skb.cb[TcpSock.CB_WHEN];
             }
             SkBuff next = sk.writeQueue.next(skb);
+            if (skb == sk.sendHead) {
+                // Acknowledged before it was (re)sent after a timeout: the peer had it already.
+                sk.sendHead = next;
+            }
             sk.writeQueue.unlink(skb);
             sk.wmemQueued -= skb.truesize();
             skb.free();
-            sk.packetsOut = Math.max(sk.packetsOut - 1, 0);
-            acked++;
+            if (inFlight) {
+                sk.packetsOut = Math.max(sk.packetsOut - 1, 0);
+                acked++;
+            }
             skb = next;
         }
         if (sk.tsOk && s != null && s.opts.hasTimestamps && s.opts.tsEcr != 0) {

@@ -272,7 +272,14 @@ final class TcpOutput {
                 }
                 if (end - (sk.sndUna + sk.sndWnd) > 0 && !(skb.len() == 0 && (skb.cb[TcpSock.CB_FLAGS] & Tcp.FIN) != 0
                         && seq - (sk.sndUna + sk.sndWnd) <= 0)) {
-                    break;
+                    // tcp_mss_split_point(): send what the window takes when Nagle allows a
+                    // partial segment (nothing in flight, or TCP_NODELAY).
+                    int room = sk.sndUna + sk.sndWnd - seq;
+                    if (room <= 0 || skb.len() <= room || !(sk.packetsOut == 0 || sk.nodelay)) {
+                        break;
+                    }
+                    split(sk, skb, room);
+                    end = (int) skb.cb[TcpSock.CB_END_SEQ];
                 }
                 boolean fin = (skb.cb[TcpSock.CB_FLAGS] & Tcp.FIN) != 0;
                 boolean last = sk.writeQueue.next(skb) == null;
@@ -303,8 +310,8 @@ final class TcpOutput {
                     sk.timers.armRtx();
                 }
             }
-            if (!sent && sk.sendHead != null && sk.packetsOut == 0 && sk.sndWnd == 0) {
-                sk.timers.armProbe();
+            if (!sent && sk.sendHead != null && sk.packetsOut == 0) {
+                sk.timers.armProbe();   // tcp_check_probe_timer(): the window is too small or zero
             }
             return sent;
         } finally {
@@ -328,6 +335,7 @@ final class TcpOutput {
         tail.cb[TcpSock.CB_RETRANS] = skb.cb[TcpSock.CB_RETRANS];
         skb.cb[TcpSock.CB_END_SEQ] = seq + mss;
         skb.cb[TcpSock.CB_FLAGS] = flags & ~(Tcp.FIN | Tcp.PSH);
+        sk.wmemQueued += tail.truesize();
         SkBuff next = sk.writeQueue.next(skb);
         if (next == null) {
             sk.writeQueue.addLast(tail);
@@ -569,7 +577,7 @@ final class TcpOutput {
             o.mss = req.mss;
             o.sackOk = req.sackOk;
             if (req.tsOk) {
-                o.timestamps(tcp.tsNow() + req.tsOffset, req.tsRecent);
+                o.timestamps(req.cookie ? req.cookieTsVal : tcp.tsNow() + req.tsOffset, req.tsRecent);
             }
             if (req.wscaleOk) {
                 o.wscale = req.rcvWscale;

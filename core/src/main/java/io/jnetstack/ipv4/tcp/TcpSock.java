@@ -206,6 +206,24 @@ public final class TcpSock extends Sock {
         return state == TcpState.LISTEN ? maxAckBacklog : writeSeq - sndUna;
     }
 
+    /**
+     * Grows the send buffer with the congestion window unless the user fixed SO_SNDBUF. Mirrors
+     * {@code tcp_sndbuf_expand()}: room for twice max(cwnd, 10, reordering + 1) segments with
+     * their overhead, up to {@code tcp_wmem[2]}.
+     */
+    void expandSndbuf() {
+        if (sndbufLock) {
+            return;
+        }
+        long perSeg = mssCache + TcpOutput.MAX_HEADER + io.jnetstack.core.SkBuff.TRUESIZE_OVERHEAD;
+        long segs = Math.max(Math.max(cwnd, TcpTimers.INIT_CWND), tcp.sysctl.reordering.get() + 1);
+        long want = Math.min(2 * segs * perSeg, tcp.sysctl.wmem.get(2));
+        if (want > sndbuf) {
+            sndbuf = (int) want;
+            wakeWriters();
+        }
+    }
+
     /** Smoothed RTT in microseconds (0 before the first sample). */
     public long srttMicros() {
         return srttUs >> 3;
@@ -735,6 +753,8 @@ public final class TcpSock extends Sock {
         boundDev = p.boundDev;
         rcvbuf = p.rcvbuf;
         sndbuf = p.sndbuf;
+        rcvbufLock = p.rcvbufLock;
+        sndbufLock = p.sndbufLock;
         ttl = p.ttl;
         tos = p.tos;
         nodelay = p.nodelay;
