@@ -153,6 +153,7 @@ final class HostCommand implements Callable<Integer> {
     /** Loopback up; the TAP opened, up, with the address; the default route. */
     private void setUp(Net net, int[] cidr, Integer gw) {
         net.loopback().up();
+        net.sysctls().set("net.ipv4.ping_group_range", "0 2147483647");   // ping uses ICMP ping sockets
         TunTapDevice dev = TunTapDevice.open(net, tap, TunTapFile.Mode.TAP);
         dev.up();
         net.inet().devinet().add(dev, cidr[0], cidr[1]);

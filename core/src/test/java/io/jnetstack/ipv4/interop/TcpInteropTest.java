@@ -244,7 +244,9 @@ class TcpInteropTest {
                     + "print('echoed',total,flush=True)\n";
             try (Netns.Background mover = ns.start(Duration.ofSeconds(60), "python3", "-c", client)) {
                 assertTrue(mover.awaitOutput("connected", Duration.ofSeconds(20)), () -> mover.stop().describe());
+                Thread.sleep(500);
                 long before = echo.bytes();
+                long during;
                 try (Netns.Background flood = ns.start(Duration.ofSeconds(30), "timeout", "10", "hping3", "-q", "-S", "-p", "80",
                         "--flood", STACK)) {
                     Thread.sleep(3000);
@@ -252,9 +254,11 @@ class TcpInteropTest {
                     Netns.Result r = curl("http://" + STACK + "/small", got, 20);
                     assertTrue(r.ok() && r.stdout().startsWith("200"), () -> r.describe() + lab.diagnostics());
                     flood.await(Duration.ofSeconds(20));
+                    during = echo.bytes() - before;
                 }
                 assertTrue(mover.awaitOutput("echoed", Duration.ofSeconds(30)), () -> mover.stop().describe());
-                assertTrue(echo.bytes() - before > 1_000_000, "the established connection kept moving data: " + (echo.bytes() - before));
+                // Bytes echoed while hping3 flooded: the established connection did not stall.
+                assertTrue(during > 64 * 1024, "the established connection kept moving data: " + during + " bytes during the flood");
             }
             long cookies = lab.k.call(() -> Tcp.of(host.net).extMib().get(TcpExtMib.SyncookiesSent));
             assertTrue(cookies > 0, "SYN cookies were sent: " + cookies + "\n" + lab.k.call(() -> Tcp.of(host.net).extMib().formatNonZero()));
