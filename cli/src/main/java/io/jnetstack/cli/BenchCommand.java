@@ -24,7 +24,9 @@ import java.util.concurrent.Callable;
                 "fib-lookup: ns per fib_lookup with 1,000,000 random routes, random destinations.",
                 "forward: 64-byte IP packets per second through a router namespace (sender, router and receiver in one thread).",
                 "udp: 64-byte UDP datagrams per second between two stack sockets (two namespaces on a veth pair, one thread),"
-                        + " next to the JDK's DatagramChannel over the kernel's 127.0.0.1 in the same run; `ratio udp` is stack/kernel."})
+                        + " next to the JDK's DatagramChannel over the kernel's 127.0.0.1 in the same run; `ratio udp` is stack/kernel.",
+                "tcp: bulk (one stream), rr (1-byte request/response) and crr (connect/accept/close), the same workloads on"
+                        + " the JDK's SocketChannel over 127.0.0.1 and on two stack namespaces (veth MTU 65535, one thread)."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "shorter runs (about 10 s in all)")
     boolean quick;
@@ -32,7 +34,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--frames", description = "frames per measured round (default: 20,000,000; 5,000,000 with --quick)")
     long frames = -1;
 
-    @Option(names = "--only", paramLabel = "NAME", description = "run only this benchmark (veth-frames, fib-lookup, forward, udp)")
+    @Option(names = "--only", paramLabel = "NAME", description = "run only this benchmark (veth-frames, fib-lookup, forward, udp, tcp)")
     String only;
 
     @Override
@@ -73,6 +75,22 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf("udp: %,.0f datagrams/s of 64 bytes stack-to-stack (two namespaces, veth, one thread), %.1f heap bytes/datagram;"
                     + " kernel (DatagramChannel over 127.0.0.1): %,.0f datagrams/s%n", u.stackPerSecond(), u.stackBytesPerDatagram(), u.kernelPerSecond());
             System.out.printf("ratio udp %.2f%n", u.ratio());
+        }
+        if (only == null || only.equals("tcp")) {
+            TcpBench.Figure[] f;
+            try {
+                f = TcpBench.run(quick);
+            } catch (java.io.IOException e) {
+                System.err.println("tcp: the kernel side failed: " + e.getMessage());
+                return 1;
+            }
+            System.out.printf("bulk: jnetstack %,.0f MB/s (two namespaces, veth MTU 65535, one thread); kernel %,.0f MB/s"
+                    + " (SocketChannel over 127.0.0.1)%n", f[0].stack() / 1e6, f[0].kernel() / 1e6);
+            System.out.printf("rr: jnetstack %,.0f transactions/s; kernel %,.0f transactions/s (1 byte each way, TCP_NODELAY)%n",
+                    f[1].stack(), f[1].kernel());
+            System.out.printf("crr: jnetstack %,.0f connections/s; kernel %,.0f connections/s (connect, accept, close)%n",
+                    f[2].stack(), f[2].kernel());
+            System.out.printf("ratio bulk %.2f%nratio rr %.2f%nratio crr %.2f%n", f[0].ratio(), f[1].ratio(), f[2].ratio());
         }
         return 0;
     }

@@ -48,6 +48,7 @@ public final class Kernel implements AutoCloseable {
     private volatile long loopWakeAt = Long.MAX_VALUE;
     private final java.util.Set<Thread> userThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile int running;
+    private final java.util.ArrayDeque<WaitQueue.Waiter> toResume = new java.util.ArrayDeque<>();
     private volatile Thread driver;
     private long blockLimitNanos = 24L * 3600 * 1_000_000_000L;
 
@@ -307,17 +308,36 @@ public final class Kernel implements AutoCloseable {
         return t;
     }
 
-    /** Waits until every spawned thread is blocked in the stack or done (deterministic mode). */
+    /**
+     * Waits until every spawned thread is blocked in the stack or done (deterministic mode),
+     * resuming woken ones one at a time in the order they were woken.
+     */
     public void awaitQuiescent() {
         if (virtualClock == null || userThreads.contains(Thread.currentThread())) {
             return;
         }
-        for (int spins = 0; running > 0; spins++) {
-            if (spins < 100) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.parkNanos(10_000);
+        while (true) {
+            for (int spins = 0; running > 0; spins++) {
+                if (spins < 100) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(10_000);
+                }
             }
+            WaitQueue.Waiter w;
+            lock.lock();
+            try {
+                w = toResume.pollFirst();
+                if (w == null) {
+                    return;
+                }
+                w.queued = false;
+                running++;
+                w.parked = false;
+            } finally {
+                lock.unlock();
+            }
+            LockSupport.unpark(w.thread);
         }
     }
 
@@ -329,10 +349,22 @@ public final class Kernel implements AutoCloseable {
         this.blockLimitNanos = nanos;
     }
 
-    void woke(WaitQueue.Waiter w) {
-        if (w.user && virtualClock != null) {
-            running++;
+    /**
+     * A spawned thread's wait ended (deterministic mode): it resumes later, one thread at a
+     * time in wake order ({@link #awaitQuiescent}), so two threads woken by one softirq never
+     * race for the stack and a seed still reproduces the run.
+     *
+     * @return true when the wake-up was queued rather than delivered now
+     */
+    boolean deferWake(WaitQueue.Waiter w) {
+        if (!w.user || virtualClock == null) {
+            return false;
         }
+        if (!w.queued) {
+            w.queued = true;
+            toResume.addLast(w);
+        }
+        return true;
     }
 
     /**

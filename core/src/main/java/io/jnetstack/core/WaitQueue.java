@@ -26,6 +26,8 @@ public final class WaitQueue {
         final boolean user;
         volatile boolean parked;
         boolean timedOut;
+        /** Queued to resume (deterministic mode): woken, not yet running. */
+        boolean queued;
 
         Waiter(Thread thread, boolean user) {
             this.thread = thread;
@@ -76,8 +78,8 @@ public final class WaitQueue {
 
     void wake(Waiter w) {
         if (w.parked) {
-            if (kernel != null) {
-                kernel.woke(w);
+            if (kernel != null && kernel.deferWake(w)) {
+                return;
             }
             w.parked = false;
             LockSupport.unpark(w.thread);

@@ -57,6 +57,7 @@ public final class Tcp implements InetProtocol {
     private final long portSecret;
     private int portCounter;
     long memPages;
+    int timeWaits;
     int orphans;
 
     private Tcp(Sockets sockets) {
@@ -115,13 +116,7 @@ public final class Tcp implements InetProtocol {
 
     /** Time-wait socks alive now. */
     public int timeWaitCount() {
-        int n = 0;
-        for (Object o : established.values()) {
-            if (o instanceof TimeWaitSock) {
-                n++;
-            }
-        }
-        return n;
+        return timeWaits;
     }
 
     /** Every TCP socket object alive, including time-wait and request socks (for ss). */

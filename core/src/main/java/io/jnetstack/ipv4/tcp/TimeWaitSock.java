@@ -44,6 +44,7 @@ final class TimeWaitSock {
         tcp.hashEstablished(key, this);
         tcp.addBound(lport, this);
         tcp.ext.inc(TcpExtMib.TW);
+        tcp.timeWaits++;
         timer.armAfter(timeoutNanos);
     }
 
@@ -58,6 +59,7 @@ final class TimeWaitSock {
             return;
         }
         dead = true;
+        tcp.timeWaits--;
         timer.cancel();
         tcp.unhashEstablished(key, this);
         tcp.removeBound(lport, this);

@@ -1,0 +1,242 @@
+package io.jnetstack.cli;
+
+import io.jnetstack.core.ErrnoException;
+import io.jnetstack.core.Kernel;
+import io.jnetstack.core.Net;
+import io.jnetstack.link.Veth;
+import io.jnetstack.socket.SockAddrIn;
+import io.jnetstack.socket.SockOpt;
+import io.jnetstack.socket.Socket;
+import io.jnetstack.wire.Ipv4Address;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * TCP workloads run the same way on the kernel (the JDK's SocketChannel over 127.0.0.1) and on
+ * jnetstack (two namespaces on a veth pair with MTU 65,535, one thread, a deterministic
+ * kernel): {@code bulk} (one stream, bytes per second), {@code rr} (1-byte request/response
+ * transactions per second) and {@code crr} (connect/accept/close per second).
+ */
+final class TcpBench {
+    record Figure(double kernel, double stack) {
+        double ratio() {
+            return stack / kernel;
+        }
+    }
+
+    private TcpBench() {
+    }
+
+    // ================================================================ jnetstack
+
+    static final class Stack {
+        final Kernel k = Kernel.deterministic(1);
+        final Net a = k.newNet("a");
+        final Net b = k.newNet("b");
+        final int addrB = Ipv4Address.parse("198.18.0.2");
+        final Socket listener;
+        int port = 5000;
+
+        Stack() {
+            Veth va = Veth.createPair(a, "veth0", b, "veth0");
+            va.setMtu(65535);
+            va.peer().setMtu(65535);
+            a.loopback().up();
+            b.loopback().up();
+            va.up();
+            va.peer().up();
+            a.inet().devinet().add(va, Ipv4Address.parse("198.18.0.1"), 24);
+            b.inet().devinet().add(va.peer(), addrB, 24);
+            k.runFor(1_000_000_000L);
+            listener = b.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
+            listener.bind(new SockAddrIn(0, port));
+            listener.listen(1024);
+        }
+
+        Socket[] pair() {
+            Socket c = a.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
+            c.connect(new SockAddrIn(addrB, port));
+            Socket s = listener.accept();
+            return new Socket[]{c, s};
+        }
+    }
+
+    static double stackBulk(Stack st, long bytes) {
+        Socket[] p = st.pair();
+        ByteBuffer out = ByteBuffer.allocate(256 * 1024);
+        ByteBuffer in = ByteBuffer.allocate(256 * 1024);
+        long got = 0;
+        long t0 = System.nanoTime();
+        while (got < bytes) {
+            out.clear();
+            boolean progress = false;
+            try {
+                progress = p[0].send(out, Socket.MSG_DONTWAIT) > 0;
+            } catch (ErrnoException e) {
+                // the send buffer is full: drain the receiver
+            }
+            while (true) {
+                in.clear();
+                int n;
+                try {
+                    n = p[1].recv(in, Socket.MSG_DONTWAIT);
+                } catch (ErrnoException e) {
+                    break;
+                }
+                got += n;
+                progress = true;
+            }
+            if (!progress) {
+                st.k.step(Long.MAX_VALUE);   // nothing moved: let virtual time reach the next timer (a delayed ACK)
+            }
+        }
+        double r = got * 1e9 / (System.nanoTime() - t0);
+        p[0].close();
+        p[1].close();
+        return r;
+    }
+
+    static double stackRr(Stack st, long n) {
+        Socket[] p = st.pair();
+        p[0].setsockopt(SockOpt.TCP_NODELAY, 1);
+        p[1].setsockopt(SockOpt.TCP_NODELAY, 1);
+        ByteBuffer one = ByteBuffer.allocate(1);
+        long t0 = System.nanoTime();
+        for (long i = 0; i < n; i++) {
+            one.clear();
+            p[0].send(one, 0);
+            one.clear();
+            p[1].recv(one, 0);
+            one.clear();
+            p[1].send(one, 0);
+            one.clear();
+            p[0].recv(one, 0);
+        }
+        double r = n * 1e9 / (System.nanoTime() - t0);
+        p[0].close();
+        p[1].close();
+        return r;
+    }
+
+    static double stackCrr(Stack st, long n) {
+        long t0 = System.nanoTime();
+        for (long i = 0; i < n; i++) {
+            Socket[] p = st.pair();
+            p[0].close();
+            p[1].close();
+            st.k.runFor(3_000_000L);   // 3 ms of virtual time: TIME_WAIT ends 60 s later, so ports recycle
+        }
+        return n * 1e9 / (System.nanoTime() - t0);
+    }
+
+    // ================================================================ the kernel
+
+    static final class Kern implements AutoCloseable {
+        final ServerSocketChannel listener;
+
+        Kern() throws IOException {
+            listener = ServerSocketChannel.open();
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        }
+
+        SocketChannel[] pair() throws IOException {
+            SocketChannel c = SocketChannel.open(listener.getLocalAddress());
+            SocketChannel s = listener.accept();
+            return new SocketChannel[]{c, s};
+        }
+
+        @Override
+        public void close() throws IOException {
+            listener.close();
+        }
+    }
+
+    static double kernelBulk(Kern kn, long bytes) throws IOException {
+        SocketChannel[] p = kn.pair();
+        p[0].configureBlocking(false);
+        p[1].configureBlocking(false);
+        ByteBuffer out = ByteBuffer.allocateDirect(256 * 1024);
+        ByteBuffer in = ByteBuffer.allocateDirect(256 * 1024);
+        long got = 0;
+        long t0 = System.nanoTime();
+        while (got < bytes) {
+            out.clear();
+            p[0].write(out);
+            int n;
+            do {
+                in.clear();
+                n = p[1].read(in);
+                got += Math.max(n, 0);
+            } while (n > 0);
+        }
+        double r = got * 1e9 / (System.nanoTime() - t0);
+        p[0].close();
+        p[1].close();
+        return r;
+    }
+
+    static double kernelRr(Kern kn, long n) throws IOException {
+        SocketChannel[] p = kn.pair();
+        p[0].setOption(StandardSocketOptions.TCP_NODELAY, true);
+        p[1].setOption(StandardSocketOptions.TCP_NODELAY, true);
+        ByteBuffer one = ByteBuffer.allocateDirect(1);
+        long t0 = System.nanoTime();
+        for (long i = 0; i < n; i++) {
+            one.clear();
+            p[0].write(one);
+            one.clear();
+            p[1].read(one);
+            one.clear();
+            p[1].write(one);
+            one.clear();
+            p[0].read(one);
+        }
+        double r = n * 1e9 / (System.nanoTime() - t0);
+        p[0].close();
+        p[1].close();
+        return r;
+    }
+
+    static double kernelCrr(Kern kn, long n) throws IOException {
+        long t0 = System.nanoTime();
+        for (long i = 0; i < n; i++) {
+            SocketChannel[] p = kn.pair();
+            p[0].close();
+            p[1].close();
+        }
+        return n * 1e9 / (System.nanoTime() - t0);
+    }
+
+    /** Runs the three workloads, best of {@code rounds}, after a warm-up. */
+    static Figure[] run(boolean quick) throws IOException {
+        int rounds = quick ? 2 : 3;
+        long bulkBytes = quick ? 1L << 30 : 4L << 30;
+        long rr = quick ? 50_000 : 200_000;
+        long crr = quick ? 5_000 : 20_000;
+        Stack st = new Stack();
+        double[] best = new double[6];
+        try (Kern kn = new Kern()) {
+            stackBulk(st, 64 << 20);
+            kernelBulk(kn, 64 << 20);
+            stackRr(st, 5_000);
+            kernelRr(kn, 5_000);
+            stackCrr(st, 500);
+            kernelCrr(kn, 500);
+            for (int r = 0; r < rounds; r++) {
+                best[0] = Math.max(best[0], kernelBulk(kn, bulkBytes));
+                best[1] = Math.max(best[1], stackBulk(st, bulkBytes));
+                best[2] = Math.max(best[2], kernelRr(kn, rr));
+                best[3] = Math.max(best[3], stackRr(st, rr));
+                best[4] = Math.max(best[4], kernelCrr(kn, crr));
+                best[5] = Math.max(best[5], stackCrr(st, crr));
+            }
+        }
+        return new Figure[]{new Figure(best[0], best[1]), new Figure(best[2], best[3]), new Figure(best[4], best[5])};
+    }
+}
