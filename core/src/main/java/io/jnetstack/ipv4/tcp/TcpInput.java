@@ -310,6 +310,7 @@ final class TcpInput {
         sk.sndWl2 = s.ack;
         cleanRtxQueue(sk, s.ack, s);
         sk.sndUna = s.ack;
+        rearmRto(sk);
         tcp.output.syncMss(sk, sk.rt == null ? 1500 : sk.rt.mtu());
         establish(sk);
         if (s.len > 0 || (s.flags & Tcp.FIN) != 0) {
@@ -336,6 +337,18 @@ final class TcpInput {
             tcp.output.transmitQueued(sk, syn);
         }
         skb.free();
+    }
+
+    /**
+     * The acknowledged SYN leaves nothing in flight: its retransmission timer must not fire on
+     * the first data. Mirrors {@code tcp_rearm_rto()} after {@code tcp_clean_rtx_queue()}.
+     */
+    private static void rearmRto(TcpSock sk) {
+        if (sk.packetsOut == 0) {
+            sk.timers.cancelRtx();
+        } else {
+            sk.timers.armRtx();
+        }
     }
 
     /** Both sides synchronized: cwnd, buffers, keepalive; wake the connecter (tcp_finish_connect). */
@@ -374,6 +387,7 @@ final class TcpInput {
             sk.sndWl2 = s.ack;
             cleanRtxQueue(sk, s.ack, s);
             sk.sndUna = s.ack;
+            rearmRto(sk);
             establish(sk);
             TcpConnect.queueForAccept(sk);
         } else if (ack(sk, skb, s) < 0) {
