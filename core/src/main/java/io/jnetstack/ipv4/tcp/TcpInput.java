@@ -821,7 +821,8 @@ final class TcpInput {
     /**
      * An RTT measurement. Mirrors {@code tcp_rtt_estimator()} / {@code tcp_set_rto()} (RFC 6298
      * §2): SRTT and RTTVAR with gains 1/8 and 1/4; RTO = SRTT + max(4·RTTVAR, 200 ms), at most
-     * 120 s.
+     * 120 s. {@code srttUs} holds 8·SRTT and {@code rttvarUs} 4·RTTVAR, so (2.3)'s
+     * RTTVAR ← 3/4·RTTVAR + 1/4·|SRTT − R'| becomes rttvarUs ← 3/4·rttvarUs + |SRTT − R'|.
      */
     static void rttSample(TcpSock sk, long nanos) {
         long m = Math.max(nanos / 1000, 1);
@@ -831,10 +832,10 @@ final class TcpInput {
         } else {
             long srtt = sk.srttUs >> 3;
             long err = Math.abs(srtt - m);
-            sk.rttvarUs = (3 * sk.rttvarUs + err) / 4;
+            sk.rttvarUs = sk.rttvarUs - (sk.rttvarUs >> 2) + err;
             sk.srttUs = sk.srttUs - (sk.srttUs >> 3) + m;
         }
-        long rto = (sk.srttUs >> 3) * 1000 + Math.max(4 * (sk.rttvarUs / 4) * 1000, TcpTimers.RTO_MIN);
+        long rto = (sk.srttUs >> 3) * 1000 + Math.max(sk.rttvarUs * 1000, TcpTimers.RTO_MIN);
         sk.rtoNanos = Math.min(Math.max(rto, TcpTimers.RTO_MIN), TcpTimers.RTO_MAX);
     }
 
