@@ -608,6 +608,7 @@ final class TcpInput {
             if (s.ack - sk.sndNxt > 0) {
                 return -1;
             }
+            int priorPackets = sk.packetsOut;
             boolean windowChanged = updateWindow(sk, s);
             if (s.ack != priorUna) {
                 newAck(sk, s, priorUna);
@@ -619,6 +620,9 @@ final class TcpInput {
             } else {
                 sk.timers.cancelProbe();
                 sk.probesOut = 0;
+                if (priorPackets == 0) {
+                    sk.backoff = 0;   // the window opened: probing is over (tcp_ack_probe)
+                }
             }
             return 1;
         } finally {
@@ -648,8 +652,6 @@ final class TcpInput {
         sk.bytesAcked += s.ack - priorUna;
         sk.sndUna = s.ack;
         sk.retransmits = 0;
-        sk.backoff = 0;
-        sk.retransStamp = 0;
         sk.probesOut = 0;
         if (sk.inRecovery) {
             if (s.ack - sk.highSeq >= 0) {
@@ -670,6 +672,9 @@ final class TcpInput {
             congAvoid(sk, acked, priorOut);
         }
         sk.dupAcks = 0;
+        if (!sk.inRecovery && !sk.inLoss) {
+            sk.retransStamp = 0;   // back in the Open state (tcp_fastretrans_alert)
+        }
         if (sk.packetsOut == 0) {
             sk.timers.cancelRtx();
         } else if (!sk.inRecovery) {
@@ -773,15 +778,19 @@ final class TcpInput {
 
     /**
      * Removes what {@code ack} covers from the write queue, trimming a partly acknowledged
-     * segment. Mirrors {@code tcp_clean_rtx_queue()}; the RTT sample follows Karn's rule or
-     * uses the timestamp echo (RFC 7323 §4).
+     * segment. Mirrors {@code tcp_clean_rtx_queue()} and {@code tcp_ack_update_rtt()}: the RTT
+     * sample is the time since the oldest newly acknowledged segment was sent, none at all when
+     * the ACK covers a retransmitted one (RFC 6298 §3, Karn); then, and only then, the timestamp
+     * echo measures it (RFC 7323 §4). A valid sample ends the backoff (RFC 6298 §5, Karn: the
+     * backed-off RTO is kept until then).
      *
      * @return segments fully acknowledged
      */
     int cleanRtxQueue(TcpSock sk, int ack, Seg s) {
         int acked = 0;
         long now = sk.now();
-        long sampleNanos = -1;
+        long firstSent = 0;
+        boolean retransAcked = false;
         SkBuff skb = sk.writeQueue.peek();
         while (skb != null && skb != sk.sendHead) {
             int seq = (int) skb.cb[TcpSock.CB_SEQ];
@@ -795,8 +804,10 @@ final class TcpInput {
                 }
                 break;
             }
-            if (skb.cb[TcpSock.CB_RETRANS] == 0 && skb.cb[TcpSock.CB_WHEN] != 0) {
-                sampleNanos = now - skb.cb[TcpSock.CB_WHEN];
+            if (skb.cb[TcpSock.CB_RETRANS] != 0) {
+                retransAcked = true;
+            } else if (firstSent == 0) {
+                firstSent = skb.cb[TcpSock.CB_WHEN];
             }
             SkBuff next = sk.writeQueue.next(skb);
             sk.writeQueue.unlink(skb);
@@ -806,14 +817,21 @@ final class TcpInput {
             acked++;
             skb = next;
         }
-        if (sk.tsOk && s != null && s.opts.hasTimestamps && s.opts.tsEcr != 0) {
+        if (acked == 0) {
+            return 0;
+        }
+        long sampleNanos = -1;
+        if (firstSent != 0 && !retransAcked) {
+            sampleNanos = now - firstSent;
+        } else if (sk.tsOk && s != null && s.opts.hasTimestamps && s.opts.tsEcr != 0) {
             long ms = (long) (tcp.tsNow() + sk.tsOffset - s.opts.tsEcr);
             if (ms >= 0 && ms < 3_600_000) {
                 sampleNanos = Math.max(ms * 1_000_000L, 1_000L);
             }
         }
-        if (sampleNanos >= 0 && acked > 0) {
+        if (sampleNanos >= 0) {
             rttSample(sk, sampleNanos);
+            sk.backoff = 0;
         }
         return acked;
     }
