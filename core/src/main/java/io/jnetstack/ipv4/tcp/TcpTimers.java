@@ -173,7 +173,20 @@ final class TcpTimers {
         sk.tcp.input.enterLoss(sk);
         sk.retransmits++;
         sk.backoff++;
-        armRtx();
+        rtx.armAfter(clampToUserTimeout(Math.min(sk.rtoNanos << Math.min(sk.backoff, 20), RTO_MAX)));
+    }
+
+    /**
+     * With TCP_USER_TIMEOUT, the next expiry comes no later than the moment the user timeout
+     * ends, so the connection times out then and not one backed-off RTO later. Mirrors
+     * {@code tcp_clamp_rto_to_user_timeout()}.
+     */
+    private long clampToUserTimeout(long rto) {
+        if (sk.userTimeoutMs == 0 || sk.retransStamp == 0) {
+            return rto;
+        }
+        long remaining = sk.userTimeoutMs * 1_000_000L - (sk.now() - sk.retransStamp);
+        return remaining <= 0 ? 1 : Math.min(rto, remaining);
     }
 
     /** Mirrors {@code tcp_probe_timer()}. */
