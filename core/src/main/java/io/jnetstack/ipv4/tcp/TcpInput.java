@@ -359,6 +359,7 @@ final class TcpInput {
         sk.backoff = 0;
         sk.retransStamp = 0;
         sk.quickAcks = 16;
+        sk.expandSndbuf();
         if (sk.keepaliveOn()) {
             sk.timers.armKeepalive(sk.timers.keepIdle());
         }
@@ -679,6 +680,9 @@ final class TcpInput {
             sk.timers.cancelRtx();
         } else if (!sk.inRecovery) {
             sk.timers.armRtx();
+        }
+        if (sk.packetsOut < sk.cwnd) {
+            sk.expandSndbuf();   // tcp_new_space(): the buffer, not cwnd, is the limit
         }
         sk.wakeWriters();
     }

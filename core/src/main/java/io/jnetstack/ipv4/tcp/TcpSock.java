@@ -137,6 +137,8 @@ public final class TcpSock extends Sock {
     long atoNanos;
     long lastOowAckNanos;
     // user settings
+    /** SO_SNDBUF was set by the user: no automatic growth ({@code SOCK_SNDBUF_LOCK}). */
+    boolean sndbufLocked;
     boolean nodelay;
     boolean corked;
     int keepIdle;
@@ -234,6 +236,22 @@ public final class TcpSock extends Sock {
     /** SO_SNDBUF as set. */
     int sndbuf() {
         return sndbuf;
+    }
+
+    /**
+     * Grows the send buffer to hold two congestion windows of full segments, unless the user set
+     * SO_SNDBUF. Mirrors {@code tcp_sndbuf_expand()}: 2 · max(10, cwnd, tcp_reordering + 1)
+     * segments of the memory one MSS-sized write-queue buffer takes, at most tcp_wmem[2].
+     */
+    void expandSndbuf() {
+        if (sndbufLocked) {
+            return;
+        }
+        long segs = Math.max(Math.max(TcpTimers.INIT_CWND, cwnd), tcp.sysctl.reordering.get() + 1);
+        long mem = 2 * segs * TcpSendmsg.segmentTruesize(mssCache);
+        if (sndbuf < mem) {
+            sndbuf = (int) Math.min(mem, tcp.sysctl.wmem.get(2));
+        }
     }
 
     long now() {
@@ -512,6 +530,10 @@ public final class TcpSock extends Sock {
     @Override
     protected boolean setProtoOption(SockOpt<?> opt, Object value) {
         if (opt.level() != SockOpt.SOL_TCP) {
+            if (opt == SockOpt.SO_SNDBUF) {
+                sndbufLocked = true;
+                return false;
+            }
             if (opt == SockOpt.SO_KEEPALIVE) {
                 keepalive = (Integer) value != 0;
                 timers.keepaliveChanged();
@@ -735,6 +757,7 @@ public final class TcpSock extends Sock {
         boundDev = p.boundDev;
         rcvbuf = p.rcvbuf;
         sndbuf = p.sndbuf;
+        sndbufLocked = p.sndbufLocked;
         ttl = p.ttl;
         tos = p.tos;
         nodelay = p.nodelay;
