@@ -158,7 +158,7 @@ final class TcpOutput {
             int win = syn ? synWindow(sk.rcvWnd) : selectWindow(sk);
             int ack = (flags & Tcp.ACK) != 0 ? sk.rcvNxt : 0;
             int urg = 0;
-            if (sk.urgPending && (flags & Tcp.SYN) == 0 && sk.sndUp - seq > 0 && sk.sndUp - seq <= 65535) {
+            if (urgentMode(sk) && (flags & Tcp.SYN) == 0 && sk.sndUp - seq > 0 && sk.sndUp - seq <= 65535) {
                 flags |= Tcp.URG;
                 urg = sk.sndUp - seq;
             }
@@ -274,21 +274,15 @@ final class TcpOutput {
                         && seq - (sk.sndUna + sk.sndWnd) <= 0)) {
                     break;
                 }
-                boolean fin = (skb.cb[TcpSock.CB_FLAGS] & Tcp.FIN) != 0;
                 boolean last = sk.writeQueue.next(skb) == null;
-                if (skb.len() < mss && last && !fin) {
-                    if (sk.corked) {
-                        break;
-                    }
-                    if (!push || (!sk.nodelay && sk.packetsOut > 0)) {
-                        break;   // Nagle (RFC 896, RFC 1122 §4.2.3.4)
-                    }
-                }
-                if (last) {
-                    skb.cb[TcpSock.CB_FLAGS] |= Tcp.PSH;
+                if (last && !nagleTest(sk, skb, mss, push)) {
+                    break;
                 }
                 if (transmitQueued(sk, skb) < 0) {
                     break;
+                }
+                if (skb.len() < mss) {
+                    sk.sndSml = end;   // tcp_minshall_update()
                 }
                 sk.sendHead = sk.writeQueue.next(skb);
                 if (end - sk.sndNxt > 0) {
@@ -310,6 +304,28 @@ final class TcpOutput {
         } finally {
             t.exit();
         }
+    }
+
+    /**
+     * Whether the last queued segment may go now. Mirrors {@code tcp_nagle_test()}: urgent data
+     * and the FIN always go; a partial segment waits under TCP_CORK or MSG_MORE ({@code push}
+     * false), and otherwise, unless TCP_NODELAY, while a partial segment sent earlier is not
+     * acknowledged — Nagle (RFC 896, RFC 1122 §4.2.3.4) in Minshall's variant
+     * ({@code tcp_minshall_check()}), so a write ending in a partial segment goes out whole.
+     */
+    private static boolean nagleTest(TcpSock sk, SkBuff skb, int mss, boolean push) {
+        if (urgentMode(sk) || (skb.cb[TcpSock.CB_FLAGS] & Tcp.FIN) != 0 || skb.len() >= mss) {
+            return true;
+        }
+        if (sk.corked || !push) {
+            return false;
+        }
+        return sk.nodelay || sk.packetsOut == 0 || !(sk.sndSml - sk.sndUna > 0 && sk.sndSml - sk.sndNxt <= 0);
+    }
+
+    /** Urgent data is unacknowledged ({@code tcp_urg_mode()}: SND.UP after SND.UNA). */
+    static boolean urgentMode(TcpSock sk) {
+        return sk.urgPending && sk.sndUp - sk.sndUna > 0;
     }
 
     /** Splits a queued segment at {@code mss}. Mirrors {@code tcp_fragment()}. */
@@ -409,6 +425,7 @@ final class TcpOutput {
                 if (skb.len() > room) {
                     split(sk, skb, Math.max(room, 1));
                 }
+                skb.cb[TcpSock.CB_FLAGS] |= Tcp.PSH;
                 transmitQueued(sk, skb);
                 sk.sendHead = sk.writeQueue.next(skb);
                 int end = (int) skb.cb[TcpSock.CB_END_SEQ];

@@ -83,6 +83,8 @@ public final class TcpSock extends Sock {
     int writeSeq;
     int maxWindow;
     int sndUp;
+    /** End of the last partial segment sent (Minshall's Nagle, {@code snd_sml}). */
+    int sndSml;
     boolean urgPending;
     // receive sequence space
     int irs;
