@@ -616,18 +616,30 @@ final class TcpInput {
             } else if (s.len == 0 && !windowChanged && sk.packetsOut > 0 && (s.flags & (Tcp.SYN | Tcp.FIN)) == 0) {
                 dupAck(sk);
             }
-            if (sk.sendHead != null && sk.packetsOut == 0 && sk.sndWnd == 0) {
-                sk.timers.armProbe();
-            } else {
-                sk.timers.cancelProbe();
-                sk.probesOut = 0;
-                if (priorPackets == 0) {
-                    sk.backoff = 0;   // the window opened: probing is over (tcp_ack_probe)
-                }
+            sk.probesOut = 0;   // the peer is alive (RFC 1122 §4.2.2.17)
+            if (priorPackets == 0 && sk.sendHead != null) {
+                ackProbe(sk);
             }
             return 1;
         } finally {
             t.exit();
+        }
+    }
+
+    /**
+     * An ACK while data waits with nothing in flight. Mirrors {@code tcp_ack_probe()}: when the
+     * window now takes the next segment, probing is over (the caller sends it); else the probe
+     * timer restarts from now with the current backoff.
+     */
+    private static void ackProbe(TcpSock sk) {
+        SkBuff head = sk.sendHead;
+        int end = (int) head.cb[TcpSock.CB_SEQ] + Math.min(head.len(), sk.mssCache);
+        if (end - (sk.sndUna + sk.sndWnd) <= 0) {
+            sk.timers.cancelProbe();
+            sk.backoff = 0;
+            sk.probesStamp = 0;
+        } else {
+            sk.timers.resetProbe();
         }
     }
 

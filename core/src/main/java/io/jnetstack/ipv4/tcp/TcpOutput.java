@@ -297,8 +297,8 @@ final class TcpOutput {
                     sk.timers.armRtx();
                 }
             }
-            if (!sent && sk.sendHead != null && sk.packetsOut == 0 && sk.sndWnd == 0) {
-                sk.timers.armProbe();
+            if (sk.sendHead != null && sk.packetsOut == 0) {
+                sk.timers.armProbe();   // tcp_check_probe_timer(): zero window, TCP_CORK, MSG_MORE
             }
             return sent;
         } finally {
@@ -420,19 +420,25 @@ final class TcpOutput {
     void writeWakeup(TcpSock sk) {
         SkBuff skb = sk.sendHead;
         if (skb != null && sk.sndWnd > 0) {
-            int room = sk.sndUna + sk.sndWnd - (int) skb.cb[TcpSock.CB_SEQ];
+            int room = Math.min(sk.sndUna + sk.sndWnd - (int) skb.cb[TcpSock.CB_SEQ], sk.mssCache);
             if (room > 0) {
                 if (skb.len() > room) {
-                    split(sk, skb, Math.max(room, 1));
+                    split(sk, skb, room);
                 }
                 skb.cb[TcpSock.CB_FLAGS] |= Tcp.PSH;
-                transmitQueued(sk, skb);
+                if (transmitQueued(sk, skb) < 0) {
+                    return;
+                }
                 sk.sendHead = sk.writeQueue.next(skb);
                 int end = (int) skb.cb[TcpSock.CB_END_SEQ];
                 if (end - sk.sndNxt > 0) {
                     sk.sndNxt = end;
                 }
                 sk.packetsOut++;
+                tcp.ext.inc(TcpExtMib.TCPOrigDataSent);
+                if (!sk.timers.rtxPending()) {
+                    sk.timers.armRtx();   // tcp_event_new_data_sent()
+                }
                 return;
             }
         }

@@ -125,6 +125,8 @@ public final class TcpSock extends Sock {
     int retransmits;
     long retransStamp;
     int probesOut;
+    /** When zero-window probing began, for TCP_USER_TIMEOUT ({@code icsk_probes_tstamp}). */
+    long probesStamp;
     long lastRecvNanos;
     long lastSendNanos;
     long totalRetrans;
