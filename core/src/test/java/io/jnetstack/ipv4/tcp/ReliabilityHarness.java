@@ -171,6 +171,16 @@ final class ReliabilityHarness {
         return o;
     }
 
+    /** The next segment, checked: ACK (PSH either way), relative seq, payload length, ack 1+. */
+    Out expectData(int seq, int len) {
+        Out o = next();
+        String what = describe(o);
+        assertEquals(Tcp.ACK, o.tcp.flags() & ~Tcp.PSH, "flags of " + what);
+        assertEquals(seq, o.tcp.seq() - liss, "seq of " + what);
+        assertEquals(len, o.len(), "length of " + what);
+        return o;
+    }
+
     /** Waits (in virtual time, at most {@code max}) for the next segment and returns it. */
     Out await(long max) {
         k.runPending();
