@@ -182,10 +182,14 @@ final class TcpInput {
         }
     }
 
-    /** Header prediction: ACK (maybe PSH) only, the next expected segment, same window. */
+    /**
+     * Header prediction: ACK (maybe PSH) only, the next expected segment, same window, and no
+     * out-of-order data waiting (Linux sets {@code pred_flags} only then, {@code tcp_fast_path_check}):
+     * the segment that fills a hole must go through {@code tcp_data_queue} to drain the queue.
+     */
     private static boolean predicted(TcpSock sk, Seg s) {
         int f = s.flags & (Tcp.FLAGS_MASK & ~Tcp.PSH);
-        if (f != Tcp.ACK || s.seq != sk.rcvNxt || s.urg != 0) {
+        if (f != Tcp.ACK || s.seq != sk.rcvNxt || s.urg != 0 || !sk.ofoQueue.isEmpty()) {
             return false;
         }
         if (s.opts.sackCount > 0 || (sk.tsOk && (!s.opts.hasTimestamps || sk.tsRecent - s.opts.tsVal > 0))) {
