@@ -1104,6 +1104,26 @@ final class TcpInput {
 
     // ================================================================ ICMP
 
+    /**
+     * Fragmentation needed (RFC 1191 §6.3): the route now carries the lower path MTU (ICMP has
+     * updated it, bounded by min_pmtu); when it is below what the connection used, the MSS
+     * follows and what is in flight is resent in smaller segments. Mirrors
+     * {@code tcp_v4_mtu_reduced()}.
+     */
+    private void mtuReduced(TcpSock sk, int info) {
+        if (info < 68 || sk.state == TcpState.LISTEN || sk.state == TcpState.CLOSE
+                || sk.pmtudiscValue() == io.jnetstack.socket.SockOpt.IP_PMTUDISC_DONT) {
+            return;
+        }
+        int before = sk.mssCache;
+        sk.rt = null;
+        io.jnetstack.ipv4.Rtable rt = tcp.output.route(sk);
+        tcp.output.syncMss(sk, rt == null ? info : rt.mtu());
+        if (sk.mssCache < before) {
+            tcp.output.simpleRetransmit(sk);
+        }
+    }
+
     /** Mirrors the socket part of {@code tcp_v4_err()}. */
     void icmpError(TcpSock sk, int type, int code, int info, int seq) {
         if (sk.state != TcpState.LISTEN && (seq - sk.sndUna < 0 || seq - sk.sndNxt > 0)) {
@@ -1111,14 +1131,7 @@ final class TcpInput {
             return;
         }
         if (type == io.jnetstack.wire.Icmp.DEST_UNREACH && code == io.jnetstack.wire.Icmp.FRAG_NEEDED) {
-            if (info >= 68) {
-                sk.rt = null;
-                int before = sk.mssCache;
-                tcp.output.syncMss(sk, info);
-                if (sk.mssCache < before) {
-                    tcp.output.retransmitHead(sk);
-                }
-            }
+            mtuReduced(sk, info);
             return;
         }
         IcmpErr e = IcmpErr.of(type, code);

@@ -274,14 +274,21 @@ final class TcpOutput {
                         && seq - (sk.sndUna + sk.sndWnd) <= 0)) {
                     break;
                 }
+                boolean resend = seq - sk.sndNxt < 0;   // go-back-N after a timeout or an MTU drop
                 boolean last = sk.writeQueue.next(skb) == null;
-                if (last && !nagleTest(sk, skb, mss, push)) {
+                if (last && !resend && !nagleTest(sk, skb, mss, push)) {
                     break;
+                }
+                if (resend) {
+                    skb.cb[TcpSock.CB_RETRANS] = 1;    // Karn: no RTT sample from it
                 }
                 if (transmitQueued(sk, skb) < 0) {
                     break;
                 }
-                if (skb.len() < mss) {
+                if (resend) {
+                    retransmitted(sk);
+                }
+                if (skb.len() < mss && !resend) {
                     sk.sndSml = end;   // tcp_minshall_update()
                 }
                 sk.sendHead = sk.writeQueue.next(skb);
@@ -289,7 +296,7 @@ final class TcpOutput {
                     sk.sndNxt = end;
                 }
                 sk.packetsOut++;
-                if (skb.len() > 0) {
+                if (skb.len() > 0 && !resend) {
                     tcp.ext.inc(TcpExtMib.TCPOrigDataSent);
                 }
                 sent = true;
@@ -387,12 +394,38 @@ final class TcpOutput {
         if (transmitQueued(sk, skb) < 0) {
             return false;
         }
+        retransmitted(sk);
+        return true;
+    }
+
+    /** Counts a retransmission and stamps the first one ({@code tcp_retransmit_skb()}). */
+    private void retransmitted(TcpSock sk) {
         sk.totalRetrans++;
         tcp.mib.inc(TcpMib.RetransSegs);
         if (sk.retransStamp == 0) {
             sk.retransStamp = sk.now();
         }
-        return true;
+    }
+
+    /**
+     * After the path MTU fell (RFC 1191): everything in flight goes again, cut to the new MSS,
+     * without a congestion response, since nothing was lost to congestion. Mirrors
+     * {@code tcp_simple_retransmit()}: the Loss state up to SND.NXT with ssthresh unchanged.
+     */
+    void simpleRetransmit(TcpSock sk) {
+        SkBuff head = sk.writeQueue.peek();
+        if (head == null || head == sk.sendHead || sk.state == TcpState.SYN_SENT) {
+            return;
+        }
+        if (!sk.inLoss) {
+            sk.highSeq = sk.sndNxt;
+            sk.inLoss = true;
+        }
+        sk.inRecovery = false;
+        sk.dupAcks = 0;
+        sk.sendHead = head;
+        sk.packetsOut = 0;
+        writeXmit(sk, true);
     }
 
     // ================================================================ control segments

@@ -727,6 +727,10 @@ public final class TcpSock extends Sock {
         num = port;
     }
 
+    int pmtudiscValue() {
+        return pmtudisc;
+    }
+
     int ttlFor() {
         return ttl;
     }
