@@ -1139,11 +1139,10 @@ final class TcpInput {
             return;
         }
         if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
-            if (e.fatal() || type == io.jnetstack.wire.Icmp.DEST_UNREACH) {
-                tcp.mib.inc(TcpMib.AttemptFails);
-                sk.error(e.errno());
-                TcpClose.done(sk);
-            }
+            // tcp_v4_err(): any error that maps to an errno ends an attempt (time exceeded too).
+            tcp.mib.inc(TcpMib.AttemptFails);
+            sk.error(e.errno());
+            TcpClose.done(sk);
             return;
         }
         if (sk.recverrOn()) {
