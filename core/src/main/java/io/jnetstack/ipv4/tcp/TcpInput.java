@@ -811,10 +811,16 @@ final class TcpInput {
         long now = sk.now();
         long firstSent = 0;
         boolean retransAcked = false;
+        boolean inFlight = true;
         SkBuff skb = sk.writeQueue.peek();
-        while (skb != null && skb != sk.sendHead) {
+        while (skb != null) {
             int seq = (int) skb.cb[TcpSock.CB_SEQ];
             int end = (int) skb.cb[TcpSock.CB_END_SEQ];
+            if (skb == sk.sendHead) {
+                // After a go-back (RTO, MTU drop) the send head is behind SND.NXT: the ACK may
+                // cover segments sent before that are waiting to be sent again. They go too.
+                inFlight = false;
+            }
             if (end - ack > 0) {
                 if (ack - seq > 0 && skb.len() > 0) {
                     int n = Math.min(ack - seq, skb.len());
@@ -833,7 +839,11 @@ final class TcpInput {
             sk.writeQueue.unlink(skb);
             sk.wmemQueued -= skb.truesize();
             skb.free();
-            sk.packetsOut = Math.max(sk.packetsOut - 1, 0);
+            if (inFlight) {
+                sk.packetsOut = Math.max(sk.packetsOut - 1, 0);
+            } else {
+                sk.sendHead = next;
+            }
             acked++;
             skb = next;
         }
