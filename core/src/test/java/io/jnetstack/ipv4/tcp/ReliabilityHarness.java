@@ -64,6 +64,8 @@ final class ReliabilityHarness {
     final Veth peer;
     final ArrayDeque<Out> out = new ArrayDeque<>();
     final List<Out> log = new ArrayList<>();
+    /** When set, captured segments go here instead of {@link #out} and {@link #log}. */
+    java.util.function.Consumer<Out> sink;
     /** ICMP messages the stack sent, raw from the IP header. */
     final List<byte[]> icmpOut = new ArrayList<>();
     /** The stack's initial sequence number, learnt from its SYN or SYN-ACK. */
@@ -134,6 +136,10 @@ final class ReliabilityHarness {
         byte[] data = new byte[t.payloadLength()];
         System.arraycopy(b, tOff + Tcp.headerLen(b, tOff), data, 0, data.length);
         Out o = new Out(k.clock().nanos(), ip, t, data);
+        if (sink != null) {
+            sink.accept(o);
+            return;
+        }
         out.add(o);
         log.add(o);
     }
