@@ -915,7 +915,7 @@ final class TcpInput {
                     tcp.net.drop(skb, DropReason.TCP_ZEROWINDOW);
                     return;
                 }
-                if (sk.rmem() + skb.truesize() > sk.rcvbuf() && s.len > 0 && !sk.rcvQueue().isEmpty()) {
+                if (s.len > 0 && !sk.rcvQueue().isEmpty() && !TcpCollapse.makeRoom(sk, skb.truesize())) {
                     tcp.ext.inc(TcpExtMib.TCPRcvQDrop);
                     tcp.output.sendAck(sk);
                     tcp.net.drop(skb, DropReason.PROTO_MEM);
@@ -949,6 +949,12 @@ final class TcpInput {
                 return;
             }
             if (s.seq - sk.rcvNxt < 0) {
+                if (!sk.rcvQueue().isEmpty() && !TcpCollapse.makeRoom(sk, skb.truesize())) {
+                    tcp.ext.inc(TcpExtMib.TCPRcvQDrop);
+                    tcp.output.sendAck(sk);
+                    tcp.net.drop(skb, DropReason.PROTO_MEM);
+                    return;
+                }
                 queueInOrder(sk, skb, s, sk.rcvNxt - s.seq);
                 if (fin) {
                     fin(sk);
@@ -992,7 +998,7 @@ final class TcpInput {
     /** Keeps a segment that arrived ahead of a hole, in sequence order. */
     private void ofoInsert(TcpSock sk, SkBuff skb, Seg s) {
         tcp.ext.inc(TcpExtMib.TCPOFOQueue);
-        if (sk.rmem() + skb.truesize() > sk.rcvbuf()) {
+        if (!TcpCollapse.makeRoom(sk, skb.truesize())) {
             tcp.ext.inc(TcpExtMib.TCPOFODrop);
             tcp.net.drop(skb, DropReason.PROTO_MEM);
             return;
