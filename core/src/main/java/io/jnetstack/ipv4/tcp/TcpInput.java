@@ -986,13 +986,27 @@ final class TcpInput {
             skb.dst = null;
             sk.chargeR(skb);
             sk.rcvQueue().addLast(skb);
-            if (len > sk.rcvMss) {
-                sk.rcvMss = Math.min(len, sk.advmss);
-            }
+            measureRcvMss(sk, skb, len);
             sk.ackPending = true;
         } else {
             skb.free();
         }
+    }
+
+    /**
+     * Learns the peer's segment size and what its segments cost in memory. Mirrors
+     * {@code tcp_measure_rcv_mss()}: a full-sized segment sets the receive MSS and the ratio of
+     * payload to truesize that turns free buffer space into window ({@code scaling_ratio}), so a
+     * peer sending small segments is not offered a window the buffer cannot hold. (Linux
+     * re-measures only when the size changes and bounds the window's growth by rcv_ssthresh
+     * besides; measuring every full-sized segment does the job of both.)
+     */
+    private static void measureRcvMss(TcpSock sk, SkBuff skb, int len) {
+        if (len < sk.rcvMss) {
+            return;
+        }
+        sk.scalingRatio = (int) Math.max(1, Math.min(255, ((long) len << 8) / skb.truesize()));
+        sk.rcvMss = Math.min(len, sk.advmss);
     }
 
     /** Keeps a segment that arrived ahead of a hole, in sequence order. */

@@ -31,11 +31,12 @@ final class TcpOutput {
 
     /**
      * The window to advertise. Mirrors {@code tcp_select_window()} / {@code __tcp_select_window()}:
-     * half the free receive buffer (tcp_adv_win_scale 1), rounded down to the receive MSS, never
+     * the payload the free receive buffer can hold ({@link TcpSock#winFromSpace}, half of it until
+     * the peer's segments are measured), rounded down to the receive MSS, never
      * less than what was already offered (RFC 9293 §3.8.6.2.2: do not shrink), scaled.
      */
     int selectWindow(TcpSock sk) {
-        int free = Math.max(0, sk.rcvbuf() - sk.rmem()) / 2;
+        int free = sk.winFromSpace(sk.rcvbuf() - sk.rmem());
         free = Math.min(free, sk.windowClamp);
         int mss = Math.max(sk.rcvMss, 1);
         int win;

@@ -93,6 +93,8 @@ public final class TcpSock extends Sock {
     int rcvWup;
     int copiedSeq;
     int windowClamp;
+    /** Payload per byte of buffer memory, in 1/256 ({@code scaling_ratio}); 1/2 until measured. */
+    int scalingRatio = 128;
     int rcvSsthresh;
     // options
     boolean wscaleOk;
@@ -235,6 +237,11 @@ public final class TcpSock extends Sock {
     /** SO_RCVBUF as set. */
     int rcvbuf() {
         return rcvbuf;
+    }
+
+    /** The window {@code space} bytes of receive memory can back. Mirrors {@code tcp_win_from_space()}. */
+    int winFromSpace(int space) {
+        return (int) ((long) Math.max(space, 0) * scalingRatio >> 8);
     }
 
     /** SO_SNDBUF as set. */
