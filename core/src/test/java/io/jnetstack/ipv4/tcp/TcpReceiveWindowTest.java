@@ -133,6 +133,28 @@ class TcpReceiveWindowTest {
     }
 
     @Test
+    void smallSegmentsAreNeverDroppedInsideTheOfferedWindow() {
+        ReliabilityHarness h = new ReliabilityHarness(59);
+        Socket s = h.passiveOpen(synOpts(536, false, false, -1), WIN);
+        TcpSock k = sk(s);
+        int edge = 1 + h.log.getFirst().tcp().window();
+        // Each 536-byte segment holds a 2 KiB buffer: the window must follow what memory holds.
+        while (edge - h.rseq >= 536) {
+            h.data(536, 1, WIN);
+            h.run(50 * MS);
+            for (Out o; (o = h.out.poll()) != null; ) {
+                edge = o.tcp().ack() - h.riss + o.tcp().window();
+            }
+        }
+        assertEquals(h.rseq, k.rcvNxt - h.riss, "everything the window admitted was kept");
+        assertEquals(0, h.tcp().extMib().get(TcpExtMib.TCPRcvQDrop) + h.tcp().extMib().get(TcpExtMib.TCPOFODrop));
+        assertTrue(k.rmem() <= k.rcvbuf() + 3000, "within SO_RCVBUF: " + k.rmem());
+        assertTrue(h.tcp().extMib().get(TcpExtMib.TCPRcvCollapsed) > 0, "the first window was kept by collapsing");
+        byte[] got = read(s, 1 << 20);
+        assertArrayEquals(ReliabilityHarness.fill(1, h.rseq - 1), got);
+    }
+
+    @Test
     void aSegmentIntoAZeroWindowIsDroppedAndAcked() {
         ReliabilityHarness h = new ReliabilityHarness(54);
         Socket s = h.passiveOpen(synOpts(1460, false, false, -1), WIN);
