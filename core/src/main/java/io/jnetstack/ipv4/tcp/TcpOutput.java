@@ -226,12 +226,17 @@ final class TcpOutput {
         }
     }
 
+    /**
+     * An ACK left. Mirrors {@code tcp_event_ack_sent()} → {@code tcp_dec_quickack_mode()}: a
+     * quick ACK is used up only when data was waiting to be acknowledged, not by every segment
+     * that happens to carry the ACK flag.
+     */
     private void ackSent(TcpSock sk) {
-        sk.ackPending = false;
-        sk.timers.cancelDelack();
-        if (sk.quickAcks > 0) {
+        if (sk.ackPending && sk.quickAcks > 0) {
             sk.quickAcks--;
         }
+        sk.ackPending = false;
+        sk.timers.cancelDelack();
     }
 
     // ================================================================ the write queue
