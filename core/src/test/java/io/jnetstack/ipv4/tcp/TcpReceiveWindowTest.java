@@ -206,6 +206,20 @@ class TcpReceiveWindowTest {
     }
 
     @Test
+    void sendingDataDoesNotUseUpTheQuickAcks() {
+        ReliabilityHarness h = new ReliabilityHarness(60);
+        Socket s = h.passiveOpen(synOpts(1000, false, false, -1), WIN);
+        s.setsockopt(TcpSock.TCP_NODELAY, 1);
+        for (int i = 0; i < 20; i++) {
+            write(s, 10);
+            h.next();
+            h.ack(1 + 10 * (i + 1), WIN);
+        }
+        h.data(100, 201, WIN);
+        h.expect(A, 201, 0, h.rseq);   // still quick-ACK mode: nothing had been waiting for an ACK
+    }
+
+    @Test
     void outOfOrderSegmentsGetImmediateDuplicateAcksAndTheHoleFillsAtOnce() {
         ReliabilityHarness h = new ReliabilityHarness(56);
         Socket s = h.passiveOpen(synOpts(1000, false, false, -1), WIN);
