@@ -1097,11 +1097,13 @@ final class TcpInput {
         sk.stateChange();
     }
 
-    /** Urgent pointer (RFC 9293 §3.8.5): noted for MSG_OOB readers and POLLPRI. */
+    /**
+     * The peer's urgent pointer (RFC 9293 §3.8.5). Urgent bytes stay inline (as with
+     * SO_OOBINLINE): there is no out-of-band byte to set aside ({@code tcp_urg} is not
+     * mirrored). Our own urgent mode ({@code urgPending}, SND.UP) is not the peer's business.
+     */
     private static void urg(TcpSock sk, Seg s) {
-        if ((s.flags & Tcp.URG) != 0 && s.urg != 0) {
-            sk.urgPending = false;
-        }
+        // Nothing to do; see above.
     }
 
     // ================================================================ after a segment
