@@ -345,4 +345,19 @@ class TcpDataPathTest {
         Out after = h.expect(A | P, 104, 10, 1);
         assertEquals(0, after.tcp().urgent());
     }
+
+    @Test
+    void thePeersUrgentDataDoesNotEndOurUrgentMode() {
+        ReliabilityHarness h = new ReliabilityHarness(48);
+        Socket s = server(h, 1000);
+        write(s, 100);
+        h.expect(A | P, 1, 100, 1);
+        write(s, 1, Socket.MSG_OOB);
+        h.expect(A | P | Tcp.URG, 101, 1, 1);
+        h.injectRaw(A | P | Tcp.URG, h.riss + 1, new byte[] {'x'}, h.liss + 1, WIN, null, 1);
+        h.clear();
+        Out re = h.await(2_000 * MS);   // the retransmission of 1:101 still points at SND.UP
+        assertEquals(1, re.tcp().seq() - h.liss);
+        assertEquals(101, re.tcp().urgent());
+    }
 }
