@@ -46,7 +46,8 @@ class TcpDataPathTest {
         Socket s = server(h, 1000);
         assertEquals(1000, s.getsockopt(TcpSock.TCP_MAXSEG));
         assertEquals(2500, write(s, 2500));
-        h.expect(A, 1, 1000, 1);
+        Out first = h.expect(A, 1, 1000, 1);
+        assertTrue(first.ip().dontFragment(), "DF: path MTU discovery (RFC 1191)");
         h.expect(A, 1001, 1000, 1);
         h.expect(A | P, 2001, 500, 1);   // Minshall: no partial segment was outstanding
         h.none();
