@@ -44,6 +44,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--datagrams", description = "UDP datagrams alpha sends to beta's echo socket (default: ${DEFAULT-VALUE})")
     int datagrams = 5;
 
+    @Option(names = "--tcp-bytes", description = "bytes alpha sends beta over TCP (default: ${DEFAULT-VALUE})")
+    int tcpBytes = 1 << 20;
+
     @Option(names = "--pcap", paramLabel = "FILE", description = "write a pcapng capture of both veth ends to FILE")
     Path pcap;
 
@@ -74,6 +77,7 @@ final class DemoCommand implements Callable<Integer> {
         net.ping(pings);
         String pingJourney = net.kernel.tracer().journey(net.firstPingJourney).tree();
         net.udp(datagrams);
+        net.tcp(tcpBytes);
         if (recording != null) {
             recording.stop();
             recording.dump(jfrFile);
@@ -126,6 +130,17 @@ final class DemoCommand implements Callable<Integer> {
             System.out.print(n.kernel.tracer().journey(n.firstUdpJourney).tree());
             System.out.println();
         }
+        if (n.tcpBytesSent > 0) {
+            double secs = n.tcpNanos / 1e9;
+            System.out.printf("TCP: alpha -> beta:80 through netem: %d bytes sent, %d received by beta's server (%s),"
+                    + " %.3f s of virtual time (%.1f Mbit/s)%n", n.tcpBytesSent, n.tcpBytesReceived,
+                    n.tcpIntact ? "every byte intact" : "DATA DIFFERS", secs, n.tcpBytesReceived * 8 / secs / 1e6);
+            System.out.println();
+            System.out.println("Journey of the SYN (tcp_v4_connect at alpha with the router's MAC unknown: ARP first, then the"
+                    + " queued SYN; beta's SYN-ACK nested under it):");
+            System.out.print(n.kernel.tracer().journey(n.synJourney).tree());
+            System.out.println();
+        }
         for (Net net : n.kernel.nets()) {
             System.out.println("== namespace " + net.name());
             System.out.println("ip addr");
@@ -140,9 +155,10 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("tc -s qdisc");
             net.devices().stream().filter(d -> d.qdisc() != null).forEach(d -> System.out.print(d.qdisc().format().indent(4)));
             System.out.println("nstat");
-            System.out.print((net.inet().formatNstat() + io.jnetstack.ipv4.udp.Udp.of(net).mib().formatNonZero()).indent(4));
-            System.out.println("ss -uaw");
-            System.out.print(io.jnetstack.admin.Ss.run(net, java.util.List.of("-uaw")).indent(4));
+            System.out.print((net.inet().formatNstat() + io.jnetstack.ipv4.tcp.Tcp.of(net).mib().formatNonZero()
+                    + io.jnetstack.ipv4.tcp.Tcp.of(net).extMib().formatNonZero() + io.jnetstack.ipv4.udp.Udp.of(net).mib().formatNonZero()).indent(4));
+            System.out.println("ss -tuawni");
+            System.out.print(io.jnetstack.admin.Ss.run(net, java.util.List.of("-tuawni")).indent(4));
             String drops = net.formatDrops();
             System.out.println("drop reasons");
             System.out.print(drops.isEmpty() ? "    none\n" : drops.indent(4));

@@ -77,6 +77,9 @@ final class DemoNetwork {
         }
         for (Net n : kernel.nets()) {
             n.loopback().up();
+            // As systemd distributions do: unprivileged ICMP ping sockets for everyone, so
+            // ping uses them rather than a raw socket.
+            n.sysctls().set("net.ipv4.ping_group_range", "0 2147483647");
         }
         for (Veth v : new Veth[]{alphaEth, routerEth0, routerEth1, betaEth}) {
             v.up();
@@ -258,5 +261,69 @@ final class DemoNetwork {
             }
             kernel.runFor(10_000_000L);
         }
+    }
+
+    long tcpBytesSent;
+    long tcpBytesReceived;
+    long tcpNanos;
+    boolean tcpIntact;
+    long synJourney;
+
+    /**
+     * Alpha opens a TCP connection to beta's port 80 and sends {@code bytes}; beta's server, on
+     * a spawned thread, reads to the end and checks every byte. Alpha's neighbour cache is
+     * flushed first, so the SYN waits for ARP as in the seeds' first note (000).
+     */
+    void tcp(int bytes) {
+        if (bytes <= 0) {
+            return;
+        }
+        io.jnetstack.socket.Socket listener = beta.sockets().socket(io.jnetstack.socket.Socket.AF_INET,
+                io.jnetstack.socket.Socket.SOCK_STREAM, 0);
+        listener.bind(new io.jnetstack.socket.SockAddrIn(0, 80));
+        listener.listen(8);
+        byte[] data = new byte[bytes];
+        new java.util.SplittableRandom(kernel.seed()).nextBytes(data);
+        boolean[] done = new boolean[1];
+        kernel.spawn("demo tcp server", () -> {
+            try (io.jnetstack.socket.Socket s = listener.accept()) {
+                java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(64 * 1024);
+                boolean same = true;
+                long at = 0;
+                while (true) {
+                    in.clear();
+                    int n = s.recv(in, 0);
+                    if (n == 0) {
+                        break;
+                    }
+                    for (int i = 0; i < n && same; i++) {
+                        same = at + i < data.length && in.get(i) == data[(int) (at + i)];
+                    }
+                    at += n;
+                }
+                tcpBytesReceived = at;
+                tcpIntact = same && at == data.length;
+            } finally {
+                done[0] = true;
+            }
+        });
+        kernel.run(() -> alpha.inet().arpTable().flush(alphaEth));
+        kernel.tracer().clear();
+        kernel.tracer().enable(true, jfr);
+        long t0 = kernel.clock().nanos();
+        io.jnetstack.socket.Socket c = alpha.sockets().socket(io.jnetstack.socket.Socket.AF_INET,
+                io.jnetstack.socket.Socket.SOCK_STREAM, 0);
+        c.connect(new io.jnetstack.socket.SockAddrIn(BETA, 80));
+        kernel.tracer().disable();
+        java.util.List<Long> ids = kernel.tracer().packetsAt(io.jnetstack.trace.Stage.TCP_V4_CONNECT);
+        synJourney = ids.isEmpty() ? 0 : ids.getFirst();
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.wrap(data);
+        while (out.hasRemaining()) {
+            tcpBytesSent += c.send(out, 0);
+        }
+        c.close();
+        kernel.runUntil(() -> done[0], 600_000_000_000L);
+        tcpNanos = kernel.clock().nanos() - t0;
+        listener.close();
     }
 }

@@ -30,7 +30,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "host", mixinStandardHelpOptions = true,
         description = {"Runs one jnetstack stack on the TAP device NAME of the current network namespace (created when"
                 + " absent, attached when it exists) with the address CIDR and a default route via the gateway;"
-                + " it answers ARP and ping, and runs a UDP echo service (RFC 862) on port 7, until SIGINT or SIGTERM, then closes the TAP and removes its control socket.",
+                + " it answers ARP and ping and serves echo (RFC 862, UDP and TCP port 7), discard (TCP 9) and, with --www DIR,"
+                + " HTTP/1.1 on port 80, until SIGINT or SIGTERM; with --fetch URL it downloads one URL through the stack and exits, then closes the TAP and removes its control socket.",
                 "When ready it prints one line: `jnetstack host: tap NAME up, ADDR/LEN, gateway GW; control socket PATH`.",
                 "The control socket (/run/jnetstack/NAME.sock, or /tmp/jnetstack/NAME.sock when /run is not writable)"
                         + " serves `jnetstack ip|nstat|sysctl|ping|link --host NAME ...`: one request line per connection,"
@@ -48,6 +49,15 @@ final class HostCommand implements Callable<Integer> {
 
     @Option(names = "--gateway", paramLabel = "IP", description = "the default route's gateway, e.g. 198.18.0.1")
     String gateway;
+
+    @Option(names = "--www", paramLabel = "DIR", description = "serve the files under DIR over HTTP/1.1 on port 80 (GET and HEAD)")
+    Path www;
+
+    @Option(names = "--fetch", paramLabel = "URL", description = "download http://ADDR[:PORT]/PATH through the stack, print a summary and exit")
+    String fetch;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "where --fetch writes the body (default: discard it)")
+    Path out;
 
     @Option(names = "--socket", paramLabel = "PATH", description = "the control socket's path (default: /run/jnetstack/NAME.sock)")
     Path socket;
@@ -70,11 +80,23 @@ final class HostCommand implements Callable<Integer> {
         Net net = k.newNet("host");
         ControlServer server;
         io.jnetstack.admin.EchoService echo;
+        java.util.List<AutoCloseable> services = new java.util.ArrayList<>();
         try {
             k.run(() -> setUp(net, cidr, gw));
+            if (fetch != null) {
+                return fetch(k, net, out(), err);
+            }
             echo = io.jnetstack.admin.EchoService.udp(net, io.jnetstack.admin.EchoService.PORT);
+            services.add(io.jnetstack.apps.StreamServices.echo(net, 7));
+            services.add(io.jnetstack.apps.StreamServices.discard(net, 9));
+            if (www != null) {
+                services.add(io.jnetstack.apps.HttpServer.start(net, 80, www));
+            }
             server = ControlServer.start(net, tap, socket);
         } catch (ErrnoException | IOException e) {
+            for (AutoCloseable c : services) {
+                closeQuietly(c);
+            }
             k.close();
             err.println("jnetstack host: " + e.getMessage());
             err.flush();
@@ -82,6 +104,9 @@ final class HostCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (AutoCloseable c : services) {
+                closeQuietly(c);
+            }
             echo.close();
             server.close();
             k.close();
@@ -94,9 +119,41 @@ final class HostCommand implements Callable<Integer> {
         return 0;
     }
 
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            System.err.println("jnetstack host: closing " + c + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code --fetch}: one HTTP download through the stack, then exit (0 for status 200). */
+    private int fetch(Kernel k, Net net, PrintWriter o, PrintWriter err) {
+        try (java.io.OutputStream file = out == null ? java.io.OutputStream.nullOutputStream()
+                : new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(out), 1 << 20)) {
+            io.jnetstack.apps.HttpClient.Result r = io.jnetstack.apps.HttpClient.fetch(net, fetch, file);
+            double secs = Math.max(r.nanos(), 1) / 1e9;
+            o.printf("jnetstack host: fetched %s: status %d, %d bytes in %.3f s (%.1f MB/s), sha256 %s%s%n", fetch, r.status(),
+                    r.bytes(), secs, r.bytes() / secs / 1e6, r.sha256(), out == null ? "" : ", written to " + out);
+            o.flush();
+            return r.status() == 200 ? 0 : 1;
+        } catch (ErrnoException | IOException | IllegalArgumentException e) {
+            err.println("jnetstack host: fetch " + fetch + ": " + e.getMessage());
+            err.flush();
+            return 1;
+        } finally {
+            k.close();
+        }
+    }
+
     /** Loopback up; the TAP opened, up, with the address; the default route. */
     private void setUp(Net net, int[] cidr, Integer gw) {
         net.loopback().up();
+        net.sysctls().set("net.ipv4.ping_group_range", "0 2147483647");   // ping uses ICMP ping sockets
         TunTapDevice dev = TunTapDevice.open(net, tap, TunTapFile.Mode.TAP);
         dev.up();
         net.inet().devinet().add(dev, cidr[0], cidr[1]);

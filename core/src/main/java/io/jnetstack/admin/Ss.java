@@ -21,7 +21,9 @@ import java.util.List;
  * <p>Options as {@code ss}: {@code -t} TCP, {@code -u} UDP, {@code -w} raw (ping sockets are
  * shown with {@code -w} too, netid "icmp"), none of them: all; {@code -a} all states,
  * {@code -l} only listening/unconnected ones, default: only connected ones (as {@code ss}
- * does); {@code -n} numeric (always). The Netid column appears when more than one kind is asked.
+ * does); {@code -n} numeric (always); {@code -i} adds TCP internals (rto, rtt, mss, cwnd, …) under each connection. TCP rows come
+ * from the protocol's tables, so accepted-but-unclaimed, orphaned, SYN-RECV and TIME-WAIT
+ * endpoints show too. The Netid column appears when more than one kind is asked.
  */
 public final class Ss {
     private Ss() {
@@ -34,6 +36,7 @@ public final class Ss {
         boolean raw = false;
         boolean all = false;
         boolean listening = false;
+        boolean info = false;
         for (String a : args) {
             if (!a.startsWith("-") || a.equals("-")) {
                 throw new AdminException(io.jnetstack.core.Errno.EINVAL, "ss: filters are not supported: \"" + a + "\"", 1);
@@ -45,9 +48,10 @@ public final class Ss {
                     case 'w' -> raw = true;
                     case 'a' -> all = true;
                     case 'l' -> listening = true;
-                    case 'n', 'e', 'm', 'i', 'p' -> {
+                    case 'i' -> info = true;
+                    case 'n', 'e', 'm', 'p' -> {
                     }
-                    default -> throw new AdminException(io.jnetstack.core.Errno.EINVAL, "ss: unknown option -" + c + " (supported: -t -u -w -a -l -n)", 1);
+                    default -> throw new AdminException(io.jnetstack.core.Errno.EINVAL, "ss: unknown option -" + c + " (supported: -t -u -w -a -l -n -i)", 1);
                 }
             }
         }
@@ -68,9 +72,26 @@ public final class Ss {
         boolean netid = (tcp ? 1 : 0) + (udp ? 1 : 0) + (raw ? 1 : 0) > 1;
         StringBuilder sb = new StringBuilder();
         header(sb, netid);
+        if (tcp) {
+            for (io.jnetstack.ipv4.tcp.Tcp.SsEntry e : io.jnetstack.ipv4.tcp.Tcp.of(net).ssEntries()) {
+                boolean listen = e.state().equals("LISTEN");
+                if (!all && (listening != listen)) {
+                    continue;
+                }
+                if (netid) {
+                    sb.append(String.format("%-6s ", "tcp"));
+                }
+                String local = addr(e.laddr()) + ":" + port(e.lport());
+                String peer = e.raddr() == 0 ? "0.0.0.0:*" : Ipv4Address.format(e.raddr()) + ":" + port(e.rport());
+                sb.append(String.format("%-10s %-7d %-7d %22s  %-22s%n", e.state(), e.recvQ(), e.sendQ(), local, peer));
+                if (info && !e.info().isEmpty()) {
+                    sb.append("\t ").append(e.info()).append('\n');
+                }
+            }
+        }
         for (Socket s : net.sockets().list()) {
             Sock k = s.sock();
-            if (!kinds.contains(k.netid())) {
+            if (k.netid().equals("tcp") || !kinds.contains(k.netid())) {
                 continue;
             }
             boolean listen = k.stateName().equals("UNCONN") || k.stateName().equals("LISTEN");

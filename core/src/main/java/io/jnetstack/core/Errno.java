@@ -29,6 +29,7 @@ public enum Errno {
     EPROTOTYPE(91, "Protocol wrong type for socket"),
     ENOPROTOOPT(92, "Protocol not available"),
     EPROTONOSUPPORT(93, "Protocol not supported"),
+    ESOCKTNOSUPPORT(94, "Socket type not supported"),
     EOPNOTSUPP(95, "Operation not supported"),
     EAFNOSUPPORT(97, "Address family not supported by protocol"),
     EADDRINUSE(98, "Address already in use"),
@@ -46,7 +47,8 @@ public enum Errno {
     EHOSTDOWN(112, "Host is down"),
     EHOSTUNREACH(113, "No route to host"),
     EALREADY(114, "Operation already in progress"),
-    EINPROGRESS(115, "Operation now in progress");
+    EINPROGRESS(115, "Operation now in progress"),
+    EREMOTEIO(121, "Remote I/O error");
 
     private final int code;
     private final String text;

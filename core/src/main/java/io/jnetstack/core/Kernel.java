@@ -41,7 +41,7 @@ public final class Kernel implements AutoCloseable {
     private final Softnet softnet;
     private final long seed;
     private final List<Net> nets = new ArrayList<>();
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock lock;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private volatile Thread loop;
     private volatile boolean closed;
@@ -56,6 +56,9 @@ public final class Kernel implements AutoCloseable {
         this.virtualClock = virtualClock;
         this.seed = seed;
         this.timers = new TimerWheel(clock);
+        // In real time several threads compete for the one CPU (TAP readers, ksoftirqd, socket
+        // users): a fair lock keeps a busy reader from starving the others.
+        this.lock = new ReentrantLock(virtualClock == null);
         this.tracer = new Tracer(clock);
         registerCoreSysctls();
         this.softnet = new Softnet(this, core);
@@ -449,12 +452,17 @@ public final class Kernel implements AutoCloseable {
 
     /** Leaves the stack: runs softirqs raised meanwhile, and wakes the loop for new timers. */
     public void unlock() {
+        boolean wake;
         try {
             softnet.bhEnable();
         } finally {
+            // Decided under the lock: nextExpiry() may reorganise the wheel.
+            wake = needsLoop();
             lock.unlock();
         }
-        wakeLoop();
+        if (wake) {
+            LockSupport.unpark(loop);
+        }
     }
 
     /** Runs {@code r} inside the stack, as {@link #lock()} … {@link #unlock()}. */
@@ -477,11 +485,17 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
+    /** Wakes the real-time loop if it must run; call under the lock. */
     void wakeLoop() {
-        Thread t = loop;
-        if (t != null && t != Thread.currentThread() && (softnet.pending() || timers.nextExpiry() < loopWakeAt)) {
-            LockSupport.unpark(t);
+        if (needsLoop()) {
+            LockSupport.unpark(loop);
         }
+    }
+
+    /** Whether the real-time loop must wake for raised softirqs or an earlier timer; call under the lock. */
+    private boolean needsLoop() {
+        Thread t = loop;
+        return t != null && t != Thread.currentThread() && (softnet.pending() || timers.nextExpiry() < loopWakeAt);
     }
 
     private void loop() {

@@ -44,6 +44,8 @@ public final class Net {
         this.sockets = new io.jnetstack.socket.Sockets(this);
         io.jnetstack.ipv4.udp.Udp.install(sockets);
         io.jnetstack.ipv4.tcp.Tcp.install(sockets);
+        io.jnetstack.ipv4.raw.Raw.install(sockets);
+        io.jnetstack.ipv4.ping.PingTable.install(sockets);
     }
 
     /** This namespace's sockets: {@code net.sockets().socket(AF_INET, SOCK_DGRAM, 0)}. */

@@ -455,6 +455,8 @@ public final class SkBuff {
      */
     public SkBuff copy() {
         SkBuff c = pool.allocRaw(headroom() + len, headroom());
+        // skb_copy() copies from skb->head: the headers already pulled (IP, link) come along.
+        System.arraycopy(head, 0, c.head, c.data - data, data);
         copyBits(0, c.head, c.data, len);
         c.tail = c.data + len;
         c.len = len;
@@ -512,7 +514,9 @@ public final class SkBuff {
         int hl = headLen();
         SkbShared old = shinfo;
         SkbShared s = pool.shared(size);
-        System.arraycopy(head, data, s.buf, newHeadroom, hl);
+        // pskb_expand_head() moves the headroom too: headers already pulled stay readable.
+        int keep = Math.min(data, newHeadroom);
+        System.arraycopy(head, data - keep, s.buf, newHeadroom - keep, keep + hl);
         for (int i = 0; i < old.nrFrags; i++) {
             s.fragPage[i] = old.fragPage[i].get();
             s.fragOff[i] = old.fragOff[i];

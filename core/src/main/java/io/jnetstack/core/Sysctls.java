@@ -17,6 +17,9 @@ public final class Sysctls {
         private final long min;
         private final long max;
 
+        private String textValue;
+        private java.util.function.Predicate<String> textCheck;
+
         Entry(String name, long min, long max, long[] defaults) {
             this.name = name;
             this.values = defaults.clone();
@@ -44,8 +47,16 @@ public final class Sysctls {
             return (int) values[0];
         }
 
+        /** The value of a text sysctl ({@code tcp_congestion_control}), or null for numeric ones. */
+        public String textValue() {
+            return textValue;
+        }
+
         /** The values as Linux prints them: separated by tabs. */
         public String text() {
+            if (textValue != null) {
+                return textValue;
+            }
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < values.length; i++) {
                 if (i > 0) {
@@ -57,6 +68,14 @@ public final class Sysctls {
         }
 
         void set(String text) {
+            if (textValue != null) {
+                String v = text.trim();
+                if (!textCheck.test(v)) {
+                    throw new ErrnoException(Errno.EINVAL, name + ": \"" + v + "\" is not accepted");
+                }
+                textValue = v;
+                return;
+            }
             String[] parts = text.trim().split("\\s+");
             if (parts.length != values.length) {
                 throw new ErrnoException(Errno.EINVAL, name + " takes " + values.length + " value(s), got \"" + text + "\"");
@@ -95,6 +114,22 @@ public final class Sysctls {
             return existing;
         }
         Entry e = new Entry(name, min, max, defaults);
+        entries.put(name, e);
+        return e;
+    }
+
+    /**
+     * Registers a text setting ({@code net.ipv4.tcp_congestion_control}) with its default and
+     * the test a new value must pass. Registering it again returns the entry already there.
+     */
+    public Entry registerText(String name, String defaultValue, java.util.function.Predicate<String> valid) {
+        Entry existing = entries.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        Entry e = new Entry(name, 0, 0, new long[]{0});
+        e.textValue = defaultValue;
+        e.textCheck = valid;
         entries.put(name, e);
         return e;
     }

@@ -23,7 +23,10 @@ import java.util.Map;
 public final class Icmp implements InetProtocol {
     /** The {@code cb} word where {@link InetProtocol#error} finds the ICMP sender's address. */
     public static final int ERROR_CB_OFFENDER = 0;
-    /** What ping clients register to receive echo replies (until ICMP sockets exist). */
+    /**
+     * A hook for echo replies by identifier, beside the sockets: the demo uses it. Programs
+     * should use an ICMP ping socket ({@code SOCK_DGRAM}, {@code IPPROTO_ICMP}) or a raw one.
+     */
     @FunctionalInterface
     public interface EchoReplyListener {
         /** An echo reply with {@code id} arrived; the buffer (data at the ICMP header) is lent. */
@@ -46,6 +49,7 @@ public final class Icmp implements InetProtocol {
 
     private final Inet inet;
     private final Map<Integer, EchoReplyListener> echoListeners = new HashMap<>();
+    private PingHandler ping;
     private final Map<Integer, long[]> peers = new HashMap<>();
     private long globalCredit = -1;
     private long globalStamp;
@@ -66,6 +70,11 @@ public final class Icmp implements InetProtocol {
     /** How many echo listeners (running pings) are registered. */
     public int echoListenerCount() {
         return echoListeners.size();
+    }
+
+    /** Installs the ping sockets: echo replies and errors about echo requests go to them. */
+    public void setPingHandler(PingHandler handler) {
+        this.ping = handler;
     }
 
     // ================================================================ receive
@@ -155,6 +164,10 @@ public final class Icmp implements InetProtocol {
         skb.free();
     }
 
+    /**
+     * An echo reply: to the echo listener of its identifier, then to the ping socket of that
+     * identifier ({@code ping_rcv}); one nobody asked for is dropped (NO_SOCKET).
+     */
     private void echoReply(SkBuff skb) {
         countIn(io.jnetstack.wire.Icmp.ECHOREPLY);
         byte[] b = skb.buf();
@@ -165,7 +178,14 @@ public final class Icmp implements InetProtocol {
             int nh = skb.networkHeader();
             l.reply(Ipv4.src(b, nh), id, io.jnetstack.wire.Icmp.echoSeq(b, off), Ipv4.ttl(b, nh), skb);
         }
-        skb.free();
+        if (ping != null && ping.rcv(skb)) {
+            return;
+        }
+        if (l != null) {
+            skb.free();
+        } else {
+            inet.net.drop(skb, DropReason.NO_SOCKET);
+        }
     }
 
     /** Mirrors {@code icmp_timestamp()}: RFC 792 times in ms since midnight UT, from the stack clock. */
@@ -217,27 +237,41 @@ public final class Icmp implements InetProtocol {
         deliverError(skb, q, type, code, info);
     }
 
+    /**
+     * Tells the sender of the quoted datagram. Mirrors {@code icmp_socket_deliver()}: the raw
+     * sockets of the quoted protocol ({@code raw_icmp_error}), then its error handler; for a
+     * quoted ICMP message that is {@code icmp_err()}, which passes everything but our own echo
+     * replies to the ping sockets ({@code ping_err}). Echo listeners hear of errors about
+     * their echo requests.
+     */
     private void deliverError(SkBuff skb, int quoted, int type, int code, int info) {
         byte[] b = skb.buf();
         int qproto = Ipv4.protocol(b, quoted);
-        if (qproto == Ipv4.PROTO_ICMP) {
-            int qi = quoted + Ipv4.headerLen(b, quoted);
-            if ((b[qi] & 0xff) == io.jnetstack.wire.Icmp.ECHO) {
-                EchoReplyListener l = echoListeners.get(io.jnetstack.wire.Icmp.echoId(b, qi));
-                if (l != null) {
-                    l.error(Ipv4.src(b, skb.networkHeader()), io.jnetstack.wire.Icmp.echoId(b, qi),
-                            io.jnetstack.wire.Icmp.echoSeq(b, qi), type, code, info);
-                }
-            }
-            skb.free();
-            return;
+        int offender = Ipv4.src(b, skb.networkHeader());
+        int qi = quoted + Ipv4.headerLen(b, quoted);
+        int qtype = b[qi] & 0xff;
+        int qid = io.jnetstack.wire.Icmp.echoId(b, qi);
+        int qseq = io.jnetstack.wire.Icmp.echoSeq(b, qi);
+        skb.cb[ERROR_CB_OFFENDER] = offender & 0xffffffffL;
+        skb.pull(io.jnetstack.wire.Icmp.HEADER_LEN);
+        skb.resetNetworkHeader();
+        RawHandler raw = inet.rawHandler();
+        if (raw != null) {
+            raw.icmpError(skb, qproto, type, code, info);
         }
-        InetProtocol p = inet.protocol(qproto);
-        if (p != null && p != this) {
-            skb.cb[ERROR_CB_OFFENDER] = Ipv4.src(b, skb.networkHeader()) & 0xffffffffL;
-            skb.pull(io.jnetstack.wire.Icmp.HEADER_LEN);
-            skb.resetNetworkHeader();
-            p.error(skb, type, code, info);
+        if (qproto == Ipv4.PROTO_ICMP) {
+            EchoReplyListener l = qtype == io.jnetstack.wire.Icmp.ECHO ? echoListeners.get(qid) : null;
+            if (l != null) {
+                l.error(offender, qid, qseq, type, code, info);
+            }
+            if (ping != null && qtype != io.jnetstack.wire.Icmp.ECHOREPLY) {
+                ping.error(skb, type, code, info);
+            }
+        } else {
+            InetProtocol p = inet.protocol(qproto);
+            if (p != null) {
+                p.error(skb, type, code, info);
+            }
         }
         skb.free();
     }
@@ -390,6 +424,16 @@ public final class Icmp implements InetProtocol {
         inet.output.localOut(skb);
     }
 
+    /**
+     * Counts an ICMP message a socket sent (raw, ping, or an IP_HDRINCL header). Mirrors
+     * {@code icmp_out_count()}.
+     */
+    public void outCount(int type) {
+        inet.icmpMib.inc(IcmpMib.OutMsgs);
+        countOut(type);
+        inet.icmpMsg.out(type);
+    }
+
     private void countOut(int type) {
         switch (type) {
             case io.jnetstack.wire.Icmp.ECHOREPLY -> inet.icmpMib.inc(IcmpMib.OutEchoReps);
@@ -405,7 +449,7 @@ public final class Icmp implements InetProtocol {
     }
 
     /**
-     * Sends an echo request, as {@code ping} does before ICMP sockets exist.
+     * Sends an echo request without a socket (for the demo and link tests; ping uses a socket).
      *
      * @return false when there is no route to {@code dst}
      */

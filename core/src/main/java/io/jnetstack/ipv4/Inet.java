@@ -74,6 +74,7 @@ public final class Inet {
     final IpDefrag defrag;
     private final FragContext fragCtx;
     private final InetProtocol[] protocols = new InetProtocol[256];
+    private RawHandler raw;
     private final int[] idents;
     private final int identSalt;
     private long reasmOverlaps;
@@ -259,6 +260,16 @@ public final class Inet {
     /** The handler of an IP protocol, or null. */
     public InetProtocol protocol(int protocol) {
         return protocols[protocol & 0xff];
+    }
+
+    /** Installs the raw sockets' hook into local delivery and ICMP errors. */
+    public void setRawHandler(RawHandler handler) {
+        this.raw = handler;
+    }
+
+    /** The raw sockets' hook, or null. */
+    public RawHandler rawHandler() {
+        return raw;
     }
 
     /**

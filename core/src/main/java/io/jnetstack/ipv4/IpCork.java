@@ -35,8 +35,7 @@ public final class IpCork {
     private int priority;
     private int mark;
     private int protocol;
-    private boolean dfAlways;
-    private boolean noDf;
+    private int pmtudisc;
     private boolean noMcLoop;
     private int transHdrLen;
     private int length;
@@ -87,35 +86,76 @@ public final class IpCork {
         this.tos = tos;
         this.priority = priority;
         this.mark = mark;
-        this.dfAlways = pmtudisc >= 2;
-        this.noDf = pmtudisc == 0;
+        this.pmtudisc = pmtudisc;
         this.noMcLoop = noMcLoop;
         this.transHdrLen = transHdrLen;
         this.length = 0;
     }
 
-    /** The MTU that counts for DF decisions: the route's, or the device's for PMTUDISC_PROBE. */
-    private int mtu() {
-        return rt.mtu();
+    /** IP_PMTUDISC_* values. */
+    private static final int PMTUDISC_WANT = 1;
+    private static final int PMTUDISC_DO = 2;
+    private static final int PMTUDISC_PROBE = 3;
+    private static final int PMTUDISC_OMIT = 5;
+
+    /**
+     * Whether the datagram may be fragmented locally whatever its DF bit. Mirrors
+     * {@code ip_sk_ignore_df()}: below IP_PMTUDISC_DO, or OMIT.
+     */
+    private boolean ignoreDf() {
+        return pmtudisc < PMTUDISC_DO || pmtudisc == PMTUDISC_OMIT;
+    }
+
+    /**
+     * The MTU datagrams are cut to ({@code cork->fragsize}): the path MTU below
+     * IP_PMTUDISC_PROBE ({@code ip_sk_use_pmtu()}), else the device's.
+     */
+    private int fragsize() {
+        return pmtudisc < PMTUDISC_PROBE ? rt.mtu() : rt.dev.mtu();
+    }
+
+    /**
+     * The largest datagram, IP header included, the socket may build: 65,535 bytes when it may
+     * be fragmented, else {@link #fragsize()}. Mirrors {@code maxnonfragsize} in
+     * {@code __ip_append_data()}; the caller reports it as the MTU of an EMSGSIZE.
+     */
+    public int maxSize() {
+        return ignoreDf() ? Ipv4.MAX_TOTAL_LEN : fragsize();
+    }
+
+    /** The MTU to report with an EMSGSIZE for IP_RECVERR ({@code ip_local_error}'s info). */
+    public int mtu() {
+        return fragsize();
     }
 
     /**
      * Appends {@code len} bytes from {@code iov}. Mirrors {@code ip_append_data()}: the first
      * append reserves the transport header; EMSGSIZE when the datagram would exceed 65,535
-     * bytes, or the path MTU when DF is forced (the error is also returned for IP_RECVERR).
+     * bytes, or the MTU when it may not be fragmented (IP_PMTUDISC_DO, PROBE, INTERFACE).
      *
      * @return 0, or a negative errno
      */
     public int append(ByteBuffer[] iov, int len, Allocator alloc, io.jnetstack.core.SkBuff traceAs) {
+        long id = traceAs != null ? traceAs.traceId : skb == null ? inet.kernel.tracer().reserveId() : 0;
+        return append(iov, len, alloc, id);
+    }
+
+    /**
+     * {@link #append(ByteBuffer[], int, Allocator, SkBuff)} for a datagram traced under a
+     * journey id reserved before its buffer existed ({@link Tracer#reserveId()}): the first
+     * append is recorded under that id and the buffer adopts it.
+     */
+    public int append(ByteBuffer[] iov, int len, Allocator alloc, long traceId) {
         Tracer t = inet.kernel.tracer();
-        t.enter(Stage.IP_APPEND_DATA, skb != null ? skb : traceAs, inet.net.name(), rt.dev.name());
+        if (skb != null) {
+            t.enter(Stage.IP_APPEND_DATA, skb, inet.net.name(), rt.dev.name());
+        } else {
+            t.enter(Stage.IP_APPEND_DATA, traceId, inet.net.name(), rt.dev.name());
+        }
         try {
             int first = skb == null ? transHdrLen : 0;
             int total = length + first + len;
-            if (total > Ipv4.MAX_TOTAL_LEN - Ipv4.HEADER_LEN) {
-                return -Errno.EMSGSIZE.code();
-            }
-            if (dfAlways && total + Ipv4.HEADER_LEN > mtu()) {
+            if (total > maxSize() - Ipv4.HEADER_LEN) {
                 return -Errno.EMSGSIZE.code();
             }
             int headroom = IpOutput.LL_RESERVED + Ipv4.HEADER_LEN + transHdrLen;
@@ -125,6 +165,7 @@ public final class IpCork {
                 if (skb == null) {
                     return -Errno.ENOBUFS.code();
                 }
+                skb.traceId = traceId;
             } else if (total > capacity) {
                 SkBuff bigger = alloc.alloc(headroom - transHdrLen, Math.max(total, Math.min(2 * capacity, Ipv4.MAX_TOTAL_LEN)));
                 if (bigger == null) {
@@ -170,8 +211,9 @@ public final class IpCork {
     /**
      * Puts the IP header on the datagram and sends it. Mirrors {@code ip_push_pending_frames()}
      * → {@code __ip_make_skb()} → {@code ip_send_skb()} → {@code ip_local_out()}: DF as the
-     * socket's PMTU discovery mode says (WANT: DF when the datagram fits the path MTU), TTL
-     * and TOS, the next IP ID.
+     * socket's PMTU discovery mode says (DO and PROBE: always; WANT: when the datagram fits the
+     * path MTU; DONT, INTERFACE, OMIT: never), TTL and TOS, the IP ID as
+     * {@code ip_select_ident_segs()} picks it.
      *
      * @param connected whether the socket is connected (it then numbers its own datagrams)
      * @return 0, or a negative errno (ENOBUFS when the device queue dropped it)
@@ -185,12 +227,16 @@ public final class IpCork {
         Tracer t = inet.kernel.tracer();
         t.enter(Stage.IP_PUSH_PENDING_FRAMES, s, inet.net.name(), rt.dev.name());
         try {
+            if (protocol == Ipv4.PROTO_ICMP && s.len() > 0) {
+                inet.icmp.outCount(s.buf()[s.data()] & 0xff);   // as __ip_make_skb() does
+            }
             int totalLen = s.len() + Ipv4.HEADER_LEN;
-            boolean df = !noDf && (dfAlways || totalLen <= mtu());
+            boolean df = pmtudisc == PMTUDISC_DO || pmtudisc == PMTUDISC_PROBE
+                    || (pmtudisc == PMTUDISC_WANT && totalLen <= rt.mtu());
             int off = s.push(Ipv4.HEADER_LEN);
-            // ip_select_ident_segs(): connected sockets count their own IDs, DF datagrams of
-            // unconnected ones carry 0, the rest draw from the hashed generator.
-            int id = df && !connected ? 0 : inet.nextIdent(saddr, daddr, protocol);
+            // ip_select_ident_segs(): connected sockets number their own datagrams; DF datagrams
+            // that may not be fragmented carry 0; the rest draw from the hashed generator.
+            int id = df && !connected && !ignoreDf() ? 0 : inet.nextIdent(saddr, daddr, protocol);
             Ipv4.writeHeader(s.buf(), off, tos, totalLen, id, df ? Ipv4.FLAG_DF : 0, ttl, protocol, saddr, daddr);
             s.dst = rt;
             s.priority = priority;

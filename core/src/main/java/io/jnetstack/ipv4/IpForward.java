@@ -88,7 +88,7 @@ public final class IpForward {
     }
 
     /** The queueing priority for a TOS byte. Mirrors {@code rt_tos2priority()} / {@code ip_tos2prio}. */
-    static int tos2priority(int tos) {
+    public static int tos2priority(int tos) {
         return TOS2PRIO[(tos & 0x1E) >> 1];
     }
 

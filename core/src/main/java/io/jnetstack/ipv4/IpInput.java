@@ -152,8 +152,10 @@ public final class IpInput {
 
     /**
      * Hands the payload to its protocol. Mirrors {@code ip_local_deliver_finish()} and
-     * {@code ip_protocol_deliver_rcu()}: no handler → ICMP protocol unreachable
-     * (RFC 1122 §3.2.2.1), counted in InUnknownProtos.
+     * {@code ip_protocol_deliver_rcu()}: first a copy to every matching raw socket
+     * ({@code raw_local_deliver}), then the protocol handler; no handler and no raw socket →
+     * ICMP protocol unreachable (RFC 1122 §3.2.2.1), counted in InUnknownProtos. A datagram
+     * only raw sockets took counts as delivered.
      */
     private void localDeliverFinish(SkBuff skb) {
         Tracer t = inet.kernel.tracer();
@@ -166,7 +168,14 @@ public final class IpInput {
             skb.resetNetworkHeader();
             skb.pull(ihl);
             skb.resetTransportHeader();
+            RawHandler raw = inet.rawHandler();
+            boolean rawTook = raw != null && raw.localDeliver(skb, proto);
             InetProtocol p = inet.protocol(proto);
+            if (p == null && rawTook) {
+                inet.ipMib.inc(IpMib.InDelivers);
+                skb.free();
+                return;
+            }
             if (p == null) {
                 inet.ipMib.inc(IpMib.InUnknownProtos);
                 skb.push(ihl);

@@ -253,7 +253,9 @@ public final class Routing {
         }
         Rtable rt = byIf[dev.ifindex()];
         if (rt == null) {
-            rt = new Rtable(inet, inet.net.loopback(), Rtable.RTN_UNREACHABLE, Rtable.RTCF_LOCAL, 0, 0, 0, 0, 0,
+            // ip_route_input_slow() clears RTCF_LOCAL on RTN_UNREACHABLE input routes, so that
+            // the ICMP error ip_error() sends comes from our address, not the one unreachable.
+            rt = new Rtable(inet, inet.net.loopback(), Rtable.RTN_UNREACHABLE, 0, 0, 0, 0, 0, 0,
                     Rtable.In.ERROR, Rtable.Out.DISCARD, e, true);
             byIf[dev.ifindex()] = rt;
         }

@@ -88,6 +88,7 @@ public final class Epoll {
             }
             Item it = new Item(s, events, attachment);
             items.put(s, it);
+            s.epolls.add(this);
             s.sock().wq.addCallback(it);
             if ((s.sock().poll() & (events | Socket.POLLERR | Socket.POLLHUP)) != 0) {
                 ready.add(it);
@@ -117,13 +118,19 @@ public final class Epoll {
     public void remove(Socket s) {
         kernel.lock();
         try {
-            Item it = item(s);
-            items.remove(s);
-            ready.remove(it);
-            s.sock().wq.removeCallback(it);
+            release(s);
         } finally {
             kernel.unlock();
         }
+    }
+
+    /** Forgets {@code s}; its close calls this. Mirrors {@code ep_remove()}. */
+    void release(Socket s) {
+        Item it = item(s);
+        items.remove(s);
+        ready.remove(it);
+        s.epolls.remove(this);
+        s.sock().wq.removeCallback(it);
     }
 
     private Item item(Socket s) {
@@ -146,9 +153,16 @@ public final class Epoll {
         kernel.lock();
         try {
             long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : kernel.clock().nanos() + timeoutMillis * 1_000_000L;
+            // ep_poll(): harvest the ready list; if nothing, sleep until a callback fills it,
+            // harvest again. The wait condition only looks, it never takes events, since the
+            // sleep may evaluate it more than once.
             collect(out, max);
-            if (out.isEmpty() && timeoutMillis != 0) {
-                kernel.sleep(wq, () -> collect(out, max), deadline);
+            while (out.isEmpty() && timeoutMillis != 0) {
+                boolean woken = kernel.sleep(wq, () -> !ready.isEmpty(), deadline);
+                collect(out, max);
+                if (!woken) {
+                    break;
+                }
             }
             return out;
         } finally {

@@ -30,10 +30,13 @@ public abstract class Sock {
     public static final int RCV_SHUTDOWN = 1;
     /** SEND_SHUTDOWN. */
     public static final int SEND_SHUTDOWN = 2;
-    /** SOCK_MIN_RCVBUF as Linux computes it for 64-bit. */
-    public static final int SOCK_MIN_RCVBUF = 2 * (2048 + SkBuff.TRUESIZE_OVERHEAD);
-    /** SOCK_MIN_SNDBUF. */
-    public static final int SOCK_MIN_SNDBUF = 2 * (2048 + SkBuff.TRUESIZE_OVERHEAD);
+    /**
+     * SOCK_MIN_RCVBUF as Linux computes it on 64-bit: {@code TCP_SKB_MIN_TRUESIZE}, 2048 bytes
+     * plus the aligned {@code struct sk_buff} (256), so that getsockopt reports Linux's 2304.
+     */
+    public static final int SOCK_MIN_RCVBUF = 2048 + 256;
+    /** SOCK_MIN_SNDBUF: twice {@code TCP_SKB_MIN_TRUESIZE}, 4608 on 64-bit Linux. */
+    public static final int SOCK_MIN_SNDBUF = 2 * (2048 + 256);
 
     protected final Sockets table;
     protected final Net net;
@@ -66,6 +69,10 @@ public abstract class Sock {
     protected NetDevice boundDev;
     protected int rcvbuf;
     protected int sndbuf;
+    /** SO_SNDBUF was set by the user: TCP does not grow it ({@code SOCK_SNDBUF_LOCK}). */
+    protected boolean sndbufLock;
+    /** SO_RCVBUF was set by the user ({@code SOCK_RCVBUF_LOCK}). */
+    protected boolean rcvbufLock;
     protected int priority;
     protected int mark;
     protected long rcvTimeo;
@@ -89,7 +96,7 @@ public abstract class Sock {
     protected boolean hdrincl;
     protected boolean freebind;
     protected int pmtudisc;
-    /** Groups joined: {group, ifindex}. Mirrors {@code inet->mc_list}. */
+    /** Groups joined: {group, ifindex, imr_address}. Mirrors {@code inet->mc_list}. */
     protected final java.util.List<int[]> mcList = new java.util.ArrayList<>(0);
 
     // queues and accounting
@@ -156,13 +163,18 @@ public abstract class Sock {
         throw new ErrnoException(Errno.EOPNOTSUPP, "accept() needs a listening SOCK_STREAM socket");
     }
 
-    /** Shuts down one or both directions. Mirrors {@code inet_shutdown()} for datagram sockets. */
+    /**
+     * Shuts down one or both directions. Mirrors {@code inet_shutdown()} for datagram sockets:
+     * an unconnected socket gets ENOTCONN, yet its {@code sk_shutdown} is set and its waiters
+     * woken all the same (Linux does so on purpose, so that a thread blocked in recv on an
+     * unconnected socket can be released).
+     */
     protected void shutdown(int how) {
+        shutdown |= how;
+        wq.wakeUp(poll());
         if (!connected) {
             throw new ErrnoException(Errno.ENOTCONN, "shutdown() on a socket that is not connected");
         }
-        shutdown |= how;
-        wq.wakeUp(poll());
     }
 
     /** Protocol-level options; false when the option is not the protocol's. */
@@ -307,7 +319,7 @@ public abstract class Sock {
      * @return null when queued, else why not
      */
     public DropReason queueRcvSkb(SkBuff skb) {
-        if (rmemAlloc >= rcvbuf) {
+        if (rcvbufFull()) {
             drops++;
             return DropReason.SOCKET_RCVBUFF;
         }
@@ -321,6 +333,14 @@ public abstract class Sock {
         receiveQueue.addLast(skb);
         dataReady();
         return null;
+    }
+
+    /**
+     * Whether the receive queue refuses another buffer. Mirrors the test of
+     * {@code sock_queue_rcv_skb()}: the memory charged has reached {@code sk_rcvbuf}.
+     */
+    protected boolean rcvbufFull() {
+        return rmemAlloc >= rcvbuf;
     }
 
     private void rfree(SkBuff skb) {
@@ -500,7 +520,9 @@ public abstract class Sock {
 
     /**
      * Reads one queued error. Mirrors {@code ip_recv_error()}: the payload of the failed
-     * datagram as data, the extended error as IP_RECVERR ancillary data, MSG_ERRQUEUE set.
+     * datagram as data (cut to the buffers with MSG_TRUNC in {@code msg_flags}; the bytes
+     * copied are returned even when the call asked for MSG_TRUNC), the extended error as
+     * IP_RECVERR ancillary data, MSG_ERRQUEUE set.
      */
     protected int recvError(Msghdr msg, int flags) {
         QueuedError q = errorQueue.pollFirst();
@@ -520,10 +542,19 @@ public abstract class Sock {
         msg.name(q.ee.dest());
         int mflags = Socket.MSG_ERRQUEUE | (copied < len ? Socket.MSG_TRUNC : 0);
         msg.flags(mflags);
-        // The next queued error, if any, becomes the pending one (as ip_recv_error does).
+        // sock_dequeue_err_skb(): an ICMP error next in line becomes the pending error; taking
+        // the last ICMP error clears it; local errors leave it alone.
         QueuedError next = errorQueue.peekFirst();
-        err = next == null ? null : next.ee.errno();
-        return (flags & Socket.MSG_TRUNC) != 0 ? len : copied;
+        boolean icmpNext = next != null && next.ee.origin() == SockExtendedErr.ORIGIN_ICMP;
+        if (icmpNext) {
+            err = next.ee.errno();
+        } else if (q.ee.origin() == SockExtendedErr.ORIGIN_ICMP) {
+            err = null;
+        }
+        if (next != null) {
+            wq.wakeUp(Socket.POLLERR);
+        }
+        return copied;
     }
 
     /** Datagram readiness. Mirrors {@code datagram_poll()}. */
@@ -581,16 +612,20 @@ public abstract class Sock {
             case "SO_BROADCAST" -> broadcast = v != 0;
             case "SO_DONTROUTE" -> dontRoute = v != 0;
             case "SO_KEEPALIVE" -> keepalive = v != 0;
-            case "SO_PRIORITY" -> priority = v;
             case "SO_MARK" -> mark = v;
-            case "SO_RCVLOWAT" -> rcvLowat = Math.max(1, v);
+            case "SO_RCVLOWAT" -> rcvLowat = v < 0 ? Integer.MAX_VALUE : Math.max(1, v);
             case "SO_SNDBUF" -> {
-                sndbuf = Math.max(SOCK_MIN_SNDBUF, (int) Math.min(Integer.MAX_VALUE / 2, Math.min(v, table.wmemMax())) * 2);
+                sndbufLock = true;
+                sndbuf = bufferSize(v, table.wmemMax(), SOCK_MIN_SNDBUF);
                 wq.wakeUp(poll());
             }
-            case "SO_RCVBUF" -> rcvbuf = Math.max(SOCK_MIN_RCVBUF, (int) Math.min(Integer.MAX_VALUE / 2, Math.min(v, table.rmemMax())) * 2);
+            case "SO_RCVBUF" -> {
+                rcvbufLock = true;
+                rcvbuf = bufferSize(v, table.rmemMax(), SOCK_MIN_RCVBUF);
+            }
             case "SO_RCVTIMEO" -> rcvTimeo = timeout((Duration) value);
             case "SO_SNDTIMEO" -> sndTimeo = timeout((Duration) value);
+            case "SO_PRIORITY" -> priority = v;
             case "SO_LINGER" -> linger = (SockOpt.Linger) value;
             case "SO_BINDTODEVICE" -> bindToDevice((String) value);
             case "SO_OOBINLINE" -> {
@@ -601,12 +636,35 @@ public abstract class Sock {
         }
     }
 
+    /**
+     * The size SO_SNDBUF/SO_RCVBUF give. Mirrors {@code sock_setsockopt()} with
+     * {@code sk_setsockopt} → {@code __sock_set_rcvbuf()} / {@code SO_SNDBUF}: the value, read
+     * as unsigned (so a negative one is huge), is capped at the {@code net.core} maximum and at
+     * INT_MAX / 2, then doubled for the bookkeeping overhead, and never below the minimum.
+     */
+    static int bufferSize(int requested, int max, int min) {
+        long v = Math.min(Integer.toUnsignedLong(requested), Integer.toUnsignedLong(max));
+        v = Math.min(v, Integer.MAX_VALUE / 2);
+        return (int) Math.max(v * 2, min);
+    }
+
+    /**
+     * A SO_RCVTIMEO/SO_SNDTIMEO value in nanoseconds, 0 meaning none. Mirrors
+     * {@code sock_set_timeout()}: a negative time sets no timeout (Linux logs it and succeeds), a
+     * time beyond what the scheduler can wait for ({@code MAX_SCHEDULE_TIMEOUT}) waits forever.
+     */
     private static long timeout(Duration d) {
-        if (d == null || d.isNegative()) {
-            throw new ErrnoException(Errno.EINVAL, "a timeout must be zero or positive");
+        if (d.isNegative()) {
+            return 0;
+        }
+        if (d.compareTo(MAX_TIMEOUT) >= 0) {
+            return 0;
         }
         return d.toNanos();
     }
+
+    /** Longer timeouts than this (about 292 years) are taken as "forever". */
+    private static final Duration MAX_TIMEOUT = Duration.ofNanos(Long.MAX_VALUE / 2);
 
     private void bindToDevice(String name) {
         if (name == null || name.isEmpty()) {

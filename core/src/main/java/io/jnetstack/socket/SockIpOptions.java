@@ -4,6 +4,7 @@ import io.jnetstack.core.Errno;
 import io.jnetstack.core.ErrnoException;
 import io.jnetstack.core.NetDevice;
 import io.jnetstack.ipv4.IfAddr;
+import io.jnetstack.ipv4.IpForward;
 import io.jnetstack.ipv4.Rtable;
 import io.jnetstack.wire.Ipv4Address;
 
@@ -25,7 +26,12 @@ final class SockIpOptions {
                 }
                 sk.ttl = v;
             }
-            case "IP_TOS" -> sk.tos = v & 0xff;
+            case "IP_TOS" -> {
+                // __ip_sock_set_tos(): the whole byte for datagram sockets, and the queueing
+                // priority follows it (rt_tos2priority).
+                sk.tos = v & 0xff;
+                sk.priority = IpForward.tos2priority(sk.tos);
+            }
             case "IP_HDRINCL" -> {
                 if (sk.type != Socket.SOCK_RAW) {
                     throw new ErrnoException(Errno.ENOPROTOOPT, "IP_HDRINCL is for raw sockets");
@@ -157,22 +163,36 @@ final class SockIpOptions {
             throw new ErrnoException(Errno.ENOBUFS, "net.ipv4.igmp_max_memberships (" + sk.table.igmpMaxMemberships() + ") groups already joined");
         }
         sk.inet.igmp().join(dev, m.multiaddr());
-        sk.mcList.add(new int[]{m.multiaddr(), dev.ifindex()});
+        sk.mcList.add(new int[]{m.multiaddr(), dev.ifindex(), m.address()});
     }
 
-    /** Mirrors {@code ip_mc_leave_group()}. */
+    /**
+     * Mirrors {@code ip_mc_leave_group()}: the interface is found as for a join (by index, by
+     * address, else by the route to the group: ENODEV when none names one); a membership
+     * matches by group and interface index or, when no interface was found for an address, by
+     * that address.
+     */
     private static void leave(Sock sk, SockOpt.IpMreqn m) {
-        NetDevice dev = m.ifindex() != 0 || m.address() != 0 ? findDev(sk, m) : null;
+        NetDevice dev = findDev(sk, m);
+        if (dev == null && m.ifindex() == 0 && m.address() == 0) {
+            throw new ErrnoException(Errno.ENODEV, "no interface to leave " + Ipv4Address.format(m.multiaddr())
+                    + " on: name one by index or address, or add a route for the group");
+        }
+        int ifindex = m.ifindex() != 0 ? m.ifindex() : dev != null ? dev.ifindex() : 0;
         for (int i = 0; i < sk.mcList.size(); i++) {
             int[] e = sk.mcList.get(i);
-            if (e[0] == m.multiaddr() && (dev == null || e[1] == dev.ifindex())) {
-                sk.mcList.remove(i);
-                NetDevice d = sk.net.device(e[1]);
-                if (d != null) {
-                    sk.inet.igmp().leave(d, e[0]);
-                }
-                return;
+            if (e[0] != m.multiaddr()) {
+                continue;
             }
+            if (ifindex != 0 ? e[1] != ifindex : m.address() != 0 && m.address() != e[2]) {
+                continue;
+            }
+            sk.mcList.remove(i);
+            NetDevice d = sk.net.device(e[1]);
+            if (d != null) {
+                sk.inet.igmp().leave(d, e[0]);
+            }
+            return;
         }
         throw new ErrnoException(Errno.EADDRNOTAVAIL, "this socket has not joined " + Ipv4Address.format(m.multiaddr()));
     }
@@ -180,7 +200,7 @@ final class SockIpOptions {
     /** Leaves every group the socket joined. Mirrors {@code ip_mc_drop_socket()}. */
     static void dropAll(Sock sk) {
         for (int[] e : sk.mcList) {
-            NetDevice d = sk.net.device(e[0 + 1]);
+            NetDevice d = sk.net.device(e[1]);
             if (d != null) {
                 sk.inet.igmp().leave(d, e[0]);
             }

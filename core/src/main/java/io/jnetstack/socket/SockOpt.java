@@ -100,6 +100,27 @@ public final class SockOpt<T> {
     /** Receive multicast of groups joined by any socket (default 1). */
     public static final SockOpt<Integer> IP_MULTICAST_ALL = of(SOL_IP, 49, "IP_MULTICAST_ALL", Integer.class);
 
+    /** TCP: send small segments at once (no Nagle). */
+    public static final SockOpt<Integer> TCP_NODELAY = of(SOL_TCP, 1, "TCP_NODELAY", Integer.class);
+    /** TCP: the largest segment to send. */
+    public static final SockOpt<Integer> TCP_MAXSEG = of(SOL_TCP, 2, "TCP_MAXSEG", Integer.class);
+    /** TCP: hold partial segments until uncorked. */
+    public static final SockOpt<Integer> TCP_CORK = of(SOL_TCP, 3, "TCP_CORK", Integer.class);
+    /** TCP: idle seconds before keepalive probes. */
+    public static final SockOpt<Integer> TCP_KEEPIDLE = of(SOL_TCP, 4, "TCP_KEEPIDLE", Integer.class);
+    /** TCP: seconds between keepalive probes. */
+    public static final SockOpt<Integer> TCP_KEEPINTVL = of(SOL_TCP, 5, "TCP_KEEPINTVL", Integer.class);
+    /** TCP: unanswered keepalive probes before the connection is dropped. */
+    public static final SockOpt<Integer> TCP_KEEPCNT = of(SOL_TCP, 6, "TCP_KEEPCNT", Integer.class);
+    /** TCP: SYN retransmissions before connect gives up. */
+    public static final SockOpt<Integer> TCP_SYNCNT = of(SOL_TCP, 7, "TCP_SYNCNT", Integer.class);
+    /** TCP: seconds an orphan waits in FIN_WAIT2 (negative: abort at once). */
+    public static final SockOpt<Integer> TCP_LINGER2 = of(SOL_TCP, 8, "TCP_LINGER2", Integer.class);
+    /** TCP: quick-ACK mode. */
+    public static final SockOpt<Integer> TCP_QUICKACK = of(SOL_TCP, 12, "TCP_QUICKACK", Integer.class);
+    /** TCP: milliseconds unacknowledged data may wait before the connection is dropped. */
+    public static final SockOpt<Integer> TCP_USER_TIMEOUT = of(SOL_TCP, 18, "TCP_USER_TIMEOUT", Integer.class);
+
     /** UDP: hold datagrams until uncorked. */
     public static final SockOpt<Integer> UDP_CORK = of(SOL_UDP, 1, "UDP_CORK", Integer.class);
     /** Raw ICMP: bit mask of ICMP types not to receive. */

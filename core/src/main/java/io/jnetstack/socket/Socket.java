@@ -4,6 +4,8 @@ import io.jnetstack.core.Errno;
 import io.jnetstack.core.ErrnoException;
 import io.jnetstack.core.Kernel;
 import io.jnetstack.core.WaitQueue;
+import io.jnetstack.trace.Stage;
+import io.jnetstack.trace.Tracer;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -135,6 +137,8 @@ public final class Socket implements AutoCloseable {
     private final int fd;
     private volatile boolean closed;
     private boolean nonBlocking;
+    /** The epoll sets watching this socket, which its close leaves ({@code eventpoll_release()}). */
+    final java.util.List<Epoll> epolls = new java.util.ArrayList<>(0);
 
     Socket(Sockets table, Sock sk, int fd, boolean nonBlocking) {
         this.table = table;
@@ -197,6 +201,10 @@ public final class Socket implements AutoCloseable {
     /** Binds to a local address and port (port 0: pick one). Mirrors {@code inet_bind()}. */
     public void bind(SockAddrIn addr) {
         enter();
+        if (addr == null) {
+            leave();
+            throw new ErrnoException(Errno.EINVAL, "bind() needs an address (SockAddrIn.ANY for any address and port)");
+        }
         try {
             sk.bind(addr);
         } finally {
@@ -275,18 +283,21 @@ public final class Socket implements AutoCloseable {
 
     /** Shuts down reading ({@link #SHUT_RD}), writing or both. Mirrors {@code inet_shutdown()}. */
     public void shutdown(int how) {
-        if (how < SHUT_RD || how > SHUT_RDWR) {
-            throw new ErrnoException(Errno.EINVAL, "shutdown(how=" + how + "): use SHUT_RD, SHUT_WR or SHUT_RDWR");
-        }
         enter();
         try {
+            if (how < SHUT_RD || how > SHUT_RDWR) {
+                throw new ErrnoException(Errno.EINVAL, "shutdown(how=" + how + "): use SHUT_RD, SHUT_WR or SHUT_RDWR");
+            }
             sk.shutdown(how + 1);
         } finally {
             leave();
         }
     }
 
-    /** Closes; later calls fail with EBADF. Closing twice is harmless here. */
+    /**
+     * Closes; later calls fail with EBADF and the socket leaves every epoll set. Closing twice is
+     * harmless here.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -298,6 +309,9 @@ public final class Socket implements AutoCloseable {
                 return;
             }
             closed = true;
+            for (Epoll ep : epolls.toArray(new Epoll[0])) {
+                ep.release(this);
+            }
             // Calls blocked in other threads wake up and see the end (then EBADF).
             sk.shutdown = Sock.RCV_SHUTDOWN | Sock.SEND_SHUTDOWN;
             sk.close();
@@ -333,10 +347,32 @@ public final class Socket implements AutoCloseable {
     /** Sends a message: address, gathered buffers, ancillary data. Mirrors {@code sock_sendmsg()}. */
     public int sendmsg(Msghdr msg, int flags) {
         enter();
+        Tracer t = kernel.tracer();
+        t.enter(Stage.SOCK_SENDMSG, null, sk.net().name(), "");
         try {
+            checkIov(msg, false);
             return sk.sendmsg(msg, flags, deadline(flags, sk.sndTimeo));
         } finally {
+            t.exit();
             leave();
+        }
+    }
+
+    /**
+     * The buffers a call reads from or writes to must exist and, to be written, be writable:
+     * EFAULT otherwise, as the kernel answers a bad user pointer ({@code import_iovec()}).
+     */
+    private static void checkIov(Msghdr msg, boolean written) {
+        if (msg == null || msg.iov() == null) {
+            throw new ErrnoException(Errno.EFAULT, "no message: pass a Msghdr with buffers");
+        }
+        for (ByteBuffer b : msg.iov()) {
+            if (b == null) {
+                throw new ErrnoException(Errno.EFAULT, "a buffer of the message is null");
+            }
+            if (written && b.isReadOnly()) {
+                throw new ErrnoException(Errno.EFAULT, "a buffer to receive into is read-only");
+            }
         }
     }
 
@@ -376,7 +412,10 @@ public final class Socket implements AutoCloseable {
      */
     public int recvmsg(Msghdr msg, int flags) {
         enter();
+        Tracer t = kernel.tracer();
+        t.enter(Stage.SOCK_RECVMSG, null, sk.net().name(), "");
         try {
+            checkIov(msg, true);
             msg.control().clear();
             msg.flags(0);
             if ((flags & MSG_ERRQUEUE) != 0) {
@@ -384,6 +423,7 @@ public final class Socket implements AutoCloseable {
             }
             return sk.recvmsg(msg, flags, deadline(flags, sk.rcvTimeo));
         } finally {
+            t.exit();
             leave();
         }
     }

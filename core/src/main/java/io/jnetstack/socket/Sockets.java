@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -21,9 +22,16 @@ import java.util.function.Function;
  * {@code poll(2)} over several sockets, epoll instances, and the {@code ss} listing.
  */
 public final class Sockets {
+    /** SOCK_TYPE_MASK: the type bits below the flags. */
+    private static final int SOCK_TYPE_MASK = 0xf;
+    /** SOCK_MAX: one past the highest socket type (SOCK_PACKET is 10). */
+    private static final int SOCK_MAX = 11;
+    /** IPPROTO_MAX: one past the highest protocol number Linux accepts (IPPROTO_MPTCP is 262). */
+    private static final int IPPROTO_MAX = 263;
     private final Net net;
     private final Kernel kernel;
     private final Map<Long, Function<Sockets, Sock>> factories = new HashMap<>();
+    private BiFunction<Sockets, Integer, Sock> rawFactory;
     private final TreeMap<Integer, Socket> open = new TreeMap<>();
     private final Sysctls.Entry rmemDefault;
     private final Sysctls.Entry wmemDefault;
@@ -34,6 +42,8 @@ public final class Sockets {
     private final Sysctls.Entry igmpMaxMemberships;
     private final Map<String, Object> protocols = new HashMap<>();
     private final java.util.BitSet usedFds = new java.util.BitSet();
+    private long callerGid;
+    private boolean callerCapNetRaw = true;
 
     /** Creates the socket layer of {@code net}; protocols register themselves with {@link #register}. */
     public Sockets(Net net) {
@@ -74,31 +84,49 @@ public final class Sockets {
     }
 
     /**
-     * Creates a socket. Mirrors {@code __sys_socket()} → {@code inet_create()}: AF_INET only;
-     * SOCK_NONBLOCK may be or-ed into the type; raw sockets need a protocol; ICMP datagram
+     * Creates a socket. Mirrors {@code __sys_socket()} → {@code __sock_create()} →
+     * {@code inet_create()}: type flags other than SOCK_NONBLOCK/SOCK_CLOEXEC and types beyond
+     * SOCK_MAX are EINVAL, AF_INET only (EAFNOSUPPORT), protocols beyond IPPROTO_MAX are EINVAL,
+     * types AF_INET has no protocol for are ESOCKTNOSUPPORT, unknown protocols of a known type
+     * EPROTONOSUPPORT; raw sockets need a protocol; ICMP datagram
      * (ping) sockets are allowed for the groups in {@code net.ipv4.ping_group_range}.
      */
     public Socket socket(int domain, int type, int protocol) {
+        if ((type & ~(SOCK_TYPE_MASK | Socket.SOCK_NONBLOCK | Socket.SOCK_CLOEXEC)) != 0) {
+            throw new ErrnoException(Errno.EINVAL, "socket type 0x" + Integer.toHexString(type)
+                    + " has flags other than SOCK_NONBLOCK and SOCK_CLOEXEC");
+        }
+        boolean nonBlocking = (type & Socket.SOCK_NONBLOCK) != 0;
+        int base = type & SOCK_TYPE_MASK;
         if (domain != Socket.AF_INET) {
             throw new ErrnoException(Errno.EAFNOSUPPORT, "only AF_INET (2) is implemented, not domain " + domain);
         }
-        boolean nonBlocking = (type & Socket.SOCK_NONBLOCK) != 0;
-        int base = type & ~(Socket.SOCK_NONBLOCK | Socket.SOCK_CLOEXEC);
-        if (base != Socket.SOCK_STREAM && base != Socket.SOCK_DGRAM && base != Socket.SOCK_RAW) {
-            throw new ErrnoException(Errno.EINVAL, "socket type " + type + " is not SOCK_STREAM, SOCK_DGRAM or SOCK_RAW");
+        if (base >= SOCK_MAX) {
+            throw new ErrnoException(Errno.EINVAL, "socket type " + base + " does not exist");
         }
-        if (protocol < 0 || protocol > 255) {
-            throw new ErrnoException(Errno.EINVAL, "protocol " + protocol + " is out of range");
+        if (protocol < 0 || protocol >= IPPROTO_MAX) {
+            throw new ErrnoException(Errno.EINVAL, "protocol " + protocol + " is out of range (0.." + (IPPROTO_MAX - 1) + ")");
+        }
+        if (base != Socket.SOCK_STREAM && base != Socket.SOCK_DGRAM && base != Socket.SOCK_RAW) {
+            throw new ErrnoException(Errno.ESOCKTNOSUPPORT, "AF_INET has no socket type " + base
+                    + ": use SOCK_STREAM, SOCK_DGRAM or SOCK_RAW");
         }
         Function<Sockets, Sock> f = factories.get(((long) base << 32) | protocol);
         if (f == null && base == Socket.SOCK_RAW) {
             if (protocol == 0) {
                 throw new ErrnoException(Errno.EPROTONOSUPPORT, "a raw socket needs a protocol (IPPROTO_RAW, IPPROTO_ICMP, …)");
             }
-            f = factories.get(((long) base << 32) | 0xffffffffL);
+            if (rawFactory != null) {
+                BiFunction<Sockets, Integer, Sock> raw = rawFactory;
+                f = s -> raw.apply(s, protocol);
+            }
         }
         if (f == null) {
             throw new ErrnoException(Errno.EPROTONOSUPPORT, "no " + typeName(base) + " protocol " + protocol + " in this stack");
+        }
+        if (base == Socket.SOCK_RAW && !callerCapNetRaw) {
+            throw new ErrnoException(Errno.EPERM, "raw sockets need CAP_NET_RAW, which this namespace's caller was denied"
+                    + " (Sockets.setCallerCapNetRaw)");
         }
         kernel.lock();
         try {
@@ -120,9 +148,47 @@ public final class Sockets {
         return f.apply(this);
     }
 
-    /** Registers a raw-socket factory for every protocol (the IPPROTO wildcard of inetsw). */
-    public void registerRawWildcard(Function<Sockets, Sock> factory) {
-        factories.put(((long) Socket.SOCK_RAW << 32) | 0xffffffffL, factory);
+    /**
+     * Registers the raw-socket factory for every protocol without a SOCK_RAW entry of its own
+     * (the IPPROTO_IP wildcard of {@code inetsw}); it is given the protocol asked for.
+     */
+    public void registerRawWildcard(BiFunction<Sockets, Integer, Sock> factory) {
+        this.rawFactory = factory;
+    }
+
+    // ================================================================ the caller's credentials
+
+    /**
+     * Sets the group id of the program using this namespace's sockets ({@code current_egid()}),
+     * which {@code net.ipv4.ping_group_range} is checked against when it opens an ICMP ping
+     * socket. The default, 0, is root's group; with Linux's default range ("1 0", nobody) ping
+     * sockets are refused with EACCES until the range is widened, as on a stock kernel
+     * (systemd distributions set "0 2147483647").
+     */
+    public void setCallerGid(long gid) {
+        if (gid < 0 || gid > 0xFFFFFFFFL) {
+            throw new ErrnoException(Errno.EINVAL, "a group id is 0..4294967295, not " + gid);
+        }
+        this.callerGid = gid;
+    }
+
+    /** The caller's group id (see {@link #setCallerGid}). */
+    public long callerGid() {
+        return callerGid;
+    }
+
+    /**
+     * Grants or denies the caller CAP_NET_RAW in this namespace: without it, SOCK_RAW sockets
+     * fail with EPERM ({@code inet_create()}). Granted by default: the program that builds a
+     * namespace holds the capability there, as the creator of a user namespace does on Linux.
+     */
+    public void setCallerCapNetRaw(boolean granted) {
+        this.callerCapNetRaw = granted;
+    }
+
+    /** Whether the caller holds CAP_NET_RAW (see {@link #setCallerCapNetRaw}). */
+    public boolean callerCapNetRaw() {
+        return callerCapNetRaw;
     }
 
     private static String typeName(int t) {
@@ -280,7 +346,7 @@ public final class Sockets {
             if (k.boundDev != null) {
                 local = addr(k.rcvSaddr) + "%" + k.boundDev.name() + ":" + (k.num == 0 ? "*" : Integer.toString(k.num));
             }
-            String peer = k.connected ? Ipv4Address.format(k.daddr) + ":" + k.dport : "*:*";
+            String peer = k.connected ? Ipv4Address.format(k.daddr) + ":" + (k.dport == 0 ? "*" : Integer.toString(k.dport)) : "*:*";
             sb.append(String.format("%-6s %-7s %-7d %-7d %-22s %-22s%n", k.netid(), k.stateName(), k.recvQ(), k.sendQ(), local, peer));
         }
         return sb.toString();

@@ -77,6 +77,30 @@ public final class Tracer {
         }
     }
 
+    /**
+     * A journey id for a packet whose buffer does not exist yet: a send traces its socket call,
+     * route lookup and first {@code ip_append_data} under the id its buffer adopts
+     * ({@code skb.traceId}) once allocated, so the packet's journey starts at the system call as
+     * the seeds draw it. 0 when tracing is off.
+     */
+    public long reserveId() {
+        return enabled ? ++nextPacketId : 0;
+    }
+
+    /**
+     * Marks entry into {@code stage} for the packet with journey id {@code packetId} (from
+     * {@link #reserveId()}, or 0 for none). Pair with {@link #exit()}.
+     */
+    public void enter(Stage stage, long packetId, String netns, String device) {
+        if (!enabled) {
+            return;
+        }
+        record(stage, packetId, 0, netns, device, "");
+        if (depth < MAX_DEPTH - 1) {
+            depth++;
+        }
+    }
+
     /** Marks the return from the stage last entered. */
     public void exit() {
         if (!enabled) {
@@ -106,6 +130,10 @@ public final class Tracer {
             id = skb.traceId;
             parent = skb.traceParent;
         }
+        record(stage, id, parent, netns, device, detail);
+    }
+
+    private void record(Stage stage, long id, long parent, String netns, String device, String detail) {
         packetAtDepth[depth] = id;
         long now = clock.nanos();
         if (record) {

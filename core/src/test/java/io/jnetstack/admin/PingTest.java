@@ -4,10 +4,12 @@ import io.jnetstack.core.Errno;
 import io.jnetstack.core.Kernel;
 import io.jnetstack.core.sched.Netem;
 import io.jnetstack.netfilter.NfHook;
+import io.jnetstack.trace.Stage;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -161,6 +163,48 @@ class PingTest {
         assertEquals(1, short_.status(), "with a deadline, fewer replies than the count is a failure, as iputils");
         Run dflt = ping(t, Ping.Options.defaults(), "198.18.2.2");
         assertTrue(dflt.out().contains(Ping.VIRTUAL_DEFAULT_COUNT + " packets transmitted"), dflt.out());
+    }
+
+    /** The same runs on a fresh network, through a ping socket or through the raw fallback. */
+    private static List<Run> scenario(boolean pingSockets) {
+        Topology t = Topology.deterministic(10);
+        if (!pingSockets) {
+            t.kernel.run(() -> t.alpha.sysctls().set("net.ipv4.ping_group_range", "1 0"));
+        }
+        t.kernel.tracer().enable(true, false);
+        List<Run> runs = List.of(ping(t, count(3), "198.18.2.2"),
+                ping(t, new Ping.Options(2, 1, 56, 1, Ping.Pmtu.WANT, 0, 0, false), "198.18.2.2"),
+                ping(t, count(1), "198.18.1.77"),
+                ping(t, new Ping.Options(1, 1, 3000, 0, Ping.Pmtu.DO, 0, 0, false), "198.18.2.2"));
+        boolean sawPing = t.kernel.tracer().events().stream().anyMatch(e -> e.stage() == Stage.PING_V4_SENDMSG);
+        boolean sawRaw = t.kernel.tracer().events().stream().anyMatch(e -> e.stage() == Stage.RAW_SENDMSG);
+        assertEquals(pingSockets, sawPing);
+        assertEquals(!pingSockets, sawRaw);
+        assertEquals(0, (int) t.kernel.call(() -> t.alpha.sockets().list().size()), "the socket is closed after the run");
+        return runs;
+    }
+
+    @Test
+    void aRawSocketStandsInWhenPingSocketsAreRefused() {
+        List<Run> viaPing = scenario(true);
+        List<Run> viaRaw = scenario(false);
+        assertEquals(viaPing, viaRaw, "iputils' fallback prints the same");
+        assertTrue(viaRaw.get(1).out().contains("From 198.18.1.1 icmp_seq=1 Time to live exceeded"), viaRaw.get(1).out());
+        assertTrue(viaRaw.get(2).out().contains("From 198.18.1.2 icmp_seq=1 Destination Host Unreachable"), viaRaw.get(2).out());
+        assertEquals("ping: local error: message too long, mtu=1500\n", viaRaw.get(3).err());
+    }
+
+    @Test
+    void withoutPingSocketsOrCapNetRawPingCannotStart() {
+        Topology t = Topology.deterministic(10);
+        t.kernel.run(() -> {
+            t.alpha.sysctls().set("net.ipv4.ping_group_range", "1 0");
+            t.alpha.sockets().setCallerCapNetRaw(false);
+        });
+        assertEquals(new Run(2, "", "ping: socket: Operation not permitted\n"), ping(t, count(1), "198.18.2.2"));
+        t.kernel.run(() -> t.alpha.sockets().setCallerGid(4242));
+        t.kernel.run(() -> t.alpha.sysctls().set("net.ipv4.ping_group_range", "4000 5000"));
+        assertEquals(0, ping(t, count(1), "198.18.2.2").status(), "the caller's group is in the range again");
     }
 
     @Test

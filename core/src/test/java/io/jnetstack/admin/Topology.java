@@ -18,6 +18,7 @@ import java.util.List;
  * </pre>
  * Each router port delays frames it sends by {@code delayMs} (netem), so a round trip from alpha
  * to beta takes 2 × delayMs once ARP is done. Alpha and beta route by default through the router.
+ * Ping sockets are open to every group (as systemd sets {@code net.ipv4.ping_group_range}).
  */
 final class Topology {
     static final int ALPHA = Ipv4Address.parse("198.18.1.2");
@@ -59,6 +60,9 @@ final class Topology {
             alpha.inet().fib().addRoute(Route.to(0, 0).nexthop(NextHop.via(Ipv4Address.parse("198.18.1.1"), alphaEth)).build());
             beta.inet().fib().addRoute(Route.to(0, 0).nexthop(NextHop.via(Ipv4Address.parse("198.18.2.1"), betaEth)).build());
             router.sysctls().set("net.ipv4.ip_forward", "1");
+            for (Net n : List.of(alpha, router, beta)) {
+                n.sysctls().set("net.ipv4.ping_group_range", "0 2147483647");   // ping sockets for everyone
+            }
         });
     }
 

@@ -179,4 +179,33 @@ class SkBuffTest {
         c.free();
         assertEquals(0, pool.inUse());
     }
+
+    @Test
+    void copyAndLinearisingKeepThePulledHeaders() {
+        SkBuff s = pool.alloc(32, 100);
+        int at = s.put(30);
+        for (int i = 0; i < 30; i++) {
+            s.buf()[at + i] = (byte) (100 + i);
+        }
+        s.resetNetworkHeader();
+        s.pull(20);
+        s.resetTransportHeader();
+        Page p = Page.allocate(50);
+        for (int i = 0; i < 50; i++) {
+            p.bytes()[i] = (byte) i;
+        }
+        s.addFrag(p, 0, 50);
+        SkBuff c = s.copy();
+        assertEquals(0, c.dataLen());
+        assertEquals(100, c.buf()[c.networkHeader()], "the header in front of the data is copied");
+        assertEquals(120, c.buf()[c.transportHeader()]);
+        assertEquals(49, c.buf()[c.data() + 59]);
+        assertTrue(s.mayPull(60));
+        assertEquals(0, s.dataLen());
+        assertEquals(100, s.buf()[s.networkHeader()], "linearising keeps the header in front of the data");
+        assertEquals((byte) 129, s.buf()[s.data() + 9]);
+        assertEquals(49, s.buf()[s.data() + 59]);
+        c.free();
+        s.free();
+    }
 }

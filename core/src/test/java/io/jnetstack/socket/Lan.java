@@ -53,6 +53,16 @@ public final class Lan {
         k.runFor(10_000_000L);
     }
 
+    /** Lets everything in flight arrive (10 ms of virtual time). */
+    public void settle() {
+        k.runFor(10_000_000L);
+    }
+
+    /** Removes A's default route: only A's link is reachable. */
+    public void dropDefaultRouteOfA() {
+        a.inet().fib().deleteRoute(Route.to(0, 0).match());
+    }
+
     public static Socket udp(Net n) {
         return n.sockets().socket(Socket.AF_INET, Socket.SOCK_DGRAM, 0);
     }

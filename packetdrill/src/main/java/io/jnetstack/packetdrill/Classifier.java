@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -16,19 +17,23 @@ import java.util.regex.Pattern;
  */
 public final class Classifier {
 
-    /** The reason every script is unsupported until the interpreter exists. */
-    public static final String NO_EXECUTION = "execution (TCP and sockets not implemented yet)";
-
     private static final Pattern SYSCTL = Pattern.compile("sysctl\\s+-q(\\s+[\\w.\\-/]+=\\S+)+");
     private static final Pattern DEFAULTS = Pattern.compile("(\\S*/)?common/defaults\\.sh");
 
-    private final Set<Construct> supported;
+    private final Predicate<Construct> supported;
 
     /**
      * @param supported the constructs the runner implements; the others make a script unsupported
      */
     public Classifier(Set<Construct> supported) {
-        this.supported = Set.copyOf(supported);
+        this(Set.copyOf(supported)::contains);
+    }
+
+    /**
+     * @param supported whether the runner implements a construct
+     */
+    public Classifier(Predicate<Construct> supported) {
+        this.supported = supported;
     }
 
     /**
@@ -53,13 +58,12 @@ public final class Classifier {
      * Why a script cannot be executed.
      *
      * @param script a parsed script
-     * @return the reasons: the lack of an interpreter, then each unsupported construct
+     * @return each construct it uses that the runner does not implement; empty when none
      */
     public List<String> unsupportedReasons(Script script) {
         List<String> reasons = new ArrayList<>();
-        reasons.add(NO_EXECUTION);
         for (Construct c : constructs(script)) {
-            if (!supported.contains(c)) {
+            if (!supported.test(c)) {
                 reasons.add(c.toString());
             }
         }

@@ -7,34 +7,47 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Runs packetdrill scripts and reports per directory and in total.
- *
- * <p>Only the front end exists so far: every script is parsed and classified. A script that does
- * not parse counts as failed; one that parses counts as unsupported, since nothing executes yet.
+ * Runs packetdrill scripts and reports per directory and in total: each script PASSED, FAILED
+ * (the line, what was expected and what happened) or UNSUPPORTED (the constructs it needs),
+ * a tally of the unsupported constructs, an optional JSON report, and a last line
+ * {@code packetdrill: N passed, M failed, K unsupported}.
  */
 public final class PacketdrillMain {
 
+    private static final int TALLY_LINES = 15;
+
     private PacketdrillMain() {
     }
-
-    /** The outcome of one script. */
-    enum Status { PASSED, FAILED, UNSUPPORTED }
 
     /**
      * One script's result.
      *
      * @param path    the script
-     * @param status  its outcome
-     * @param reasons why it failed or is unsupported
+     * @param outcome how it ended
      */
-    record Result(Path path, Status status, List<String> reasons) { }
+    record Result(Path path, Outcome outcome) {
+
+        Outcome.Status status() {
+            return outcome.status();
+        }
+
+        /** @return the reasons for the report: {@code path:line: message} or the constructs */
+        List<String> reasons() {
+            return switch (outcome.status()) {
+                case PASSED -> List.of();
+                case FAILED -> List.of(path + ":" + outcome.line() + ": " + outcome.message());
+                case UNSUPPORTED -> List.of(outcome.message().split("; "));
+            };
+        }
+    }
 
     /**
      * Command-line entry: {@code PacketdrillMain [--report=FILE] PATH...}.
@@ -55,7 +68,7 @@ public final class PacketdrillMain {
     }
 
     /**
-     * Parses every {@code .pkt} file under the given paths and prints a report.
+     * Runs every {@code .pkt} file under the given paths with packetdrill's defaults.
      *
      * @param paths      script files or directories to walk
      * @param out        where the report goes
@@ -63,6 +76,19 @@ public final class PacketdrillMain {
      * @return 0 when no script failed, 1 otherwise, 2 when a path or the report cannot be accessed
      */
     public static int run(List<Path> paths, PrintStream out, Path reportJson) {
+        return run(paths, out, reportJson, RunConfig.DEFAULTS);
+    }
+
+    /**
+     * Runs every {@code .pkt} file under the given paths.
+     *
+     * @param paths      script files or directories to walk
+     * @param out        where the report goes
+     * @param reportJson where to write a JSON report, or null for none
+     * @param config     how to run them
+     * @return 0 when no script failed, 1 otherwise, 2 when a path or the report cannot be accessed
+     */
+    public static int run(List<Path> paths, PrintStream out, Path reportJson, RunConfig config) {
         List<Path> scripts;
         try {
             scripts = collect(paths);
@@ -70,47 +96,60 @@ public final class PacketdrillMain {
             out.println("packetdrill: cannot list scripts: " + e.getMessage());
             return 2;
         }
-        Classifier classifier = new Classifier(Set.of());
         Map<Path, List<Result>> byDir = new TreeMap<>();
         for (Path script : scripts) {
             Path dir = script.toAbsolutePath().getParent();
-            byDir.computeIfAbsent(dir, d -> new ArrayList<>()).add(evaluate(script, classifier));
+            byDir.computeIfAbsent(dir, d -> new ArrayList<>()).add(new Result(script, Packetdrill.run(script, config)));
         }
         List<Result> all = new ArrayList<>();
         byDir.forEach((dir, results) -> {
             printDirectory(out, dir, results);
             all.addAll(results);
         });
-        long passed = count(all, Status.PASSED);
-        long failed = count(all, Status.FAILED);
-        out.println("packetdrill: " + passed + " passed, " + failed + " failed, "
-                + count(all, Status.UNSUPPORTED) + " unsupported");
+        printTally(out, all);
+        long failed = count(all, Outcome.Status.FAILED);
+        out.println("packetdrill: " + count(all, Outcome.Status.PASSED) + " passed, " + failed + " failed, "
+                + count(all, Outcome.Status.UNSUPPORTED) + " unsupported");
         if (reportJson != null && !writeReport(reportJson, all, out)) {
             return 2;
         }
         return failed == 0 ? 0 : 1;
     }
 
-    static Result evaluate(Path script, Classifier classifier) {
-        try {
-            Script parsed = Parser.parse(script);
-            return new Result(script, Status.UNSUPPORTED, classifier.unsupportedReasons(parsed));
-        } catch (ParseException e) {
-            return new Result(script, Status.FAILED, List.of(e.getMessage()));
-        } catch (IOException | UncheckedIOException e) {
-            return new Result(script, Status.FAILED, List.of(script + ": cannot read: " + e.getMessage()));
-        } catch (RuntimeException e) {
-            return new Result(script, Status.FAILED, List.of(script + ": internal parser error: " + e));
+    private static void printDirectory(PrintStream out, Path dir, List<Result> results) {
+        out.println(dir + ": " + count(results, Outcome.Status.PASSED) + " passed, "
+                + count(results, Outcome.Status.FAILED) + " failed, "
+                + count(results, Outcome.Status.UNSUPPORTED) + " unsupported");
+        for (Result r : results) {
+            String name = r.path().getFileName().toString();
+            switch (r.status()) {
+                case PASSED -> out.println("  PASS " + name);
+                case FAILED -> out.println("  FAIL " + name + ":" + r.outcome().line() + ": "
+                        + r.outcome().message().replace("\n", "\n  "));
+                case UNSUPPORTED -> out.println("  UNSUPPORTED " + name + (r.outcome().line() > 0 ? ":"
+                        + r.outcome().line() : "") + ": " + r.outcome().message());
+            }
         }
     }
 
-    private static void printDirectory(PrintStream out, Path dir, List<Result> results) {
-        long errors = count(results, Status.FAILED);
-        out.println(dir + ": " + (results.size() - errors) + " parsed, " + errors + " parse errors");
-        for (Result r : results) {
-            if (r.status() == Status.FAILED) {
-                r.reasons().forEach(reason -> out.println("  " + reason));
+    /** The constructs that make most scripts unsupported, most frequent first. */
+    private static void printTally(PrintStream out, List<Result> all) {
+        Map<String, Integer> tally = new LinkedHashMap<>();
+        for (Result r : all) {
+            if (r.status() == Outcome.Status.UNSUPPORTED) {
+                for (String reason : r.reasons()) {
+                    tally.merge(reason.replaceAll(" \\(line \\d+\\)$", ""), 1, Integer::sum);
+                }
             }
+        }
+        if (tally.isEmpty()) {
+            return;
+        }
+        out.println("unsupported constructs (scripts needing each, most frequent first):");
+        tally.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(TALLY_LINES)
+                .forEach(e -> out.println(String.format(Locale.ROOT, "  %4d %s", e.getValue(), e.getKey())));
+        if (tally.size() > TALLY_LINES) {
+            out.println("  ... and " + (tally.size() - TALLY_LINES) + " more (see the report)");
         }
     }
 
@@ -131,20 +170,21 @@ public final class PacketdrillMain {
         return scripts;
     }
 
-    private static long count(List<Result> results, Status status) {
+    private static long count(List<Result> results, Outcome.Status status) {
         return results.stream().filter(r -> r.status() == status).count();
     }
 
     private static boolean writeReport(Path file, List<Result> results, PrintStream out) {
         Json json = new Json().beginObject(null);
-        json.value("passed", count(results, Status.PASSED))
-                .value("failed", count(results, Status.FAILED))
-                .value("unsupported", count(results, Status.UNSUPPORTED))
+        json.value("passed", count(results, Outcome.Status.PASSED))
+                .value("failed", count(results, Outcome.Status.FAILED))
+                .value("unsupported", count(results, Outcome.Status.UNSUPPORTED))
                 .beginArray("scripts");
         for (Result r : results) {
             json.beginObject(null)
                     .value("path", r.path().toString())
-                    .value("status", r.status().name().toLowerCase(java.util.Locale.ROOT))
+                    .value("status", r.status().name().toLowerCase(Locale.ROOT))
+                    .value("line", r.outcome().line())
                     .strings("reasons", r.reasons())
                     .endObject();
         }

@@ -56,6 +56,28 @@ class CorpusTest {
                 parsed + "/" + scripts.size() + " parse; failures:\n" + String.join("\n", failures));
     }
 
+    /**
+     * Every corpus script runs to an outcome: no runner error, no runner timeout. (How many pass
+     * depends on the stack; the CLI reports that.)
+     */
+    @Test
+    void everyScriptRunsToAnOutcome() throws IOException {
+        Path corpus = corpus();
+        Assumptions.assumeTrue(corpus != null, "packetdrill corpus not found above " + System.getProperty("user.dir"));
+        List<Path> scripts;
+        try (Stream<Path> walk = Files.walk(corpus)) {
+            scripts = walk.filter(p -> p.toString().endsWith(".pkt")).sorted().toList();
+        }
+        List<String> broken = new ArrayList<>();
+        for (Path script : scripts) {
+            Outcome o = Packetdrill.run(script, RunConfig.DEFAULTS);
+            if (o.message().startsWith("runner ")) {
+                broken.add(script + ": " + o);
+            }
+        }
+        assertTrue(broken.isEmpty(), String.join("\n", broken));
+    }
+
     /** Damaged scripts (cut short, or with a character dropped) fail only with a ParseException. */
     @Test
     void damagedScriptsFailOnlyWithParseException() throws IOException {

@@ -30,6 +30,9 @@ final class RequestSock {
     int rcvWnd;
     int peerWindow;
     int retrans;
+    /** For a cookie: the SYN-ACK's TS value, carrying the options in its low 6 bits. */
+    int cookieTsVal;
+    boolean cookie;
     final Tcp.Tuple key;
     Timer timer;
     boolean dead;

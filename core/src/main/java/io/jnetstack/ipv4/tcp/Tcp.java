@@ -134,6 +134,65 @@ public final class Tcp implements InetProtocol {
         return out;
     }
 
+    /**
+     * One line of {@code ss -tan}: a socket, a request sock or a time-wait sock.
+     *
+     * @param state  the state as ss prints it
+     * @param recvQ  unread bytes (listeners: connections waiting for accept)
+     * @param sendQ  unacknowledged bytes (listeners: the backlog)
+     * @param laddr  local address
+     * @param lport  local port
+     * @param raddr  peer address (0: none)
+     * @param rport  peer port
+     * @param info   what {@code ss -i} adds: rto, rtt, mss, cwnd, ssthresh, bytes, retransmits
+     */
+    public record SsEntry(String state, int recvQ, int sendQ, int laddr, int lport, int raddr, int rport, String info) {
+    }
+
+    /** Every TCP endpoint of the namespace, listeners first, as {@code ss -tan} lists them. */
+    public List<SsEntry> ssEntries() {
+        List<SsEntry> out = new ArrayList<>();
+        for (List<TcpSock> l : listeners.values()) {
+            for (TcpSock s : l) {
+                out.add(new SsEntry("LISTEN", s.acceptQueue.size(), s.maxAckBacklog, s.localAddress(), s.localPort(), 0, 0, ""));
+            }
+        }
+        for (Object o : established.values()) {
+            switch (o) {
+                case TcpSock s -> out.add(new SsEntry(s.state.ssName(), s.rcvNxt - s.copiedSeq, s.writeSeq - s.sndUna,
+                        s.src(), s.localPort(), s.peerAddress(), s.peerPort(), info(s)));
+                case RequestSock r -> out.add(new SsEntry("SYN-RECV", 0, 0, r.laddr, r.lport, r.raddr, r.rport, ""));
+                case TimeWaitSock tw -> out.add(new SsEntry("TIME-WAIT", 0, 0, tw.laddr, tw.lport, tw.raddr, tw.rport, ""));
+                default -> {
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String info(TcpSock s) {
+        StringBuilder sb = new StringBuilder("reno");
+        if (s.wscaleOk) {
+            sb.append(" wscale:").append(s.sndWscale).append(',').append(s.rcvWscale);
+        }
+        sb.append(String.format(" rto:%d", s.rtoNanos / 1_000_000));
+        if (s.srttUs != 0) {
+            sb.append(String.format(" rtt:%.3f/%.3f", (s.srttUs >> 3) / 1000.0, (s.rttvarUs >> 2) / 1000.0 * 2));
+        }
+        sb.append(" mss:").append(s.mssCache).append(" rcvmss:").append(s.rcvMss).append(" advmss:").append(s.advmss);
+        sb.append(" cwnd:").append(s.cwnd);
+        if (s.ssthresh != Integer.MAX_VALUE) {
+            sb.append(" ssthresh:").append(s.ssthresh);
+        }
+        sb.append(" bytes_acked:").append(s.bytesAcked).append(" bytes_received:").append(s.bytesReceived);
+        sb.append(" segs_out:").append(s.segsOut).append(" segs_in:").append(s.segsIn);
+        if (s.totalRetrans > 0) {
+            sb.append(" retrans:").append(s.packetsOut > 0 && s.retransStamp != 0 ? 1 : 0).append('/').append(s.totalRetrans);
+        }
+        sb.append(" rcv_space:").append(s.rcvWnd).append(" snd_wnd:").append(s.sndWnd);
+        return sb.toString();
+    }
+
     // ================================================================ receive
 
     /** Mirrors {@code tcp_v4_rcv()}: data at the TCP header, network header marked. */

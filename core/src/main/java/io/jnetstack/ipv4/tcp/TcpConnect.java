@@ -188,12 +188,37 @@ final class TcpConnect {
             RequestSock req = newRequest(listener, laddr, raddr, s, iss, advmss, peerMss, wantCookie);
             if (!wantCookie) {
                 req.hash();
+            } else {
+                encodeCookieOptions(req);
             }
             req.resendSynAck(skb);
             skb.free();
         } finally {
             t.exit();
         }
+    }
+
+    /**
+     * Without state, a cookie keeps the window scale and SACK-permitted in the SYN-ACK's
+     * timestamp (low 6 bits: scale, 0xf for none; SACK); without timestamps they are not
+     * offered at all. Mirrors {@code cookie_init_timestamp()} and the option clearing of
+     * {@code tcp_conn_request()}.
+     */
+    private static void encodeCookieOptions(RequestSock req) {
+        req.cookie = true;
+        if (!req.tsOk) {
+            req.wscaleOk = false;
+            req.sackOk = false;
+            req.sndWscale = 0;
+            req.rcvWscale = 0;
+            return;
+        }
+        int opts = (req.wscaleOk ? req.sndWscale & 0xf : 0xf) | (req.sackOk ? 0x10 : 0);
+        int ts = req.tcp.tsNow() + req.tsOffset;
+        if ((ts & 0x3f) > opts) {
+            ts -= 64;
+        }
+        req.cookieTsVal = (ts & ~0x3f) | opts;
     }
 
     private static int routeMtu(io.jnetstack.ipv4.tcp.Tcp tcp, int raddr, int laddr, int fallback) {
@@ -317,6 +342,16 @@ final class TcpConnect {
         req.tsRecent = s.opts.tsVal;
         req.tsOffset = tcp.tsOffset(laddr, raddr);
         req.rcvWnd = Math.min(listener.rcvbuf() / 2, 65535);
+        if (req.tsOk) {
+            int opts = s.opts.tsEcr & 0x3f;
+            int ws = opts & 0xf;
+            req.wscaleOk = ws != 0xf && tcp.sysctl.windowScaling.get() != 0;
+            req.sndWscale = req.wscaleOk ? Math.min(ws, TcpOptions.MAX_WSCALE) : 0;
+            long space = Math.max(tcp.sysctl.rmem.get(2), tcp.sockets.rmemMax());
+            req.rcvWscale = req.wscaleOk ? wscaleFor(space) : 0;
+            req.sackOk = (opts & 0x10) != 0 && tcp.sysctl.sack.get() != 0;
+        }
+        req.peerWindow = s.window << req.sndWscale;
         return createChild(listener, req, s);
     }
 

@@ -617,7 +617,8 @@ final class TcpInput {
             boolean windowChanged = updateWindow(sk, s);
             if (s.ack != priorUna) {
                 newAck(sk, s, priorUna);
-            } else if (s.len == 0 && !windowChanged && sk.packetsOut > 0 && (s.flags & (Tcp.SYN | Tcp.FIN)) == 0) {
+            } else if (s.len == 0 && (!windowChanged || s.opts.sackCount > 0) && sk.packetsOut > 0
+                    && (s.flags & (Tcp.SYN | Tcp.FIN)) == 0) {
                 dupAck(sk);
             }
             sk.probesOut = 0;   // the peer is alive (RFC 1122 §4.2.2.17)
@@ -686,7 +687,9 @@ final class TcpInput {
             }
             congAvoid(sk, acked, priorOut);
         } else {
+            int before = sk.cwnd;
             congAvoid(sk, acked, priorOut);
+            afterGrowth(sk, before);
         }
         sk.dupAcks = 0;
         if (!sk.inRecovery && !sk.inLoss) {
@@ -696,9 +699,6 @@ final class TcpInput {
             sk.timers.cancelRtx();
         } else if (!sk.inRecovery) {
             sk.timers.armRtx();
-        }
-        if (sk.packetsOut < sk.cwnd) {
-            sk.expandSndbuf();   // tcp_new_space(): the buffer, not cwnd, is the limit
         }
         sk.wakeWriters();
     }
@@ -727,6 +727,13 @@ final class TcpInput {
         if (sk.cwndCnt >= sk.cwnd) {
             sk.cwndCnt -= sk.cwnd;
             sk.cwnd++;
+        }
+    }
+
+    /** After the window grew: the send buffer follows ({@code tcp_new_space} → {@code tcp_sndbuf_expand}). */
+    private static void afterGrowth(TcpSock sk, int before) {
+        if (sk.cwnd > before) {
+            sk.expandSndbuf();
         }
     }
 
@@ -842,7 +849,7 @@ final class TcpInput {
             if (inFlight) {
                 sk.packetsOut = Math.max(sk.packetsOut - 1, 0);
             } else {
-                sk.sendHead = next;
+                sk.sendHead = next;   // acknowledged before it was sent again: the peer had it
             }
             acked++;
             skb = next;

@@ -278,7 +278,14 @@ final class TcpOutput {
                 }
                 if (end - (sk.sndUna + sk.sndWnd) > 0 && !(skb.len() == 0 && (skb.cb[TcpSock.CB_FLAGS] & Tcp.FIN) != 0
                         && seq - (sk.sndUna + sk.sndWnd) <= 0)) {
-                    break;
+                    // tcp_mss_split_point(): send what the window takes when Nagle allows a
+                    // partial segment (nothing in flight, or TCP_NODELAY).
+                    int room = sk.sndUna + sk.sndWnd - seq;
+                    if (room <= 0 || skb.len() <= room || !(sk.packetsOut == 0 || sk.nodelay)) {
+                        break;
+                    }
+                    split(sk, skb, room);
+                    end = (int) skb.cb[TcpSock.CB_END_SEQ];
                 }
                 boolean resend = seq - sk.sndNxt < 0;   // go-back-N after a timeout or an MTU drop
                 boolean last = sk.writeQueue.next(skb) == null;
@@ -310,8 +317,9 @@ final class TcpOutput {
                     sk.timers.armRtx();
                 }
             }
-            if (sk.sendHead != null && sk.packetsOut == 0) {
-                sk.timers.armProbe();   // tcp_check_probe_timer(): zero window, TCP_CORK, MSG_MORE
+            if (!sent && sk.sendHead != null && sk.packetsOut == 0) {
+                // tcp_check_probe_timer(): the window is too small or zero, TCP_CORK, MSG_MORE
+                sk.timers.armProbe();
             }
             return sent;
         } finally {
@@ -357,6 +365,7 @@ final class TcpOutput {
         tail.cb[TcpSock.CB_RETRANS] = skb.cb[TcpSock.CB_RETRANS];
         skb.cb[TcpSock.CB_END_SEQ] = seq + mss;
         skb.cb[TcpSock.CB_FLAGS] = flags & ~(Tcp.FIN | Tcp.PSH);
+        sk.wmemQueued += tail.truesize();
         SkBuff next = sk.writeQueue.next(skb);
         if (next == null) {
             sk.writeQueue.addLast(tail);
@@ -631,7 +640,7 @@ final class TcpOutput {
             o.mss = req.mss;
             o.sackOk = req.sackOk;
             if (req.tsOk) {
-                o.timestamps(tcp.tsNow() + req.tsOffset, req.tsRecent);
+                o.timestamps(req.cookie ? req.cookieTsVal : tcp.tsNow() + req.tsOffset, req.tsRecent);
             }
             if (req.wscaleOk) {
                 o.wscale = req.rcvWscale;

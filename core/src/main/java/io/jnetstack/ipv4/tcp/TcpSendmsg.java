@@ -3,7 +3,6 @@ package io.jnetstack.ipv4.tcp;
 import io.jnetstack.core.Errno;
 import io.jnetstack.core.ErrnoException;
 import io.jnetstack.core.SkBuff;
-import io.jnetstack.core.SkBuffPool;
 import io.jnetstack.socket.Msghdr;
 import io.jnetstack.socket.Sock;
 import io.jnetstack.socket.Socket;
@@ -85,13 +84,6 @@ final class TcpSendmsg {
         }
         push(sk, flags);
         return copied;
-    }
-
-    /** The truesize of a write-queue buffer holding one segment of {@code mss} bytes. */
-    static int segmentTruesize(int mss) {
-        int size = TcpOutput.MAX_HEADER + mss;
-        int cap = size <= SkBuffPool.SMALL ? SkBuffPool.SMALL : size <= SkBuffPool.LARGE ? SkBuffPool.LARGE : size;
-        return cap + SkBuff.TRUESIZE_OVERHEAD;
     }
 
     private static void checkWritable(TcpSock sk) {

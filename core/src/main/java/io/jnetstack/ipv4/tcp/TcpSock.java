@@ -31,25 +31,25 @@ import java.util.ArrayDeque;
  */
 public final class TcpSock extends Sock {
     /** TCP_NODELAY. */
-    public static final SockOpt<Integer> TCP_NODELAY = SockOpt.define(SockOpt.SOL_TCP, 1, "TCP_NODELAY", Integer.class);
+    public static final SockOpt<Integer> TCP_NODELAY = SockOpt.TCP_NODELAY;
     /** TCP_MAXSEG. */
-    public static final SockOpt<Integer> TCP_MAXSEG = SockOpt.define(SockOpt.SOL_TCP, 2, "TCP_MAXSEG", Integer.class);
+    public static final SockOpt<Integer> TCP_MAXSEG = SockOpt.TCP_MAXSEG;
     /** TCP_CORK. */
-    public static final SockOpt<Integer> TCP_CORK = SockOpt.define(SockOpt.SOL_TCP, 3, "TCP_CORK", Integer.class);
+    public static final SockOpt<Integer> TCP_CORK = SockOpt.TCP_CORK;
     /** TCP_KEEPIDLE (seconds). */
-    public static final SockOpt<Integer> TCP_KEEPIDLE = SockOpt.define(SockOpt.SOL_TCP, 4, "TCP_KEEPIDLE", Integer.class);
+    public static final SockOpt<Integer> TCP_KEEPIDLE = SockOpt.TCP_KEEPIDLE;
     /** TCP_KEEPINTVL (seconds). */
-    public static final SockOpt<Integer> TCP_KEEPINTVL = SockOpt.define(SockOpt.SOL_TCP, 5, "TCP_KEEPINTVL", Integer.class);
+    public static final SockOpt<Integer> TCP_KEEPINTVL = SockOpt.TCP_KEEPINTVL;
     /** TCP_KEEPCNT. */
-    public static final SockOpt<Integer> TCP_KEEPCNT = SockOpt.define(SockOpt.SOL_TCP, 6, "TCP_KEEPCNT", Integer.class);
+    public static final SockOpt<Integer> TCP_KEEPCNT = SockOpt.TCP_KEEPCNT;
     /** TCP_SYNCNT. */
-    public static final SockOpt<Integer> TCP_SYNCNT = SockOpt.define(SockOpt.SOL_TCP, 7, "TCP_SYNCNT", Integer.class);
+    public static final SockOpt<Integer> TCP_SYNCNT = SockOpt.TCP_SYNCNT;
     /** TCP_LINGER2 (seconds in FIN_WAIT2). */
-    public static final SockOpt<Integer> TCP_LINGER2 = SockOpt.define(SockOpt.SOL_TCP, 8, "TCP_LINGER2", Integer.class);
+    public static final SockOpt<Integer> TCP_LINGER2 = SockOpt.TCP_LINGER2;
     /** TCP_QUICKACK. */
-    public static final SockOpt<Integer> TCP_QUICKACK = SockOpt.define(SockOpt.SOL_TCP, 12, "TCP_QUICKACK", Integer.class);
+    public static final SockOpt<Integer> TCP_QUICKACK = SockOpt.TCP_QUICKACK;
     /** TCP_USER_TIMEOUT (milliseconds). */
-    public static final SockOpt<Integer> TCP_USER_TIMEOUT = SockOpt.define(SockOpt.SOL_TCP, 18, "TCP_USER_TIMEOUT", Integer.class);
+    public static final SockOpt<Integer> TCP_USER_TIMEOUT = SockOpt.TCP_USER_TIMEOUT;
 
     /** cb word: first sequence number of a queued segment. */
     static final int CB_SEQ = 0;
@@ -143,8 +143,6 @@ public final class TcpSock extends Sock {
     long atoNanos;
     long lastOowAckNanos;
     // user settings
-    /** SO_SNDBUF was set by the user: no automatic growth ({@code SOCK_SNDBUF_LOCK}). */
-    boolean sndbufLocked;
     boolean nodelay;
     boolean corked;
     int keepIdle;
@@ -214,6 +212,24 @@ public final class TcpSock extends Sock {
         return state == TcpState.LISTEN ? maxAckBacklog : writeSeq - sndUna;
     }
 
+    /**
+     * Grows the send buffer with the congestion window unless the user fixed SO_SNDBUF. Mirrors
+     * {@code tcp_sndbuf_expand()}: room for twice max(cwnd, 10, reordering + 1) segments with
+     * their overhead, up to {@code tcp_wmem[2]}.
+     */
+    void expandSndbuf() {
+        if (sndbufLock) {
+            return;
+        }
+        long perSeg = mssCache + TcpOutput.MAX_HEADER + io.jnetstack.core.SkBuff.TRUESIZE_OVERHEAD;
+        long segs = Math.max(Math.max(cwnd, TcpTimers.INIT_CWND), tcp.sysctl.reordering.get() + 1);
+        long want = Math.min(2 * segs * perSeg, tcp.sysctl.wmem.get(2));
+        if (want > sndbuf) {
+            sndbuf = (int) want;
+            wakeWriters();
+        }
+    }
+
     /** Smoothed RTT in microseconds (0 before the first sample). */
     public long srttMicros() {
         return srttUs >> 3;
@@ -247,22 +263,6 @@ public final class TcpSock extends Sock {
     /** SO_SNDBUF as set. */
     int sndbuf() {
         return sndbuf;
-    }
-
-    /**
-     * Grows the send buffer to hold two congestion windows of full segments, unless the user set
-     * SO_SNDBUF. Mirrors {@code tcp_sndbuf_expand()}: 2 · max(10, cwnd, tcp_reordering + 1)
-     * segments of the memory one MSS-sized write-queue buffer takes, at most tcp_wmem[2].
-     */
-    void expandSndbuf() {
-        if (sndbufLocked) {
-            return;
-        }
-        long segs = Math.max(Math.max(TcpTimers.INIT_CWND, cwnd), tcp.sysctl.reordering.get() + 1);
-        long mem = 2 * segs * TcpSendmsg.segmentTruesize(mssCache);
-        if (sndbuf < mem) {
-            sndbuf = (int) Math.min(mem, tcp.sysctl.wmem.get(2));
-        }
     }
 
     long now() {
@@ -541,10 +541,6 @@ public final class TcpSock extends Sock {
     @Override
     protected boolean setProtoOption(SockOpt<?> opt, Object value) {
         if (opt.level() != SockOpt.SOL_TCP) {
-            if (opt == SockOpt.SO_SNDBUF) {
-                sndbufLocked = true;
-                return false;
-            }
             if (opt == SockOpt.SO_KEEPALIVE) {
                 keepalive = (Integer) value != 0;
                 timers.keepaliveChanged();
@@ -772,7 +768,8 @@ public final class TcpSock extends Sock {
         boundDev = p.boundDev;
         rcvbuf = p.rcvbuf;
         sndbuf = p.sndbuf;
-        sndbufLocked = p.sndbufLocked;
+        rcvbufLock = p.rcvbufLock;
+        sndbufLock = p.sndbufLock;
         ttl = p.ttl;
         tos = p.tos;
         nodelay = p.nodelay;

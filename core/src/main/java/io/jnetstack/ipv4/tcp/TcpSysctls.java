@@ -6,7 +6,8 @@ import io.jnetstack.core.Sysctls;
  * The {@code net.ipv4.tcp_*} sysctls with Linux's defaults. Some are accepted for the
  * packetdrill preset and for scripts but act only when the feature exists (the issue that
  * brings it names them): tcp_ecn, tcp_frto, tcp_recovery, tcp_early_retrans, pacing ratios,
- * tcp_tso_win_divisor, tcp_fastopen, tcp_notsent_lowat, tcp_fack, tcp_dsack.
+ * tcp_tso_win_divisor, tcp_fastopen, tcp_fastopen_key, tcp_notsent_lowat, tcp_fack, tcp_dsack; and
+ * tcp_congestion_control "cubic" runs NewReno until CUBIC exists.
  */
 final class TcpSysctls {
     final Sysctls.Entry synRetries;
@@ -41,6 +42,8 @@ final class TcpSysctls {
     final Sysctls.Entry moderateRcvbuf;
     final Sysctls.Entry advWinScale;
     final Sysctls.Entry noMetricsSave;
+    /** Reno until the CUBIC work lands ("cubic" is accepted and for now behaves as Reno). */
+    final Sysctls.Entry congestionControl;
 
     TcpSysctls(Sysctls s) {
         synRetries = s.register("net.ipv4.tcp_syn_retries", 1, 127, 6);
@@ -75,6 +78,10 @@ final class TcpSysctls {
         moderateRcvbuf = s.register("net.ipv4.tcp_moderate_rcvbuf", 0, 1, 1);
         advWinScale = s.register("net.ipv4.tcp_adv_win_scale", -31, 31, 1);
         noMetricsSave = s.register("net.ipv4.tcp_no_metrics_save", 0, 1, 0);
+        congestionControl = s.registerText("net.ipv4.tcp_congestion_control", "reno", v -> v.equals("reno") || v.equals("cubic"));
+        s.registerText("net.ipv4.tcp_available_congestion_control", "reno cubic", v -> false);
+        s.registerText("net.ipv4.tcp_fastopen_key", "00000000-00000000-00000000-00000000",
+                v -> v.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{8}-[0-9a-fA-F]{8}-[0-9a-fA-F]{8}(,.*)?"));
         // Accepted now, acting when the feature lands (see the class comment).
         s.register("net.ipv4.tcp_ecn", 0, 2, 2);
         s.register("net.ipv4.tcp_ecn_option", 0, 2, 2);

@@ -7,6 +7,7 @@ import io.jnetstack.core.Net;
 import io.jnetstack.core.NetDevice;
 import io.jnetstack.core.SkBuff;
 import io.jnetstack.ipv4.Icmp;
+import io.jnetstack.ipv4.IcmpMib;
 import io.jnetstack.ipv4.Inet;
 import io.jnetstack.ipv4.InetProtocol;
 import io.jnetstack.ipv4.Rtable;
@@ -91,15 +92,13 @@ public final class Udp implements InetProtocol {
         t.enter(Stage.__UDP4_LIB_RCV, skb, net.name(), dev);
         try {
             if (skb.len() < io.jnetstack.wire.Udp.HEADER_LEN) {
+                // No room for the header: Linux drops with no particular reason (NOT_SPECIFIED).
                 mib.inc(UdpMib.InErrors);
-                net.drop(skb, DropReason.PKT_TOO_SMALL);
+                net.drop(skb, DropReason.NOT_SPECIFIED);
                 return;
             }
-            if (skb.dataLen() > 0) {
-                SkBuff lin = skb.copy();
-                skb.free();
-                skb = lin;
-            }
+            // The checksum and the copy to the user read the datagram from the linear part.
+            skb.mayPull(skb.len());
             byte[] b = skb.buf();
             int off = skb.data();
             int ulen = io.jnetstack.wire.Udp.length(b, off);
@@ -235,8 +234,9 @@ public final class Udp implements InetProtocol {
 
     /**
      * An ICMP error about a datagram we sent. Mirrors {@code __udp4_lib_err()}: find the sending
-     * socket from the quoted headers; with IP_RECVERR queue the error; a hard error on a
-     * connected socket becomes its pending error (ECONNREFUSED for port unreachable).
+     * socket from the quoted headers (none: the ICMP message counts as an Icmp InError); with
+     * IP_RECVERR queue the error; a hard error on a connected socket becomes its pending error
+     * (ECONNREFUSED for port unreachable).
      */
     @Override
     public void error(SkBuff skb, int type, int code, int info) {
@@ -250,12 +250,9 @@ public final class Udp implements InetProtocol {
         int daddr = Ipv4.dst(b, q);
         int sport = io.jnetstack.wire.Udp.srcPort(b, q + ihl);
         int dport = io.jnetstack.wire.Udp.dstPort(b, q + ihl);
-        UdpSock sk = table.lookup(daddr, dport, saddr, sport, null);
+        UdpSock sk = table.lookup(daddr, dport, saddr, sport, skb.dev);
         if (sk == null) {
-            sk = table.lookup(daddr, dport, 0, sport, null);
-        }
-        if (sk == null) {
-            mib.inc(UdpMib.InErrors);
+            inet.icmpMib().inc(IcmpMib.InErrors);
             return;
         }
         int offender = (int) skb.cb[Icmp.ERROR_CB_OFFENDER];

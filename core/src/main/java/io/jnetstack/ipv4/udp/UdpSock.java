@@ -36,6 +36,8 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
     private boolean bindPortLock;
     private int pendingDport;
     private long allocDeadline;
+    /** Journey id of the datagram being sent, reserved by {@link #sendmsg} (0: not tracing). */
+    private long traceId;
 
     UdpSock(Sockets table, Udp udp) {
         super(table, Socket.SOCK_DGRAM, Socket.IPPROTO_UDP);
@@ -91,11 +93,13 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
     }
 
     /**
-     * Mirrors {@code ip4_datagram_connect()}: route to the peer (EACCES for broadcast without
-     * SO_BROADCAST), take the route's source address, remember the peer.
+     * Mirrors {@code inet_dgram_connect()} → {@code ip4_datagram_connect()}: autobind first (so
+     * a connect that fails still leaves a port), route to the peer (EACCES for broadcast
+     * without SO_BROADCAST), take the route's source address, remember the peer.
      */
     @Override
     protected void connect(SockAddrIn addr, long deadline) {
+        autobind();
         int oif = boundDev == null ? 0 : boundDev.ifindex();
         int src = saddr;
         if (Ipv4Address.isMulticast(addr.addr())) {
@@ -106,28 +110,39 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
                 src = mcAddr;
             }
         }
-        Rtable rt = route(addr.addr(), src, oif);
+        int dst = addr.addr();
+        if (dst == 0) {
+            dst = src != 0 ? src : Ipv4Address.LOOPBACK;
+            src = dst;
+        }
+        Rtable rt = route(dst, src, oif);
         if ((rt.flags() & Rtable.RTCF_BROADCAST) != 0 && !broadcast) {
-            throw new ErrnoException(Errno.EACCES, "connect to broadcast " + Ipv4Address.format(addr.addr()) + " needs SO_BROADCAST");
+            throw new ErrnoException(Errno.EACCES, "connect to broadcast " + Ipv4Address.format(dst) + " needs SO_BROADCAST");
+        }
+        if (dontRoute && rt.gateway() != 0) {
+            throw notOnLink(dst);
         }
         if (saddr == 0) {
-            saddr = sourceFor(rt, addr.addr());
+            saddr = src != 0 ? src : sourceFor(rt, dst);
         }
         if (rcvSaddr == 0) {
             rcvSaddr = saddr;
         }
-        daddr = addr.addr() == 0 ? Ipv4Address.LOOPBACK : addr.addr();
+        daddr = dst;
         dport = addr.port();
         connected = true;
-        autobind();
     }
 
-    /** Mirrors {@code udp_disconnect()}: keep explicit bindings, forget the rest. */
+    /**
+     * Mirrors {@code __udp_disconnect()}: keep explicit bindings, forget the rest; as on Linux
+     * the bound device (SO_BINDTODEVICE) is forgotten too.
+     */
     @Override
     protected void disconnect() {
         connected = false;
         daddr = 0;
         dport = 0;
+        boundDev = null;
         if (!bindAddrLock) {
             rcvSaddr = 0;
             saddr = 0;
@@ -138,10 +153,18 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
         }
     }
 
+    /**
+     * Mirrors {@code ip_route_output_flow()} for the socket: ENODEV when the output interface
+     * (SO_BINDTODEVICE, IP_PKTINFO, IP_MULTICAST_IF) no longer exists, else the route or the
+     * routing error (ENETUNREACH counted as OutNoRoutes).
+     */
     private Rtable route(int dst, int src, int oif) {
         NetDevice dev = oif == 0 ? null : net.device(oif);
+        if (oif != 0 && dev == null) {
+            throw new ErrnoException(Errno.ENODEV, "no interface with index " + oif + " in namespace " + net.name());
+        }
         Tracer t = kernel.tracer();
-        t.enter(Stage.IP_ROUTE_OUTPUT_FLOW, null, net.name(), dev == null ? "" : dev.name());
+        t.enter(Stage.IP_ROUTE_OUTPUT_FLOW, traceId, net.name(), dev == null ? "" : dev.name());
         Rtable rt;
         try {
             rt = inet.routing().output(dst, src, tos, dev, mark);
@@ -157,6 +180,16 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
                     + (dev == null ? "" : " via " + dev.name()) + " in namespace " + net.name());
         }
         return rt;
+    }
+
+    /**
+     * SO_DONTROUTE and MSG_DONTROUTE look the route up with link scope (RTO_ONLINK): only
+     * destinations on a connected network can be reached; ENETUNREACH for the rest.
+     */
+    private ErrnoException notOnLink(int dst) {
+        inet.ipMib().inc(IpMib.OutNoRoutes);
+        return new ErrnoException(Errno.ENETUNREACH, Ipv4Address.format(dst)
+                + " is not on a connected network and SO_DONTROUTE/MSG_DONTROUTE forbids gateways");
     }
 
     private int sourceFor(Rtable rt, int dst) {
@@ -182,10 +215,14 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
     @Override
     protected int sendmsg(Msghdr msg, int flags, long deadline) {
         Tracer t = kernel.tracer();
-        t.enter(Stage.UDP_SENDMSG, null, net.name(), "");
+        // The datagram's buffer is allocated by ip_append_data, after the route lookup: its
+        // journey id is reserved now so that udp_sendmsg and the lookup are part of it.
+        traceId = !t.enabled() ? 0 : cork.pending() ? cork.skb().traceId : t.reserveId();
+        t.enter(Stage.UDP_SENDMSG, traceId, net.name(), "");
         try {
             return send(msg, flags, deadline);
         } finally {
+            traceId = 0;
             t.exit();
         }
     }
@@ -199,10 +236,8 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
         if ((flags & Socket.MSG_OOB) != 0) {
             throw new ErrnoException(Errno.EOPNOTSUPP, "UDP has no out-of-band data");
         }
-        Errno pendingErr = takeError();
-        if (pendingErr != null) {
-            throw new ErrnoException(pendingErr, "an earlier datagram failed: " + pendingErr.text());
-        }
+        // A pending error (sk_err) is reported where Linux finds it: when the datagram's buffer
+        // is allocated (sock_alloc_send_skb), after the address, route and size checks.
         boolean corkreq = corkOpt || (flags & Socket.MSG_MORE) != 0;
         allocDeadline = deadline;
         if (cork.pending()) {
@@ -227,7 +262,7 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
         int src = saddr;
         int oif = boundDev == null ? 0 : boundDev.ifindex();
         int sendTos = tos;
-        int sendTtl = ttl;
+        int cmsgTtl = 0;
         for (Cmsg c : msg.control()) {
             switch (c) {
                 case Cmsg.IpPktinfo p -> {
@@ -238,15 +273,26 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
                         src = p.specDst();
                     }
                 }
-                case Cmsg.IpTos x -> sendTos = x.tos() & 0xff;
+                case Cmsg.IpTos x -> {
+                    if (x.tos() < 0 || x.tos() > 255) {
+                        throw new ErrnoException(Errno.EINVAL, "IP_TOS ancillary data must be 0..255");
+                    }
+                    sendTos = x.tos();
+                }
                 case Cmsg.IpTtl x -> {
                     if (x.ttl() < 1 || x.ttl() > 255) {
                         throw new ErrnoException(Errno.EINVAL, "IP_TTL ancillary data must be 1..255");
                     }
-                    sendTtl = x.ttl();
+                    cmsgTtl = x.ttl();
                 }
                 case Cmsg.IpRecvErr x -> throw new ErrnoException(Errno.EINVAL, "IP_RECVERR is not ancillary data to send");
             }
+        }
+        if (dst == 0) {
+            // ip_route_output_key_hash_rcu(): no destination means this host, sent from and to
+            // the source chosen, or 127.0.0.1; udp_sendmsg then takes both from the flow.
+            dst = src != 0 ? src : Ipv4Address.LOOPBACK;
+            src = dst;
         }
         boolean mcast = Ipv4Address.isMulticast(dst);
         if (mcast) {
@@ -256,39 +302,59 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
             if (src == 0) {
                 src = mcAddr;
             }
-            sendTtl = mcTtl;
         }
         autobind();
         Rtable rt = route(dst, src, oif);
         if ((rt.flags() & Rtable.RTCF_BROADCAST) != 0 && !broadcast) {
             throw new ErrnoException(Errno.EACCES, "sending to broadcast " + Ipv4Address.format(dst) + " needs SO_BROADCAST");
         }
+        if ((dontRoute || (flags & Socket.MSG_DONTROUTE) != 0) && rt.gateway() != 0) {
+            throw notOnLink(dst);
+        }
         if (src == 0) {
             src = sourceFor(rt, dst);
         }
-        if (sendTtl < 0) {
-            sendTtl = inet.net().sysctls().entry("net.ipv4.ip_default_ttl").getInt();
-        }
+        // __ip_make_skb(): the cmsg TTL, else IP_MULTICAST_TTL for a multicast route, else
+        // IP_TTL or the default.
+        int sendTtl = cmsgTtl != 0 ? cmsgTtl
+                : mcast || rt.type() == Rtable.RTN_MULTICAST ? mcTtl
+                : ttl >= 0 ? ttl : inet.net().sysctls().entry("net.ipv4.ip_default_ttl").getInt();
         cork.setup(rt, src, dst, Ipv4.PROTO_UDP, sendTtl, sendTos, priority, mark, pmtudisc, !mcLoop, io.jnetstack.wire.Udp.HEADER_LEN);
         pendingDport = port;
         return appendAndMaybePush(msg, len, corkreq);
     }
 
     private int appendAndMaybePush(Msghdr msg, int len, boolean corkreq) {
-        int rc = cork.append(msg.iov(), len, this, null);
+        int rc;
+        try {
+            rc = cork.append(msg.iov(), len, this, traceId);
+        } catch (ErrnoException e) {
+            // sock_alloc_send_skb failed (full send buffer, pending error, shut down): as
+            // udp_sendmsg, the datagram being built is dropped, and a send that found no
+            // room (SOCK_NOSPACE) counts as a SndbufError.
+            cork.flush();
+            if (e.errno() == Errno.EAGAIN) {
+                udp.mib.inc(UdpMib.SndbufErrors);
+            }
+            throw e;
+        }
         if (rc < 0) {
-            int mtu = cork.route().mtu();
+            int mtu = cork.mtu();
             int dst = cork.daddr();
             cork.flush();
             Errno e = Errno.of(-rc);
             if (e == Errno.EMSGSIZE && recverr) {
-                queueError(new SockExtendedErr(e, SockExtendedErr.ORIGIN_LOCAL, 0, 0, mtu, 0, new SockAddrIn(dst, pendingDport)), new byte[0]);
+                // ip_local_error() is given inet_dport: the connected peer's port, 0 when the
+                // socket is not connected, whatever port the sendto named.
+                queueError(new SockExtendedErr(e, SockExtendedErr.ORIGIN_LOCAL, 0, 0, mtu, 0, new SockAddrIn(dst, dport)), new byte[0]);
             }
             if (e == Errno.ENOBUFS) {
                 udp.mib.inc(UdpMib.SndbufErrors);
             }
             throw new ErrnoException(e, e == Errno.EMSGSIZE
-                    ? "the datagram does not fit: " + (pmtudisc >= SockOpt.IP_PMTUDISC_DO ? "path MTU " + mtu + " with DF forced (IP_MTU_DISCOVER)" : "65,535-byte IP limit")
+                    ? "the datagram does not fit: " + (cork.maxSize() < Ipv4.MAX_TOTAL_LEN
+                            ? "MTU " + mtu + " and it may not be fragmented (IP_MTU_DISCOVER " + pmtudisc + ")"
+                            : "65,535-byte IP limit")
                     : "no buffer space");
         }
         if (!corkreq) {
@@ -341,6 +407,8 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
             if (skb == null) {
                 return 0;
             }
+            t.point(Stage.__SKB_RECV_UDP, skb, net.name(), skb.dev == null ? "" : skb.dev.name(),
+                    (flags & Socket.MSG_PEEK) != 0 ? "peek" : "");
             int ulen = skb.len();
             long room = msg.remaining();
             int copied = (int) Math.min(ulen, room);
@@ -377,9 +445,28 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
         }
     }
 
-    /** Called by {@link Udp#error}. Mirrors the tail of {@code __udp4_lib_err()}. */
+    /**
+     * Mirrors {@code __udp_enqueue_schedule_skb()}: a datagram is refused only when the memory
+     * already charged exceeds {@code sk_rcvbuf}, so a small buffer still takes one datagram.
+     */
+    @Override
+    protected boolean rcvbufFull() {
+        return rmemAlloc() > rcvbuf;
+    }
+
+    /**
+     * Called by {@link Udp#error}. Mirrors {@code __udp4_lib_err()}: fragmentation needed is a
+     * hard EMSGSIZE unless the socket does no path MTU discovery (the path MTU itself was
+     * learnt by {@code icmp_unreach}); other types as {@link IcmpErr}.
+     */
     void icmpError(int type, int code, int info, int offender, int dst, int port, byte[] payload) {
         IcmpErr e = IcmpErr.of(type, code);
+        if (type == io.jnetstack.wire.Icmp.DEST_UNREACH && code == io.jnetstack.wire.Icmp.FRAG_NEEDED) {
+            if (pmtudisc == SockOpt.IP_PMTUDISC_DONT) {
+                return;
+            }
+            e = new IcmpErr(Errno.EMSGSIZE, true);
+        }
         if (e == null) {
             return;
         }

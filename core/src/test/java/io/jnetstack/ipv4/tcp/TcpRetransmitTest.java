@@ -251,7 +251,7 @@ class TcpRetransmitTest {
     /** An established server (peer MSS 1000) that has sent ten segments (the initial window). */
     private static Socket tenInFlight(ReliabilityHarness h, int bytes) {
         Socket s = h.passiveOpen(synOpts(1000, false, false, -1), WIN);
-        assertEquals(bytes, write(s, bytes));
+        assertTrue(write(s, bytes) >= Math.min(bytes, 12_000), "at least a window and a bit more queued");
         for (int i = 0; i < 10; i++) {
             h.expect(Tcp.ACK | (bytes == 10_000 && i == 9 ? Tcp.PSH : 0), 1 + 1000 * i, 1000, 1);
         }

@@ -1,0 +1,59 @@
+package io.jnetstack.packetdrill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Which shell commands the runner emulates, and how it reads them. */
+class ShellCommandsTest {
+
+    @Test
+    void supportedCommands() {
+        for (String c : List.of("../common/defaults.sh", "../../common/defaults.sh",
+                "sysctl -q net.ipv4.tcp_ecn=1 # fully enabled", "sysctl -q -e net.ipv4.a=1 net.ipv4.b=2",
+                "sysctl -q net.ipv4.tcp_notsent_lowat=4294967295 > /dev/null 2>&1",
+                "../common/set_sysctls.py /proc/sys/net/ipv4/tcp_wmem=\"4096 50000 4194304\"",
+                "/tmp/sysctl_restore_${PPID}.sh", "ethtool -K tun0 gso off tso off")) {
+            assertTrue(ShellCommands.supported(c), c);
+        }
+        for (String c : List.of("tc qdisc replace dev tun0 root fq", "nstat > /dev/null",
+                "echo 3 > /sys/module/tcp_cubic/parameters/hystart_detect", "sysctl -q net.ipv4.a=1 || ip x",
+                "ethtool -K tun0 gso on", "sysctl -a", "../common/set_sysctls.py net.ipv4.a=1")) {
+            assertFalse(ShellCommands.supported(c), c);
+        }
+    }
+
+    @Test
+    void wordsFollowShellQuoting() {
+        assertEquals(List.of("sysctl", "-q", "net.ipv4.tcp_rmem=4096 540000 15728640"),
+                ShellCommands.words("sysctl -q net.ipv4.tcp_rmem=\"4096 540000 15728640\""));
+        assertEquals(List.of("a", "b c"), ShellCommands.words("a 'b c' &> /dev/null"));
+        assertNull(ShellCommands.words("a \"b"));
+        assertNull(ShellCommands.words("a; b"));
+    }
+
+    @Test
+    void hexBecomesDecimal() {
+        assertEquals("459779", SysctlWriter.decimal("0x70403"));
+        assertEquals("4096 87380 6291456", SysctlWriter.decimal("4096 87380 6291456"));
+        assertEquals("cubic", SysctlWriter.decimal("cubic"));
+    }
+
+    @Test
+    void aLenientPresetSkipsWhatTheStackLacks() {
+        Outcome o = Packetdrill.run("d.pkt", "`../common/defaults.sh`\n0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n",
+                RunConfig.DEFAULTS.withLenientPreset(true));
+        assertEquals(Outcome.passed(), o);
+    }
+
+    @Test
+    void thePresetAppliesToTheStack() {
+        Outcome o = Packetdrill.run("d.pkt", "`../common/defaults.sh`\n", RunConfig.DEFAULTS);
+        assertEquals(Outcome.Status.PASSED, o.status(), o.message());
+    }
+
+}
