@@ -118,6 +118,8 @@ final class TcpConnect {
         sk.sndUna = sk.iss;
         sk.sndNxt = sk.iss;
         sk.writeSeq = sk.iss + 1;
+        sk.sndSml = sk.iss;
+        sk.sndUp = sk.iss;
         sk.sndWnd = 0;
         sk.retransmits = 0;
         sk.backoff = 0;
@@ -370,6 +372,8 @@ final class TcpConnect {
         c.sndUna = req.iss + 1;
         c.sndNxt = req.iss + 1;
         c.writeSeq = req.iss + 1;
+        c.sndSml = req.iss + 1;
+        c.sndUp = req.iss + 1;
         c.rcvNxt = req.irs + 1;
         c.rcvWup = req.irs + 1;
         c.copiedSeq = req.irs + 1;

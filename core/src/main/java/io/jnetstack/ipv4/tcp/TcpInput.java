@@ -182,10 +182,14 @@ final class TcpInput {
         }
     }
 
-    /** Header prediction: ACK (maybe PSH) only, the next expected segment, same window. */
+    /**
+     * Header prediction: ACK (maybe PSH) only, the next expected segment, same window, and no
+     * out-of-order data waiting (Linux sets {@code pred_flags} only then, {@code tcp_fast_path_check}):
+     * the segment that fills a hole must go through {@code tcp_data_queue} to drain the queue.
+     */
     private static boolean predicted(TcpSock sk, Seg s) {
         int f = s.flags & (Tcp.FLAGS_MASK & ~Tcp.PSH);
-        if (f != Tcp.ACK || s.seq != sk.rcvNxt || s.urg != 0) {
+        if (f != Tcp.ACK || s.seq != sk.rcvNxt || s.urg != 0 || !sk.ofoQueue.isEmpty()) {
             return false;
         }
         if (s.opts.sackCount > 0 || (sk.tsOk && (!s.opts.hasTimestamps || sk.tsRecent - s.opts.tsVal > 0))) {
@@ -310,6 +314,7 @@ final class TcpInput {
         sk.sndWl2 = s.ack;
         cleanRtxQueue(sk, s.ack, s);
         sk.sndUna = s.ack;
+        rearmRto(sk);
         tcp.output.syncMss(sk, sk.rt == null ? 1500 : sk.rt.mtu());
         establish(sk);
         if (s.len > 0 || (s.flags & Tcp.FIN) != 0) {
@@ -336,6 +341,18 @@ final class TcpInput {
             tcp.output.transmitQueued(sk, syn);
         }
         skb.free();
+    }
+
+    /**
+     * The acknowledged SYN leaves nothing in flight: its retransmission timer must not fire on
+     * the first data. Mirrors {@code tcp_rearm_rto()} after {@code tcp_clean_rtx_queue()}.
+     */
+    private static void rearmRto(TcpSock sk) {
+        if (sk.packetsOut == 0) {
+            sk.timers.cancelRtx();
+        } else {
+            sk.timers.armRtx();
+        }
     }
 
     /** Both sides synchronized: cwnd, buffers, keepalive; wake the connecter (tcp_finish_connect). */
@@ -375,6 +392,7 @@ final class TcpInput {
             sk.sndWl2 = s.ack;
             cleanRtxQueue(sk, s.ack, s);
             sk.sndUna = s.ack;
+            rearmRto(sk);
             establish(sk);
             TcpConnect.queueForAccept(sk);
         } else if (ack(sk, skb, s) < 0) {
@@ -595,6 +613,7 @@ final class TcpInput {
             if (s.ack - sk.sndNxt > 0) {
                 return -1;
             }
+            int priorPackets = sk.packetsOut;
             boolean windowChanged = updateWindow(sk, s);
             if (s.ack != priorUna) {
                 newAck(sk, s, priorUna);
@@ -602,15 +621,30 @@ final class TcpInput {
                     && (s.flags & (Tcp.SYN | Tcp.FIN)) == 0) {
                 dupAck(sk);
             }
-            if (sk.sendHead != null && sk.packetsOut == 0 && sk.sndWnd == 0) {
-                sk.timers.armProbe();
-            } else {
-                sk.timers.cancelProbe();
-                sk.probesOut = 0;
+            sk.probesOut = 0;   // the peer is alive (RFC 1122 §4.2.2.17)
+            if (priorPackets == 0 && sk.sendHead != null) {
+                ackProbe(sk);
             }
             return 1;
         } finally {
             t.exit();
+        }
+    }
+
+    /**
+     * An ACK while data waits with nothing in flight. Mirrors {@code tcp_ack_probe()}: when the
+     * window now takes the next segment, probing is over (the caller sends it); else the probe
+     * timer restarts from now with the current backoff.
+     */
+    private static void ackProbe(TcpSock sk) {
+        SkBuff head = sk.sendHead;
+        int end = (int) head.cb[TcpSock.CB_SEQ] + Math.min(head.len(), sk.mssCache);
+        if (end - (sk.sndUna + sk.sndWnd) <= 0) {
+            sk.timers.cancelProbe();
+            sk.backoff = 0;
+            sk.probesStamp = 0;
+        } else {
+            sk.timers.resetProbe();
         }
     }
 
@@ -636,8 +670,6 @@ final class TcpInput {
         sk.bytesAcked += s.ack - priorUna;
         sk.sndUna = s.ack;
         sk.retransmits = 0;
-        sk.backoff = 0;
-        sk.retransStamp = 0;
         sk.probesOut = 0;
         if (sk.inRecovery) {
             if (s.ack - sk.highSeq >= 0) {
@@ -660,6 +692,9 @@ final class TcpInput {
             afterGrowth(sk, before);
         }
         sk.dupAcks = 0;
+        if (!sk.inRecovery && !sk.inLoss) {
+            sk.retransStamp = 0;   // back in the Open state (tcp_fastretrans_alert)
+        }
         if (sk.packetsOut == 0) {
             sk.timers.cancelRtx();
         } else if (!sk.inRecovery) {
@@ -770,23 +805,29 @@ final class TcpInput {
 
     /**
      * Removes what {@code ack} covers from the write queue, trimming a partly acknowledged
-     * segment. Mirrors {@code tcp_clean_rtx_queue()}; the RTT sample follows Karn's rule or
-     * uses the timestamp echo (RFC 7323 §4).
+     * segment. Mirrors {@code tcp_clean_rtx_queue()} and {@code tcp_ack_update_rtt()}: the RTT
+     * sample is the time since the oldest newly acknowledged segment was sent, none at all when
+     * the ACK covers a retransmitted one (RFC 6298 §3, Karn); then, and only then, the timestamp
+     * echo measures it (RFC 7323 §4). A valid sample ends the backoff (RFC 6298 §5, Karn: the
+     * backed-off RTO is kept until then).
      *
      * @return segments fully acknowledged
      */
     int cleanRtxQueue(TcpSock sk, int ack, Seg s) {
         int acked = 0;
         long now = sk.now();
-        long sampleNanos = -1;
+        long firstSent = 0;
+        boolean retransAcked = false;
+        boolean inFlight = true;
         SkBuff skb = sk.writeQueue.peek();
-        boolean inFlight = skb != sk.sendHead;
         while (skb != null) {
-            if (skb == sk.sendHead) {
-                inFlight = false;
-            }
             int seq = (int) skb.cb[TcpSock.CB_SEQ];
             int end = (int) skb.cb[TcpSock.CB_END_SEQ];
+            if (skb == sk.sendHead) {
+                // After a go-back (RTO, MTU drop) the send head is behind SND.NXT: the ACK may
+                // cover segments sent before that are waiting to be sent again. They go too.
+                inFlight = false;
+            }
             if (end - ack > 0) {
                 if (ack - seq > 0 && skb.len() > 0) {
                     int n = Math.min(ack - seq, skb.len());
@@ -796,31 +837,38 @@ final class TcpInput {
                 }
                 break;
             }
-            if (skb.cb[TcpSock.CB_RETRANS] == 0 && skb.cb[TcpSock.CB_WHEN] != 0) {
-                sampleNanos = now - skb.cb[TcpSock.CB_WHEN];
+            if (skb.cb[TcpSock.CB_RETRANS] != 0) {
+                retransAcked = true;
+            } else if (firstSent == 0) {
+                firstSent = skb.cb[TcpSock.CB_WHEN];
             }
             SkBuff next = sk.writeQueue.next(skb);
-            if (skb == sk.sendHead) {
-                // Acknowledged before it was (re)sent after a timeout: the peer had it already.
-                sk.sendHead = next;
-            }
             sk.writeQueue.unlink(skb);
             sk.wmemQueued -= skb.truesize();
             skb.free();
             if (inFlight) {
                 sk.packetsOut = Math.max(sk.packetsOut - 1, 0);
-                acked++;
+            } else {
+                sk.sendHead = next;   // acknowledged before it was sent again: the peer had it
             }
+            acked++;
             skb = next;
         }
-        if (sk.tsOk && s != null && s.opts.hasTimestamps && s.opts.tsEcr != 0) {
+        if (acked == 0) {
+            return 0;
+        }
+        long sampleNanos = -1;
+        if (firstSent != 0 && !retransAcked) {
+            sampleNanos = now - firstSent;
+        } else if (sk.tsOk && s != null && s.opts.hasTimestamps && s.opts.tsEcr != 0) {
             long ms = (long) (tcp.tsNow() + sk.tsOffset - s.opts.tsEcr);
             if (ms >= 0 && ms < 3_600_000) {
                 sampleNanos = Math.max(ms * 1_000_000L, 1_000L);
             }
         }
-        if (sampleNanos >= 0 && acked > 0) {
+        if (sampleNanos >= 0) {
             rttSample(sk, sampleNanos);
+            sk.backoff = 0;
         }
         return acked;
     }
@@ -828,7 +876,8 @@ final class TcpInput {
     /**
      * An RTT measurement. Mirrors {@code tcp_rtt_estimator()} / {@code tcp_set_rto()} (RFC 6298
      * §2): SRTT and RTTVAR with gains 1/8 and 1/4; RTO = SRTT + max(4·RTTVAR, 200 ms), at most
-     * 120 s.
+     * 120 s. {@code srttUs} holds 8·SRTT and {@code rttvarUs} 4·RTTVAR, so (2.3)'s
+     * RTTVAR ← 3/4·RTTVAR + 1/4·|SRTT − R'| becomes rttvarUs ← 3/4·rttvarUs + |SRTT − R'|.
      */
     static void rttSample(TcpSock sk, long nanos) {
         long m = Math.max(nanos / 1000, 1);
@@ -838,10 +887,10 @@ final class TcpInput {
         } else {
             long srtt = sk.srttUs >> 3;
             long err = Math.abs(srtt - m);
-            sk.rttvarUs = (3 * sk.rttvarUs + err) / 4;
+            sk.rttvarUs = sk.rttvarUs - (sk.rttvarUs >> 2) + err;
             sk.srttUs = sk.srttUs - (sk.srttUs >> 3) + m;
         }
-        long rto = (sk.srttUs >> 3) * 1000 + Math.max(4 * (sk.rttvarUs / 4) * 1000, TcpTimers.RTO_MIN);
+        long rto = (sk.srttUs >> 3) * 1000 + Math.max(sk.rttvarUs * 1000, TcpTimers.RTO_MIN);
         sk.rtoNanos = Math.min(Math.max(rto, TcpTimers.RTO_MIN), TcpTimers.RTO_MAX);
     }
 
@@ -873,7 +922,7 @@ final class TcpInput {
                     tcp.net.drop(skb, DropReason.TCP_ZEROWINDOW);
                     return;
                 }
-                if (sk.rmem() + skb.truesize() > sk.rcvbuf() && s.len > 0 && !sk.rcvQueue().isEmpty()) {
+                if (s.len > 0 && !sk.rcvQueue().isEmpty() && !TcpCollapse.makeRoom(sk, skb.truesize())) {
                     tcp.ext.inc(TcpExtMib.TCPRcvQDrop);
                     tcp.output.sendAck(sk);
                     tcp.net.drop(skb, DropReason.PROTO_MEM);
@@ -907,6 +956,12 @@ final class TcpInput {
                 return;
             }
             if (s.seq - sk.rcvNxt < 0) {
+                if (!sk.rcvQueue().isEmpty() && !TcpCollapse.makeRoom(sk, skb.truesize())) {
+                    tcp.ext.inc(TcpExtMib.TCPRcvQDrop);
+                    tcp.output.sendAck(sk);
+                    tcp.net.drop(skb, DropReason.PROTO_MEM);
+                    return;
+                }
                 queueInOrder(sk, skb, s, sk.rcvNxt - s.seq);
                 if (fin) {
                     fin(sk);
@@ -938,19 +993,33 @@ final class TcpInput {
             skb.dst = null;
             sk.chargeR(skb);
             sk.rcvQueue().addLast(skb);
-            if (len > sk.rcvMss) {
-                sk.rcvMss = Math.min(len, sk.advmss);
-            }
+            measureRcvMss(sk, skb, len);
             sk.ackPending = true;
         } else {
             skb.free();
         }
     }
 
+    /**
+     * Learns the peer's segment size and what its segments cost in memory. Mirrors
+     * {@code tcp_measure_rcv_mss()}: a full-sized segment sets the receive MSS and the ratio of
+     * payload to truesize that turns free buffer space into window ({@code scaling_ratio}), so a
+     * peer sending small segments is not offered a window the buffer cannot hold. (Linux
+     * re-measures only when the size changes and bounds the window's growth by rcv_ssthresh
+     * besides; measuring every full-sized segment does the job of both.)
+     */
+    private static void measureRcvMss(TcpSock sk, SkBuff skb, int len) {
+        if (len < sk.rcvMss) {
+            return;
+        }
+        sk.scalingRatio = (int) Math.max(1, Math.min(255, ((long) len << 8) / skb.truesize()));
+        sk.rcvMss = Math.min(len, sk.advmss);
+    }
+
     /** Keeps a segment that arrived ahead of a hole, in sequence order. */
     private void ofoInsert(TcpSock sk, SkBuff skb, Seg s) {
         tcp.ext.inc(TcpExtMib.TCPOFOQueue);
-        if (sk.rmem() + skb.truesize() > sk.rcvbuf()) {
+        if (!TcpCollapse.makeRoom(sk, skb.truesize())) {
             tcp.ext.inc(TcpExtMib.TCPOFODrop);
             tcp.net.drop(skb, DropReason.PROTO_MEM);
             return;
@@ -1035,11 +1104,13 @@ final class TcpInput {
         sk.stateChange();
     }
 
-    /** Urgent pointer (RFC 9293 §3.8.5): noted for MSG_OOB readers and POLLPRI. */
+    /**
+     * The peer's urgent pointer (RFC 9293 §3.8.5). Urgent bytes stay inline (as with
+     * SO_OOBINLINE): there is no out-of-band byte to set aside ({@code tcp_urg} is not
+     * mirrored). Our own urgent mode ({@code urgPending}, SND.UP) is not the peer's business.
+     */
     private static void urg(TcpSock sk, Seg s) {
-        if ((s.flags & Tcp.URG) != 0 && s.urg != 0) {
-            sk.urgPending = false;
-        }
+        // Nothing to do; see above.
     }
 
     // ================================================================ after a segment
@@ -1072,6 +1143,26 @@ final class TcpInput {
 
     // ================================================================ ICMP
 
+    /**
+     * Fragmentation needed (RFC 1191 §6.3): the route now carries the lower path MTU (ICMP has
+     * updated it, bounded by min_pmtu); when it is below what the connection used, the MSS
+     * follows and what is in flight is resent in smaller segments. Mirrors
+     * {@code tcp_v4_mtu_reduced()}.
+     */
+    private void mtuReduced(TcpSock sk, int info) {
+        if (info < 68 || sk.state == TcpState.LISTEN || sk.state == TcpState.CLOSE
+                || sk.pmtudiscValue() == io.jnetstack.socket.SockOpt.IP_PMTUDISC_DONT) {
+            return;
+        }
+        int before = sk.mssCache;
+        sk.rt = null;
+        io.jnetstack.ipv4.Rtable rt = tcp.output.route(sk);
+        tcp.output.syncMss(sk, rt == null ? info : rt.mtu());
+        if (sk.mssCache < before) {
+            tcp.output.simpleRetransmit(sk);
+        }
+    }
+
     /** Mirrors the socket part of {@code tcp_v4_err()}. */
     void icmpError(TcpSock sk, int type, int code, int info, int seq) {
         if (sk.state != TcpState.LISTEN && (seq - sk.sndUna < 0 || seq - sk.sndNxt > 0)) {
@@ -1079,14 +1170,7 @@ final class TcpInput {
             return;
         }
         if (type == io.jnetstack.wire.Icmp.DEST_UNREACH && code == io.jnetstack.wire.Icmp.FRAG_NEEDED) {
-            if (info >= 68) {
-                sk.rt = null;
-                int before = sk.mssCache;
-                tcp.output.syncMss(sk, info);
-                if (sk.mssCache < before) {
-                    tcp.output.retransmitHead(sk);
-                }
-            }
+            mtuReduced(sk, info);
             return;
         }
         IcmpErr e = IcmpErr.of(type, code);
@@ -1094,11 +1178,10 @@ final class TcpInput {
             return;
         }
         if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
-            if (e.fatal() || type == io.jnetstack.wire.Icmp.DEST_UNREACH) {
-                tcp.mib.inc(TcpMib.AttemptFails);
-                sk.error(e.errno());
-                TcpClose.done(sk);
-            }
+            // tcp_v4_err(): any error that maps to an errno ends an attempt (time exceeded too).
+            tcp.mib.inc(TcpMib.AttemptFails);
+            sk.error(e.errno());
+            TcpClose.done(sk);
             return;
         }
         if (sk.recverrOn()) {

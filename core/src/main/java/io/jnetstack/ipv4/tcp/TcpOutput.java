@@ -31,11 +31,12 @@ final class TcpOutput {
 
     /**
      * The window to advertise. Mirrors {@code tcp_select_window()} / {@code __tcp_select_window()}:
-     * half the free receive buffer (tcp_adv_win_scale 1), rounded down to the receive MSS, never
+     * the payload the free receive buffer can hold ({@link TcpSock#winFromSpace}, half of it until
+     * the peer's segments are measured), rounded down to the receive MSS, never
      * less than what was already offered (RFC 9293 §3.8.6.2.2: do not shrink), scaled.
      */
     int selectWindow(TcpSock sk) {
-        int free = Math.max(0, sk.rcvbuf() - sk.rmem()) / 2;
+        int free = sk.winFromSpace(sk.rcvbuf() - sk.rmem());
         free = Math.min(free, sk.windowClamp);
         int mss = Math.max(sk.rcvMss, 1);
         int win;
@@ -158,7 +159,7 @@ final class TcpOutput {
             int win = syn ? synWindow(sk.rcvWnd) : selectWindow(sk);
             int ack = (flags & Tcp.ACK) != 0 ? sk.rcvNxt : 0;
             int urg = 0;
-            if (sk.urgPending && (flags & Tcp.SYN) == 0 && sk.sndUp - seq > 0 && sk.sndUp - seq <= 65535) {
+            if (urgentMode(sk) && (flags & Tcp.SYN) == 0 && sk.sndUp - seq > 0 && sk.sndUp - seq <= 65535) {
                 flags |= Tcp.URG;
                 urg = sk.sndUp - seq;
             }
@@ -225,12 +226,17 @@ final class TcpOutput {
         }
     }
 
+    /**
+     * An ACK left. Mirrors {@code tcp_event_ack_sent()} → {@code tcp_dec_quickack_mode()}: a
+     * quick ACK is used up only when data was waiting to be acknowledged, not by every segment
+     * that happens to carry the ACK flag.
+     */
     private void ackSent(TcpSock sk) {
-        sk.ackPending = false;
-        sk.timers.cancelDelack();
-        if (sk.quickAcks > 0) {
+        if (sk.ackPending && sk.quickAcks > 0) {
             sk.quickAcks--;
         }
+        sk.ackPending = false;
+        sk.timers.cancelDelack();
     }
 
     // ================================================================ the write queue
@@ -281,28 +287,29 @@ final class TcpOutput {
                     split(sk, skb, room);
                     end = (int) skb.cb[TcpSock.CB_END_SEQ];
                 }
-                boolean fin = (skb.cb[TcpSock.CB_FLAGS] & Tcp.FIN) != 0;
+                boolean resend = seq - sk.sndNxt < 0;   // go-back-N after a timeout or an MTU drop
                 boolean last = sk.writeQueue.next(skb) == null;
-                if (skb.len() < mss && last && !fin) {
-                    if (sk.corked) {
-                        break;
-                    }
-                    if (!push || (!sk.nodelay && sk.packetsOut > 0)) {
-                        break;   // Nagle (RFC 896, RFC 1122 §4.2.3.4)
-                    }
+                if (last && !resend && !nagleTest(sk, skb, mss, push)) {
+                    break;
                 }
-                if (last) {
-                    skb.cb[TcpSock.CB_FLAGS] |= Tcp.PSH;
+                if (resend) {
+                    skb.cb[TcpSock.CB_RETRANS] = 1;    // Karn: no RTT sample from it
                 }
                 if (transmitQueued(sk, skb) < 0) {
                     break;
+                }
+                if (resend) {
+                    retransmitted(sk);
+                }
+                if (skb.len() < mss && !resend) {
+                    sk.sndSml = end;   // tcp_minshall_update()
                 }
                 sk.sendHead = sk.writeQueue.next(skb);
                 if (end - sk.sndNxt > 0) {
                     sk.sndNxt = end;
                 }
                 sk.packetsOut++;
-                if (skb.len() > 0) {
+                if (skb.len() > 0 && !resend) {
                     tcp.ext.inc(TcpExtMib.TCPOrigDataSent);
                 }
                 sent = true;
@@ -311,12 +318,35 @@ final class TcpOutput {
                 }
             }
             if (!sent && sk.sendHead != null && sk.packetsOut == 0) {
-                sk.timers.armProbe();   // tcp_check_probe_timer(): the window is too small or zero
+                // tcp_check_probe_timer(): the window is too small or zero, TCP_CORK, MSG_MORE
+                sk.timers.armProbe();
             }
             return sent;
         } finally {
             t.exit();
         }
+    }
+
+    /**
+     * Whether the last queued segment may go now. Mirrors {@code tcp_nagle_test()}: urgent data
+     * and the FIN always go; a partial segment waits under TCP_CORK or MSG_MORE ({@code push}
+     * false), and otherwise, unless TCP_NODELAY, while a partial segment sent earlier is not
+     * acknowledged — Nagle (RFC 896, RFC 1122 §4.2.3.4) in Minshall's variant
+     * ({@code tcp_minshall_check()}), so a write ending in a partial segment goes out whole.
+     */
+    private static boolean nagleTest(TcpSock sk, SkBuff skb, int mss, boolean push) {
+        if (urgentMode(sk) || (skb.cb[TcpSock.CB_FLAGS] & Tcp.FIN) != 0 || skb.len() >= mss) {
+            return true;
+        }
+        if (sk.corked || !push) {
+            return false;
+        }
+        return sk.nodelay || sk.packetsOut == 0 || !(sk.sndSml - sk.sndUna > 0 && sk.sndSml - sk.sndNxt <= 0);
+    }
+
+    /** Urgent data is unacknowledged ({@code tcp_urg_mode()}: SND.UP after SND.UNA). */
+    static boolean urgentMode(TcpSock sk) {
+        return sk.urgPending && sk.sndUp - sk.sndUna > 0;
     }
 
     /** Splits a queued segment at {@code mss}. Mirrors {@code tcp_fragment()}. */
@@ -379,12 +409,38 @@ final class TcpOutput {
         if (transmitQueued(sk, skb) < 0) {
             return false;
         }
+        retransmitted(sk);
+        return true;
+    }
+
+    /** Counts a retransmission and stamps the first one ({@code tcp_retransmit_skb()}). */
+    private void retransmitted(TcpSock sk) {
         sk.totalRetrans++;
         tcp.mib.inc(TcpMib.RetransSegs);
         if (sk.retransStamp == 0) {
             sk.retransStamp = sk.now();
         }
-        return true;
+    }
+
+    /**
+     * After the path MTU fell (RFC 1191): everything in flight goes again, cut to the new MSS,
+     * without a congestion response, since nothing was lost to congestion. Mirrors
+     * {@code tcp_simple_retransmit()}: the Loss state up to SND.NXT with ssthresh unchanged.
+     */
+    void simpleRetransmit(TcpSock sk) {
+        SkBuff head = sk.writeQueue.peek();
+        if (head == null || head == sk.sendHead || sk.state == TcpState.SYN_SENT) {
+            return;
+        }
+        if (!sk.inLoss) {
+            sk.highSeq = sk.sndNxt;
+            sk.inLoss = true;
+        }
+        sk.inRecovery = false;
+        sk.dupAcks = 0;
+        sk.sendHead = head;
+        sk.packetsOut = 0;
+        writeXmit(sk, true);
     }
 
     // ================================================================ control segments
@@ -412,18 +468,25 @@ final class TcpOutput {
     void writeWakeup(TcpSock sk) {
         SkBuff skb = sk.sendHead;
         if (skb != null && sk.sndWnd > 0) {
-            int room = sk.sndUna + sk.sndWnd - (int) skb.cb[TcpSock.CB_SEQ];
+            int room = Math.min(sk.sndUna + sk.sndWnd - (int) skb.cb[TcpSock.CB_SEQ], sk.mssCache);
             if (room > 0) {
                 if (skb.len() > room) {
-                    split(sk, skb, Math.max(room, 1));
+                    split(sk, skb, room);
                 }
-                transmitQueued(sk, skb);
+                skb.cb[TcpSock.CB_FLAGS] |= Tcp.PSH;
+                if (transmitQueued(sk, skb) < 0) {
+                    return;
+                }
                 sk.sendHead = sk.writeQueue.next(skb);
                 int end = (int) skb.cb[TcpSock.CB_END_SEQ];
                 if (end - sk.sndNxt > 0) {
                     sk.sndNxt = end;
                 }
                 sk.packetsOut++;
+                tcp.ext.inc(TcpExtMib.TCPOrigDataSent);
+                if (!sk.timers.rtxPending()) {
+                    sk.timers.armRtx();   // tcp_event_new_data_sent()
+                }
                 return;
             }
         }

@@ -174,7 +174,7 @@ final class TcpRecvmsg {
         if (!timeToAck && copied > 0 && (sk.shutdownBits() & Sock.RCV_SHUTDOWN) == 0) {
             int now = TcpInput.receiveWindow(sk);
             if (2L * now <= sk.windowClamp) {
-                int free = Math.max(0, sk.rcvbuf() - sk.rmem()) / 2;
+                int free = sk.winFromSpace(sk.rcvbuf() - sk.rmem());
                 if (free >= 2 * now && free - now >= sk.rcvMss) {
                     timeToAck = true;
                 }

@@ -50,7 +50,7 @@ final class TcpSendmsg {
             if (!canAppend) {
                 if (sk.wmemQueued >= sk.sndbuf()) {
                     if (copied > 0) {
-                        sk.tcp.output.pushPending(sk);
+                        push(sk, flags & ~Socket.MSG_MORE);   // before sleeping, as tcp_sendmsg_locked()
                     }
                     if (!waitMemory(sk, deadline)) {
                         if (copied > 0) {
@@ -118,6 +118,9 @@ final class TcpSendmsg {
                 return;
             }
             boolean more = (flags & Socket.MSG_MORE) != 0;
+            if (!more) {
+                sk.writeQueue.peekLast().cb[TcpSock.CB_FLAGS] |= Tcp.PSH;   // tcp_mark_push()
+            }
             sk.tcp.output.writeXmit(sk, !more && !sk.corked);
         } finally {
             t.exit();

@@ -83,6 +83,8 @@ public final class TcpSock extends Sock {
     int writeSeq;
     int maxWindow;
     int sndUp;
+    /** End of the last partial segment sent (Minshall's Nagle, {@code snd_sml}). */
+    int sndSml;
     boolean urgPending;
     // receive sequence space
     int irs;
@@ -91,6 +93,8 @@ public final class TcpSock extends Sock {
     int rcvWup;
     int copiedSeq;
     int windowClamp;
+    /** Payload per byte of buffer memory, in 1/256 ({@code scaling_ratio}); 1/2 until measured. */
+    int scalingRatio = 128;
     int rcvSsthresh;
     // options
     boolean wscaleOk;
@@ -123,6 +127,8 @@ public final class TcpSock extends Sock {
     int retransmits;
     long retransStamp;
     int probesOut;
+    /** When zero-window probing began, for TCP_USER_TIMEOUT ({@code icsk_probes_tstamp}). */
+    long probesStamp;
     long lastRecvNanos;
     long lastSendNanos;
     long totalRetrans;
@@ -247,6 +253,11 @@ public final class TcpSock extends Sock {
     /** SO_RCVBUF as set. */
     int rcvbuf() {
         return rcvbuf;
+    }
+
+    /** The window {@code space} bytes of receive memory can back. Mirrors {@code tcp_win_from_space()}. */
+    int winFromSpace(int space) {
+        return (int) ((long) Math.max(space, 0) * scalingRatio >> 8);
     }
 
     /** SO_SNDBUF as set. */
@@ -717,6 +728,10 @@ public final class TcpSock extends Sock {
 
     void setLocalPort(int port) {
         num = port;
+    }
+
+    int pmtudiscValue() {
+        return pmtudisc;
     }
 
     int ttlFor() {

@@ -23,6 +23,8 @@ final class TcpTimers {
     static final long DELACK_MAX = 200_000_000L;
     /** 2 MSL as Linux waits in TIME_WAIT, 60 s ({@code TCP_TIMEWAIT_LEN}). */
     static final long TIMEWAIT_LEN = 60_000_000_000L;
+    /** The shortest timer Linux arms for a clamped probe, two jiffies ({@code TCP_TIMEOUT_MIN}). */
+    static final long TIMEOUT_MIN = 2_000_000L;
     /** RFC 6928: initial window of 10 segments. */
     static final int INIT_CWND = 10;
 
@@ -56,11 +58,38 @@ final class TcpTimers {
         }
     }
 
+    /**
+     * Arms the zero-window probe timer unless it runs: data waits with nothing in flight.
+     * Mirrors {@code tcp_check_probe_timer()}: one RTO from now (at least 200 ms).
+     */
     void armProbe() {
         probe = timer(probe, "tcp probe0", this::probeTimer);
         if (!probe.pending()) {
-            probe.armAfter(Math.min(sk.rtoNanos << Math.min(sk.backoff, 20), RTO_MAX));
+            probe.armAfter(clampProbeToUserTimeout(probeWhen(0)));
         }
+    }
+
+    /**
+     * Re-arms the probe timer from now with the current backoff: an ACK answered a probe but
+     * the window is still closed. Mirrors the closed-window branch of {@code tcp_ack_probe()}.
+     */
+    void resetProbe() {
+        probe = timer(probe, "tcp probe0", this::probeTimer);
+        probe.armAfter(clampProbeToUserTimeout(probeWhen(sk.backoff)));
+    }
+
+    /** {@code tcp_probe0_when()}: max(RTO, 200 ms) doubled per backoff step, at most 120 s. */
+    private long probeWhen(int backoff) {
+        return Math.min(Math.max(sk.rtoNanos, RTO_MIN) << Math.min(backoff, 20), RTO_MAX);
+    }
+
+    /** {@code tcp_clamp_probe0_to_user_timeout()}: the timer ends no later than the user timeout. */
+    private long clampProbeToUserTimeout(long when) {
+        if (sk.userTimeoutMs == 0 || sk.probesStamp == 0) {
+            return when;
+        }
+        long remaining = sk.userTimeoutMs * 1_000_000L - (sk.now() - sk.probesStamp);
+        return Math.max(Math.min(when, remaining), TIMEOUT_MIN);
     }
 
     void cancelProbe() {
@@ -173,21 +202,43 @@ final class TcpTimers {
         sk.tcp.input.enterLoss(sk);
         sk.retransmits++;
         sk.backoff++;
-        armRtx();
+        rtx.armAfter(clampToUserTimeout(Math.min(sk.rtoNanos << Math.min(sk.backoff, 20), RTO_MAX)));
     }
 
-    /** Mirrors {@code tcp_probe_timer()}. */
+    /**
+     * With TCP_USER_TIMEOUT, the next expiry comes no later than the moment the user timeout
+     * ends, so the connection times out then and not one backed-off RTO later. Mirrors
+     * {@code tcp_clamp_rto_to_user_timeout()}.
+     */
+    private long clampToUserTimeout(long rto) {
+        if (sk.userTimeoutMs == 0 || sk.retransStamp == 0) {
+            return rto;
+        }
+        long remaining = sk.userTimeoutMs * 1_000_000L - (sk.now() - sk.retransStamp);
+        return remaining <= 0 ? 1 : Math.min(rto, remaining);
+    }
+
+    /**
+     * Mirrors {@code tcp_probe_timer()} and {@code tcp_send_probe0()} (RFC 9293 §3.8.6.1): send
+     * what the window allows, else a zero-window probe, and back off. The connection stays open
+     * as long as the peer answers (RFC 1122 §4.2.2.17: an ACK resets the count); it ends after
+     * tcp_retries2 unanswered probes, or when TCP_USER_TIMEOUT has passed since the first probe.
+     */
     private void probeTimer() {
         if (sk.packetsOut > 0 || sk.sendHead == null || sk.state == TcpState.CLOSE) {
             sk.probesOut = 0;
+            sk.probesStamp = 0;
             return;
         }
-        int max = (int) sk.tcp.sysctl.retries2.get();
+        int retries2 = (int) sk.tcp.sysctl.retries2.get();
+        int max = retries2;
         if (sk.orphan) {
             int o = (int) sk.tcp.sysctl.orphanRetries.get();
             max = o == 0 ? 8 : o;
         }
-        if (sk.userTimeoutMs > 0 && sk.lastRecvNanos != 0 && sk.now() - sk.lastRecvNanos >= sk.userTimeoutMs * 1_000_000L) {
+        if (sk.probesStamp == 0) {
+            sk.probesStamp = sk.now();
+        } else if (sk.userTimeoutMs > 0 && sk.now() - sk.probesStamp >= sk.userTimeoutMs * 1_000_000L) {
             TcpClose.writeErr(sk, Errno.ETIMEDOUT);
             return;
         }
@@ -195,12 +246,18 @@ final class TcpTimers {
             TcpClose.writeErr(sk, Errno.ETIMEDOUT);
             return;
         }
-        sk.probesOut++;
         sk.tcp.output.writeWakeup(sk);
-        if (sk.packetsOut == 0) {
-            sk.backoff = Math.min(sk.backoff + 1, 20);
-            probe.armAfter(Math.min(sk.rtoNanos << sk.backoff, RTO_MAX));
+        if (sk.packetsOut > 0 || sk.sendHead == null) {
+            sk.probesOut = 0;
+            sk.backoff = 0;
+            sk.probesStamp = 0;
+            return;
         }
+        sk.probesOut++;
+        if (sk.backoff < retries2) {
+            sk.backoff++;
+        }
+        probe.armAfter(clampProbeToUserTimeout(probeWhen(sk.backoff)));
     }
 
     /** Mirrors {@code tcp_delack_timer()}. */

@@ -1,0 +1,92 @@
+package io.jnetstack.ipv4.tcp;
+
+import io.jnetstack.core.SkBuff;
+import io.jnetstack.core.SkBuffPool;
+import io.jnetstack.core.SkbQueue;
+
+/**
+ * Making room in the receive buffer without dropping data the window allowed. Each received
+ * segment keeps the buffer it arrived in, so small segments cost far more memory than their
+ * bytes (a 536-byte segment holds a 2 KiB buffer): the window offered from the free memory
+ * (half of it, tcp_adv_win_scale 1) would otherwise admit more data than SO_RCVBUF holds.
+ * Mirrors {@code tcp_prune_queue()} → {@code tcp_collapse()}: the waiting data is copied into
+ * as few large buffers as it needs.
+ */
+final class TcpCollapse {
+    /** The payload of a large collapsed buffer (the pool's 64 KiB class). */
+    private static final int CHUNK = SkBuffPool.LARGE - 512;
+    /** The payload of a small one (the pool's 2 KiB class), for what does not fill a large one. */
+    private static final int SMALL_CHUNK = SkBuffPool.SMALL;
+
+    private TcpCollapse() {
+    }
+
+    /**
+     * Whether {@code need} more bytes of truesize fit in the receive buffer, after collapsing
+     * the receive queue if that helps. Mirrors {@code tcp_try_rmem_schedule()}.
+     */
+    static boolean makeRoom(TcpSock sk, int need) {
+        if (sk.rmem() + need <= sk.rcvbuf()) {
+            return true;
+        }
+        collapse(sk);
+        return sk.rmem() + need <= sk.rcvbuf();
+    }
+
+    /**
+     * Copies the receive queue into full buffers of the pool's size classes, when that saves at
+     * least an eighth of the receive buffer. Offsets stay valid: each new buffer starts at the
+     * sequence number of the first byte it holds, read or not.
+     */
+    static void collapse(TcpSock sk) {
+        SkbQueue q = sk.rcvQueue();
+        if (q.size() < 2) {
+            return;
+        }
+        long bytes = 0;
+        long truesize = 0;
+        for (SkBuff s = q.peek(); s != null; s = q.next(s)) {
+            bytes += s.len();
+            truesize += s.truesize();
+        }
+        long large = bytes / CHUNK;
+        long small = (bytes - large * CHUNK + SMALL_CHUNK - 1) / SMALL_CHUNK;
+        long after = large * (SkBuffPool.LARGE + SkBuff.TRUESIZE_OVERHEAD) + small * (SkBuffPool.SMALL + SkBuff.TRUESIZE_OVERHEAD);
+        if (truesize - after < sk.rcvbuf() / 8) {
+            return;
+        }
+        SkbQueue compact = new SkbQueue();
+        SkBuff skb = q.peek();
+        int offset = 0;
+        while (skb != null) {
+            long left = 0;
+            for (SkBuff s = skb; s != null; s = q.next(s)) {
+                left += s.len();
+            }
+            left -= offset;
+            int size = (int) (left >= CHUNK ? CHUNK : Math.min(SMALL_CHUNK, left));
+            SkBuff c = sk.tcp.kernel.skbs().alloc(0, size);
+            c.cb[TcpSock.CB_SEQ] = (int) skb.cb[TcpSock.CB_SEQ] + offset;
+            while (c.len() < size) {
+                int n = Math.min(size - c.len(), skb.len() - offset);
+                int at = c.put(n);
+                skb.copyBits(offset, c.buf(), at, n);
+                offset += n;
+                if (offset == skb.len()) {
+                    SkBuff next = q.next(skb);
+                    q.unlink(skb);
+                    skb.free();
+                    skb = next;
+                    offset = 0;
+                }
+            }
+            c.cb[TcpSock.CB_END_SEQ] = (int) c.cb[TcpSock.CB_SEQ] + c.len();
+            sk.chargeR(c);
+            compact.addLast(c);
+        }
+        while (!compact.isEmpty()) {
+            q.addLast(compact.poll());
+        }
+        sk.tcp.ext.inc(TcpExtMib.TCPRcvCollapsed);
+    }
+}

@@ -1,0 +1,129 @@
+package io.jnetstack.ipv4.tcp;
+
+import io.jnetstack.socket.Socket;
+import io.jnetstack.wire.Tcp;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+import static io.jnetstack.ipv4.tcp.ReliabilityHarness.MS;
+import static io.jnetstack.ipv4.tcp.ReliabilityHarness.Out;
+import static io.jnetstack.ipv4.tcp.ReliabilityHarness.read;
+import static io.jnetstack.ipv4.tcp.ReliabilityHarness.sk;
+import static io.jnetstack.ipv4.tcp.ReliabilityHarness.synOpts;
+import static io.jnetstack.ipv4.tcp.ReliabilityHarness.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Where the reliability machinery still differs from Linux: each test states what Linux does
+ * and is disabled with the reason until the feature exists. Enabled, each one fails.
+ */
+class TcpLinuxDifferencesTest {
+    private static final int A = Tcp.ACK;
+    private static final int WIN = 65535;
+
+    @Test
+    @Disabled("no SACK (RFC 2018): SACK-Permitted is negotiated but the receiver never sends SACK blocks "
+            + "and the sender ignores them; Linux reports out-of-order data in the duplicate ACK")
+    void outOfOrderDataIsReportedInSackBlocks() {
+        ReliabilityHarness h = new ReliabilityHarness(91);
+        h.passiveOpen(synOpts(1000, true, false, -1), WIN);
+        h.inject(A, 1001, 1000, 1, WIN);
+        Out dup = h.expect(A, 1, 0, 1);
+        assertEquals(1, dup.tcp().sackBlocks().size());
+        assertEquals(h.riss + 1001, dup.tcp().sackBlocks().getFirst().left());
+    }
+
+    @Test
+    @Disabled("no limited transmit (RFC 3042): Linux sends a new segment on each of the first two "
+            + "duplicate ACKs (Disorder state, tcp_limited_transmit); here nothing goes until the third")
+    void theFirstTwoDuplicateAcksEachReleaseANewSegment() {
+        ReliabilityHarness h = new ReliabilityHarness(92);
+        Socket s = h.passiveOpen(synOpts(1000, false, false, -1), WIN);
+        write(s, 20_000);
+        for (int i = 0; i < 10; i++) {
+            h.next();
+        }
+        h.run(20 * MS);
+        h.ack(1, WIN);
+        h.expectData(10_001, 1000);
+        h.ack(1, WIN);
+        h.expectData(11_001, 1000);
+    }
+
+    @Test
+    @Disabled("no tail loss probe (RACK-TLP, RFC 8985): Linux probes a lost last segment after about "
+            + "2*SRTT; here it waits for the RTO (SRTT + 200 ms at least)")
+    void aLostTailIsProbedBeforeTheRto() {
+        ReliabilityHarness h = new ReliabilityHarness(93);
+        Socket s = h.activeOpen(synOpts(1000, false, false, -1), WIN, 20 * MS);
+        write(s, 100);
+        Out first = h.expect(A | Tcp.PSH, 1, 100, 1);
+        Out probe = h.await(ReliabilityHarness.SEC);
+        assertTrue(probe.time() - first.time() < 100 * MS, "probe after " + (probe.time() - first.time()) / 1e6 + " ms");
+    }
+
+    @Test
+    @Disabled("PAWS has no tolerance here: Linux accepts a TSval up to one tick older than TS.Recent "
+            + "(TCP_PAWS_WINDOW) and exempts disordered pure ACKs (tcp_disordered_ack); reordering by "
+            + "a millisecond makes this stack drop segments Linux keeps")
+    void pawsToleratesOneTick() {
+        ReliabilityHarness h = new ReliabilityHarness(94);
+        Socket s = h.passiveOpen(synOpts(1000, false, true, -1), WIN);
+        h.peerTsVal = 1000;
+        h.data(100, 1, WIN);
+        h.clear();
+        h.peerTsVal = 999;
+        h.data(100, 1, WIN);
+        assertEquals(200, read(s, 1000).length);
+    }
+
+    @Test
+    @Disabled("no return to quick-ACK mode after idle: Linux acknowledges at once the first segment "
+            + "after a gap longer than the RTO (tcp_event_data_recv); here it waits for the delayed-ACK timer")
+    void theFirstSegmentAfterALongIdleIsAckedAtOnce() {
+        ReliabilityHarness h = new ReliabilityHarness(95);
+        Socket s = h.passiveOpen(synOpts(1000, false, false, -1), WIN);
+        for (int i = 0; i < 20; i++) {
+            h.data(100, 1, WIN);
+            h.run(MS);
+        }
+        read(s, 1 << 16);
+        h.run(10 * ReliabilityHarness.SEC);
+        h.clear();
+        h.data(100, 1, WIN);
+        h.expect(A, 1, 0, h.rseq);
+    }
+
+    @Test
+    @Disabled("no receive buffer autotuning (tcp_moderate_rcvbuf, tcp_rcv_space_adjust): SO_RCVBUF "
+            + "stays at tcp_rmem[1], so the window never exceeds what 128 KiB holds")
+    void theReceiveBufferGrowsForAFastReader() {
+        ReliabilityHarness h = new ReliabilityHarness(96);
+        Socket s = h.passiveOpen(synOpts(1460, false, true, 7), WIN);
+        int rcvbuf = sk(s).rcvbuf();
+        for (int i = 0; i < 2000; i++) {
+            h.data(1448, 1, WIN);
+            if (i % 10 == 9) {
+                h.run(10 * MS);
+                read(s, 1 << 20);
+            }
+        }
+        assertTrue(sk(s).rcvbuf() > rcvbuf, "SO_RCVBUF " + sk(s).rcvbuf());
+    }
+
+    @Test
+    @Disabled("Reno, not CUBIC (Linux's default tcp_congestion_control): on loss Linux sets ssthresh to "
+            + "0.7*cwnd (beta 717/1024); RFC 5681 here: max(FlightSize/2, 2)")
+    void cubicKeepsSeventyPercentOfTheWindowOnLoss() {
+        ReliabilityHarness h = new ReliabilityHarness(97);
+        Socket s = h.passiveOpen(synOpts(1000, false, false, -1), WIN);
+        write(s, 20_000);
+        h.clear();
+        h.run(20 * MS);
+        for (int i = 0; i < 3; i++) {
+            h.ack(1, WIN);
+        }
+        assertEquals(7, sk(s).ssthresh);
+    }
+}
