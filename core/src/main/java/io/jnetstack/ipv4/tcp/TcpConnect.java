@@ -153,7 +153,7 @@ final class TcpConnect {
                 return;
             }
             int cookies = (int) tcp.sysctl.syncookies.get();
-            boolean synFull = listener.synQueueLen >= Math.max(listener.maxAckBacklog, 1);
+            boolean synFull = synQueueFull(listener);
             boolean wantCookie = cookies == 2 || (synFull && cookies == 1);
             if (synFull && !wantCookie) {
                 tcp.ext.inc(TcpExtMib.TCPReqQFullDrop);
@@ -161,7 +161,7 @@ final class TcpConnect {
                 tcp.net.drop(skb, DropReason.TCP_LISTEN_OVERFLOW);
                 return;
             }
-            if (listener.acceptQueue.size() > listener.maxAckBacklog) {
+            if (acceptQueueFull(listener)) {
                 tcp.ext.inc(TcpExtMib.ListenOverflows);
                 tcp.ext.inc(TcpExtMib.ListenDrops);
                 tcp.net.drop(skb, DropReason.TCP_LISTEN_OVERFLOW);
@@ -192,6 +192,19 @@ final class TcpConnect {
         } finally {
             t.exit();
         }
+    }
+
+    /**
+     * Whether the SYN queue is full. Mirrors {@code inet_csk_reqsk_queue_is_full()}: more
+     * requests than the backlog (so listen(fd, 0) still takes one).
+     */
+    static boolean synQueueFull(TcpSock listener) {
+        return listener.synQueueLen > listener.maxAckBacklog;
+    }
+
+    /** Whether the accept queue is full. Mirrors {@code sk_acceptq_is_full()}: more than the backlog. */
+    static boolean acceptQueueFull(TcpSock listener) {
+        return listener.acceptQueue.size() > listener.maxAckBacklog;
     }
 
     private static int routeMtu(io.jnetstack.ipv4.tcp.Tcp tcp, int raddr, int laddr, int fallback) {
@@ -266,7 +279,7 @@ final class TcpConnect {
             return null;
         }
         TcpSock listener = req.listener;
-        if (listener.acceptQueue.size() >= Math.max(listener.maxAckBacklog, 1) + 1 || listener.state != TcpState.LISTEN) {
+        if (acceptQueueFull(listener) || listener.state != TcpState.LISTEN) {
             tcp.ext.inc(TcpExtMib.ListenOverflows);
             tcp.ext.inc(TcpExtMib.ListenDrops);
             if (tcp.sysctl.abortOnOverflow.get() != 0) {
@@ -303,7 +316,7 @@ final class TcpConnect {
             return null;
         }
         tcp.ext.inc(TcpExtMib.SyncookiesRecv);
-        if (listener.acceptQueue.size() >= Math.max(listener.maxAckBacklog, 1) + 1) {
+        if (acceptQueueFull(listener)) {
             tcp.ext.inc(TcpExtMib.ListenOverflows);
             tcp.ext.inc(TcpExtMib.ListenDrops);
             return null;
