@@ -30,6 +30,8 @@ final class RequestSock {
     int rcvWnd;
     int peerWindow;
     int retrans;
+    /** No state is kept: the ISN is a SYN cookie (and the TSval carries the options). */
+    boolean cookie;
     final Tcp.Tuple key;
     Timer timer;
     boolean dead;

@@ -176,9 +176,10 @@ final class TcpConnect {
             int peerMss = s.opts.mss > 0 ? s.opts.mss : 536;
             int iss;
             if (wantCookie) {
+                // The cookie carries the peer's MSS; the SYN-ACK still offers ours.
                 int idx = SynCookies.mssIndex(Math.min(peerMss, advmss));
                 iss = tcp.cookies.initSequence(laddr, s.dport, raddr, s.sport, s.seq, idx);
-                advmss = SynCookies.MSS[idx];
+                peerMss = SynCookies.MSS[idx];
                 tcp.ext.inc(TcpExtMib.SyncookiesSent);
             } else {
                 iss = tcp.isn(laddr, s.dport, raddr, s.sport);
@@ -232,10 +233,14 @@ final class TcpConnect {
         }
         req.rcvWnd = init;
         req.peerWindow = s.window;
-        if (cookie && req.tsOk) {
-            // Without state, the SYN-ACK's timestamp is all we remember; options are re-read from
-            // the ACK's (see cookieCheck).
-            req.tsRecent = s.opts.tsVal;
+        req.cookie = cookie;
+        if (cookie && !req.tsOk) {
+            // tcp_conn_request(): without timestamps a cookie cannot carry window scaling or
+            // SACK, so the SYN-ACK does not offer them.
+            req.sackOk = false;
+            req.wscaleOk = false;
+            req.sndWscale = 0;
+            req.rcvWscale = 0;
         }
         return req;
     }
@@ -322,13 +327,51 @@ final class TcpConnect {
             return null;
         }
         RequestSock req = new RequestSock(tcp, listener, laddr, s.dport, raddr, s.sport, s.seq - 1, s.ack - 1);
-        req.mss = SynCookies.MSS[idx];
+        int mtu = skb.dst instanceof Rtable rt ? rt.mtu() : 1500;
+        req.mss = TcpOutput.advMss(routeMtu(tcp, raddr, laddr, mtu), listener.userMss);
         req.peerMss = SynCookies.MSS[idx];
-        req.tsOk = s.opts.hasTimestamps && tcp.sysctl.timestamps.get() != 0;
-        req.tsRecent = s.opts.tsVal;
         req.tsOffset = tcp.tsOffset(laddr, raddr);
-        req.rcvWnd = Math.min(listener.rcvbuf() / 2, 65535);
+        if (!cookieOptions(tcp, req, s)) {
+            return null;
+        }
+        long space = Math.max(tcp.sysctl.rmem.get(2), tcp.sockets.rmemMax());
+        req.rcvWscale = req.wscaleOk ? wscaleFor(space) : 0;
+        int init = Math.min(listener.rcvbuf() / 2, 65535);
+        if (init > req.mss) {
+            init -= init % req.mss;
+        }
+        req.rcvWnd = init;
         return createChild(listener, req, s);
+    }
+
+    /**
+     * The options a cookie connection keeps. Mirrors {@code cookie_timestamp_decode()}: without
+     * a timestamp, none; with one, window scaling and SACK come back from the low bits of the
+     * echoed TSval ({@link SynCookies#initTimestamp}).
+     *
+     * @return false when the echoed options cannot be honoured (the cookie is refused)
+     */
+    private static boolean cookieOptions(io.jnetstack.ipv4.tcp.Tcp tcp, RequestSock req, TcpInput.Seg s) {
+        if (!s.opts.hasTimestamps) {
+            return true;
+        }
+        if (tcp.sysctl.timestamps.get() == 0) {
+            return false;
+        }
+        req.tsOk = true;
+        req.tsRecent = s.opts.tsVal;
+        int options = s.opts.tsEcr - req.tsOffset;
+        req.sackOk = (options & SynCookies.TS_OPT_SACK) != 0;
+        if (req.sackOk && tcp.sysctl.sack.get() == 0) {
+            return false;
+        }
+        int ws = options & SynCookies.TS_OPT_WSCALE_MASK;
+        if (ws == SynCookies.TS_OPT_WSCALE_MASK) {
+            return true;
+        }
+        req.wscaleOk = true;
+        req.sndWscale = ws;
+        return tcp.sysctl.windowScaling.get() != 0;
     }
 
     /**
