@@ -473,7 +473,9 @@ public final class TcpSock extends Sock {
         if ((shutdown & RCV_SHUTDOWN) != 0) {
             mask |= Socket.POLLIN | Socket.POLLRDNORM | Socket.POLLRDHUP;
         }
-        if (state != TcpState.SYN_SENT && state != TcpState.SYN_RECV && state != TcpState.CLOSE) {
+        // As tcp_poll(): every state but SYN_SENT/SYN_RECV, CLOSE included (a failed
+        // non-blocking connect wakes POLLOUT waiters; a fresh socket polls OUT|HUP).
+        if (state != TcpState.SYN_SENT && state != TcpState.SYN_RECV) {
             if (rcvNxt - copiedSeq > 0) {
                 mask |= Socket.POLLIN | Socket.POLLRDNORM;
             }

@@ -360,6 +360,14 @@ final class TcpHarness {
         return dev.sent.pollFirst();
     }
 
+    /** Takes everything the stack sent so far. */
+    java.util.List<Captured> drain() {
+        settle();
+        java.util.List<Captured> out = new java.util.ArrayList<>(dev.sent);
+        dev.sent.clear();
+        return out;
+    }
+
     /** Asserts the stack sent nothing more. */
     void noMoreSegments() {
         Captured c = poll();
