@@ -244,7 +244,9 @@ final class TcpClose {
             }
             destroy(sk);
         } else if (!sk.bindPortLock && sk.localPort() != 0 && sk.parent == null) {
+            // inet_put_port(): the port goes back unless bind() chose it.
             sk.tcp.removeBound(sk.localPort(), sk);
+            sk.setLocalPort(0);
         }
         sk.stateChange();
         if (!sk.waitQueue().isEmpty()) {

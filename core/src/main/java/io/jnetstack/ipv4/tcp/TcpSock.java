@@ -161,6 +161,8 @@ public final class TcpSock extends Sock {
     final TcpTimers timers;
     boolean finSent;
     boolean closeCalled;
+    /** The socket layer's SS_CONNECTING: connect() started and no connect() saw it end yet. */
+    boolean connecting;
 
     TcpSock(Sockets table, Tcp tcp) {
         super(table, Socket.SOCK_STREAM, Socket.IPPROTO_TCP);
@@ -290,25 +292,39 @@ public final class TcpSock extends Sock {
         tcp.addBound(port, this);
     }
 
-    /** Mirrors {@code inet_stream_connect()} → {@code tcp_v4_connect()}. */
+    /**
+     * Mirrors {@code inet_stream_connect()} → {@code tcp_v4_connect()}, with the socket-level
+     * state ({@link #connecting}: SS_CONNECTING) Linux keeps: a second connect while the SYN is
+     * out is EALREADY; the first one after a non-blocking connect completed returns 0, later
+     * ones EISCONN; after a failure it reports the error (ECONNABORTED once SO_ERROR took it).
+     */
     @Override
     protected void connect(SockAddrIn addr, long deadline) {
         lockSock();
         try {
             switch (state) {
-                case ESTABLISHED, CLOSE_WAIT, FIN_WAIT1, FIN_WAIT2, CLOSING, LAST_ACK, SYN_RECV ->
+                case ESTABLISHED, CLOSE_WAIT, FIN_WAIT1, FIN_WAIT2, CLOSING, LAST_ACK -> {
+                    if (connecting) {
+                        connecting = false;
+                        return;
+                    }
+                    throw new ErrnoException(Errno.EISCONN, "the socket is already connected");
+                }
+                case SYN_SENT, SYN_RECV -> {
+                    if (!connecting) {
                         throw new ErrnoException(Errno.EISCONN, "the socket is already connected");
-                case SYN_SENT -> {
+                    }
                     if (deadline == -1) {
                         throw new ErrnoException(Errno.EALREADY, "a connect is already in progress");
                     }
                 }
-                case LISTEN -> throw new ErrnoException(Errno.EINVAL, "a listening socket cannot connect");
+                case LISTEN -> throw new ErrnoException(Errno.EISCONN, "a listening socket cannot connect");
                 default -> {
-                    if (addr.port() == 0 && addr.addr() != 0) {
-                        // Linux lets connect to port 0 through; the peer answers with RST.
+                    if (connecting) {
+                        connectFailed();
                     }
                     TcpConnect.v4Connect(this, addr);
+                    connecting = true;
                     if (deadline == -1) {
                         throw new ErrnoException(Errno.EINPROGRESS, "the connection is being set up; poll for POLLOUT, then read SO_ERROR");
                     }
@@ -322,17 +338,25 @@ public final class TcpSock extends Sock {
 
     private void waitConnect(long deadline) {
         boolean done = sleepWhile(() -> state == TcpState.SYN_SENT || state == TcpState.SYN_RECV, deadline);
-        Errno e = takeError();
-        if (e != null) {
-            throw new ErrnoException(e, e == Errno.ECONNREFUSED ? "the peer refused the connection (RST)"
-                    : e == Errno.ETIMEDOUT ? "no answer to the SYN after tcp_syn_retries retransmissions" : e.text());
-        }
         if (!done) {
             throw new ErrnoException(Errno.EINPROGRESS, "connect timed out (SO_SNDTIMEO); it goes on in the background");
         }
         if (state == TcpState.CLOSE) {
-            throw new ErrnoException(Errno.ECONNREFUSED, "the connection failed");
+            connectFailed();
         }
+        connecting = false;
+    }
+
+    /** The {@code sock_error} exit of {@code inet_stream_connect()}: the error, or ECONNABORTED. */
+    private void connectFailed() {
+        connecting = false;
+        Errno e = takeError();
+        TcpClose.disconnect(this);
+        if (e == null) {
+            throw new ErrnoException(Errno.ECONNABORTED, "the connection attempt failed (its error was already reported)");
+        }
+        throw new ErrnoException(e, e == Errno.ECONNREFUSED ? "the peer refused the connection (RST)"
+                : e == Errno.ETIMEDOUT ? "no answer to the SYN after tcp_syn_retries retransmissions" : e.text());
     }
 
     /**
