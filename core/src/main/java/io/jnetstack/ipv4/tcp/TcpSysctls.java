@@ -10,6 +10,7 @@ import io.jnetstack.core.Sysctls;
  */
 final class TcpSysctls {
     final Sysctls.Entry synRetries;
+    final Sysctls.Entry synLinearTimeouts;
     final Sysctls.Entry synackRetries;
     final Sysctls.Entry retries1;
     final Sysctls.Entry retries2;
@@ -44,6 +45,7 @@ final class TcpSysctls {
 
     TcpSysctls(Sysctls s) {
         synRetries = s.register("net.ipv4.tcp_syn_retries", 1, 127, 6);
+        synLinearTimeouts = s.register("net.ipv4.tcp_syn_linear_timeouts", 0, 127, 4);
         synackRetries = s.register("net.ipv4.tcp_synack_retries", 0, 255, 5);
         retries1 = s.register("net.ipv4.tcp_retries1", 0, 255, 3);
         retries2 = s.register("net.ipv4.tcp_retries2", 0, 255, 15);

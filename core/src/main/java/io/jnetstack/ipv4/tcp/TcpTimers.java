@@ -13,6 +13,8 @@ import io.jnetstack.time.Timer;
 final class TcpTimers {
     /** RFC 6298 (2.1): the initial RTO is 1 second. */
     static final long TIMEOUT_INIT = 1_000_000_000L;
+    /** Linux's shortest retransmission timer, 2 jiffies at HZ=1000 ({@code TCP_TIMEOUT_MIN}). */
+    static final long TIMEOUT_MIN = 2_000_000L;
     /** Linux's minimum RTO, 200 ms ({@code TCP_RTO_MIN}). */
     static final long RTO_MIN = 200_000_000L;
     /** Linux's maximum RTO, 120 s ({@code TCP_RTO_MAX}). */
@@ -48,6 +50,12 @@ final class TcpTimers {
     void armRtx() {
         rtx = timer(rtx, "tcp rtx", this::retransmitTimer);
         rtx.armAfter(Math.min(sk.rtoNanos << Math.min(sk.backoff, 20), RTO_MAX));
+    }
+
+    /** Arms the retransmission timer {@code after} from now, whatever the RTO. */
+    void armRtx(long after) {
+        rtx = timer(rtx, "tcp rtx", this::retransmitTimer);
+        rtx.armAfter(after);
     }
 
     void cancelRtx() {
@@ -134,11 +142,17 @@ final class TcpTimers {
         return ((2L << thresh) - 1) * rtoBase + (boundary - thresh) * RTO_MAX;
     }
 
-    /** Mirrors {@code retransmits_timed_out()} / {@code tcp_write_timeout()}. */
+    /**
+     * Mirrors {@code retransmits_timed_out()} / {@code tcp_write_timeout()}: a SYN gives up after
+     * tcp_syn_retries (TCP_SYNCNT) plus tcp_syn_linear_timeouts retransmissions.
+     */
     private boolean timedOut() {
         long now = sk.now();
         if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
             int retries = sk.synCnt != 0 ? sk.synCnt : (int) sk.tcp.sysctl.synRetries.get();
+            if (sk.state == TcpState.SYN_SENT) {
+                retries += (int) sk.tcp.sysctl.synLinearTimeouts.get();
+            }
             return sk.retransmits >= retries;
         }
         if (sk.retransStamp == 0) {
@@ -172,7 +186,10 @@ final class TcpTimers {
         }
         sk.tcp.input.enterLoss(sk);
         sk.retransmits++;
-        sk.backoff++;
+        // The first tcp_syn_linear_timeouts SYN timeouts keep the RTO (Linux 6.5+).
+        if (sk.state != TcpState.SYN_SENT || sk.retransmits > sk.tcp.sysctl.synLinearTimeouts.get()) {
+            sk.backoff++;
+        }
         armRtx();
     }
 
