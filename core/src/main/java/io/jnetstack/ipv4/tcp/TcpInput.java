@@ -256,6 +256,10 @@ final class TcpInput {
                     tcp.net.drop(skb, DropReason.TCP_RESET);
                     return false;
                 }
+                // Our RST may clear a stale connection at the peer: resend the SYN soon.
+                if (sk.retransmits == 0) {
+                    sk.timers.armRtx(TcpTimers.TIMEOUT_MIN);
+                }
                 return true;
             }
             if ((s.flags & Tcp.RST) != 0) {
