@@ -463,7 +463,7 @@ final class TcpInput {
         if (sk.tsOk && s.opts.hasTimestamps && (s.flags & Tcp.RST) == 0 && sk.tsRecent - s.opts.tsVal > 0
                 && sk.now() - sk.tsRecentStamp < 24L * 24 * 3600 * 1_000_000_000L) {
             tcp.ext.inc(TcpExtMib.PAWSEstab);
-            sendDupAck(sk, TcpExtMib.TCPACKSkippedPAWS);
+            sendDupAck(sk, s, TcpExtMib.TCPACKSkippedPAWS);
             tcp.net.drop(skb, DropReason.TCP_RFC7323_PAWS);
             return false;
         }
@@ -474,7 +474,7 @@ final class TcpInput {
                 if ((s.flags & Tcp.SYN) != 0) {
                     return synChallenge(sk, skb);
                 }
-                sendDupAck(sk, TcpExtMib.TCPACKSkippedSeq);
+                sendDupAck(sk, s, TcpExtMib.TCPACKSkippedSeq);
             }
             tcp.net.drop(skb, s.endSeq - sk.rcvWup < 0 ? DropReason.TCP_OLD_DATA : DropReason.TCP_OVERWINDOW);
             return false;
@@ -516,8 +516,7 @@ final class TcpInput {
      * second for the namespace. Mirrors {@code tcp_send_challenge_ack()} (RFC 5961 §7).
      */
     void challengeAck(TcpSock sk) {
-        if (oowLimited(sk)) {
-            tcp.ext.inc(TcpExtMib.TCPACKSkippedChallenge);
+        if (sk.oow.limited(tcp, TcpExtMib.TCPACKSkippedChallenge)) {
             return;
         }
         long now = sk.now();
@@ -531,23 +530,11 @@ final class TcpInput {
         }
     }
 
-    /** Mirrors {@code tcp_oow_rate_limited()}: one ACK per {@code tcp_invalid_ratelimit} ms. */
-    private boolean oowLimited(TcpSock sk) {
-        long now = sk.now();
-        long limit = tcp.sysctl.invalidRatelimit.get() * 1_000_000L;
-        if (sk.lastOowAckNanos != 0 && now - sk.lastOowAckNanos < limit) {
-            return true;
+    /** A duplicate ACK for an unacceptable segment, unless rate limited ({@link OowLimit}). */
+    private void sendDupAck(TcpSock sk, Seg s, TcpExtMib skipped) {
+        if (!sk.oow.limited(tcp, s, skipped)) {
+            tcp.output.sendAck(sk);
         }
-        sk.lastOowAckNanos = now;
-        return false;
-    }
-
-    private void sendDupAck(TcpSock sk, TcpExtMib skipped) {
-        if (oowLimited(sk)) {
-            tcp.ext.inc(skipped);
-            return;
-        }
-        tcp.output.sendAck(sk);
     }
 
     /**

@@ -135,7 +135,7 @@ public final class TcpSock extends Sock {
     int quickAcks;
     int pingpong;
     long atoNanos;
-    long lastOowAckNanos;
+    final OowLimit oow = new OowLimit();
     // user settings
     boolean nodelay;
     boolean corked;
