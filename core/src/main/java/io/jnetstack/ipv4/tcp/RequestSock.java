@@ -32,6 +32,7 @@ final class RequestSock {
     int retrans;
     /** No state is kept: the ISN is a SYN cookie (and the TSval carries the options). */
     boolean cookie;
+    final OowLimit oow = new OowLimit();
     final Tcp.Tuple key;
     Timer timer;
     boolean dead;
@@ -83,6 +84,13 @@ final class RequestSock {
         listener.synQueueLen--;
         if (timer != null) {
             timer.cancel();
+        }
+    }
+
+    /** Restarts the SYN-ACK timer after a resend for a retransmitted SYN, keeping the backoff. */
+    void restartTimer() {
+        if (timer != null && timer.pending()) {
+            timer.armAfter(Math.min(TcpTimers.TIMEOUT_INIT << retrans, TcpTimers.RTO_MAX));
         }
     }
 

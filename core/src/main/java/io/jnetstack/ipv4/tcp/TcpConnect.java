@@ -246,41 +246,62 @@ final class TcpConnect {
     }
 
     /**
-     * The final ACK for a request sock. Mirrors {@code tcp_check_req()}: a retransmitted SYN
-     * gets the SYN-ACK again; RST in window drops the request; an ACK that does not acknowledge
-     * our SYN is answered with RST; then the child is born ({@code tcp_v4_syn_recv_sock}) unless
-     * the accept queue is full (the ACK is dropped and the SYN-ACK timer goes on).
+     * A segment for a request sock. Mirrors {@code tcp_check_req()}, in its order: a pure
+     * retransmitted SYN gets the SYN-ACK again (rate limited) and restarts the timer; an ACK that
+     * does not acknowledge our SYN is the listener's to answer (RST); outside the window (or
+     * failing PAWS) an ACK answers unless it is a RST; an in-window RST or SYN kills the request
+     * (a SYN is answered with RST); without ACK the segment is dropped; otherwise the child is
+     * born ({@code tcp_v4_syn_recv_sock}) unless the accept queue is full, in which case the
+     * ACK is dropped and the SYN-ACK timer goes on (or, with tcp_abort_on_overflow, RST).
      *
      * @return the child, or null when the segment was consumed otherwise
      */
     static TcpSock checkReq(RequestSock req, SkBuff skb, TcpInput.Seg s) {
         io.jnetstack.ipv4.tcp.Tcp tcp = req.tcp;
-        if ((s.flags & Tcp.RST) != 0) {
-            if (s.seq == req.irs + 1) {
-                tcp.ext.inc(TcpExtMib.EmbryonicRsts);
-                req.drop();
+        int flg = s.flags & (Tcp.RST | Tcp.SYN | Tcp.ACK);
+        boolean paws = req.tsOk && s.opts.hasTimestamps && (flg & Tcp.RST) == 0 && req.tsRecent - s.opts.tsVal > 0;
+        if (s.seq == req.irs && flg == Tcp.SYN && !paws) {
+            if (!req.oow.limited(tcp, s, TcpExtMib.TCPACKSkippedSynRecv)) {
+                req.resendSynAck(skb);
+                req.restartTimer();
             }
-            tcp.net.drop(skb, DropReason.TCP_RESET);
-            return null;
-        }
-        if ((s.flags & Tcp.SYN) != 0 && s.seq == req.irs) {
-            req.resendSynAck(skb);
             skb.free();
             return null;
         }
-        if ((s.flags & Tcp.ACK) == 0) {
+        if ((flg & Tcp.ACK) != 0 && s.ack != req.iss + 1) {
+            // Returned to the listener, which resets an ACK it has no connection for.
+            if ((flg & Tcp.RST) == 0) {
+                tcp.output.sendReset(skb);
+            }
             tcp.net.drop(skb, DropReason.TCP_FLAGS);
             return null;
         }
-        if (s.ack != req.iss + 1) {
-            tcp.output.sendReset(skb);
-            tcp.net.drop(skb, DropReason.TCP_ACK_UNSENT_DATA);
+        int rcvNxt = req.irs + 1;
+        if (paws || !inWindow(s.seq, s.endSeq, rcvNxt, rcvNxt + req.rcvWnd)) {
+            if ((flg & Tcp.RST) == 0 && !req.oow.limited(tcp, s, TcpExtMib.TCPACKSkippedSynRecv)) {
+                TcpOptions o = req.tsOk ? new TcpOptions().timestamps(tcp.tsNow() + req.tsOffset, req.tsRecent) : null;
+                tcp.output.reply(req.laddr, req.lport, req.raddr, req.rport, req.iss + 1, rcvNxt, Tcp.ACK,
+                        TcpOutput.synWindow(req.rcvWnd), o, skb);
+            }
+            if (paws) {
+                tcp.ext.inc(TcpExtMib.PAWSEstab);
+            }
+            tcp.net.drop(skb, paws ? DropReason.TCP_RFC7323_PAWS : DropReason.TCP_INVALID_SEQUENCE);
             return null;
         }
-        if (s.seq - (req.irs + 1) < 0 || s.seq - (req.irs + 1 + req.rcvWnd) > 0 || (s.flags & Tcp.SYN) != 0) {
-            tcp.output.reply(req.laddr, req.lport, req.raddr, req.rport, req.iss + 1, req.irs + 1, Tcp.ACK,
-                    TcpOutput.synWindow(req.rcvWnd), null, skb);
-            tcp.net.drop(skb, DropReason.TCP_INVALID_SEQUENCE);
+        if (s.opts.hasTimestamps && s.seq - rcvNxt <= 0) {
+            req.tsRecent = s.opts.tsVal;
+        }
+        if (s.seq == req.irs) {
+            flg &= ~Tcp.SYN;   // the SYN itself is left of the window
+        }
+        if ((flg & (Tcp.RST | Tcp.SYN)) != 0) {
+            tcp.mib.inc(TcpMib.AttemptFails);
+            embryonicReset(req, skb, flg);
+            return null;
+        }
+        if ((flg & Tcp.ACK) == 0) {
+            tcp.net.drop(skb, DropReason.TCP_FLAGS);
             return null;
         }
         TcpSock listener = req.listener;
@@ -288,14 +309,39 @@ final class TcpConnect {
             tcp.ext.inc(TcpExtMib.ListenOverflows);
             tcp.ext.inc(TcpExtMib.ListenDrops);
             if (tcp.sysctl.abortOnOverflow.get() != 0) {
-                tcp.output.sendReset(skb);
-                req.drop();
+                embryonicReset(req, skb, flg);
+                return null;
             }
             tcp.net.drop(skb, DropReason.TCP_LISTEN_OVERFLOW);
             return null;
         }
         req.drop();
         return createChild(listener, req, s);
+    }
+
+    /** The {@code embryonic_reset} exit of {@code tcp_check_req()}: RST unless it was one, the request goes. */
+    private static void embryonicReset(RequestSock req, SkBuff skb, int flg) {
+        io.jnetstack.ipv4.tcp.Tcp tcp = req.tcp;
+        if ((flg & Tcp.RST) == 0) {
+            tcp.output.sendReset(skb);
+        }
+        req.drop();
+        tcp.ext.inc(TcpExtMib.EmbryonicRsts);
+        tcp.net.drop(skb, DropReason.TCP_RESET);
+    }
+
+    /**
+     * Whether {@code seq..endSeq} touches the window {@code start..end}. Mirrors
+     * {@code tcp_in_window()} of the minisocks (RFC 9293 §3.10.7.4 acceptability).
+     */
+    static boolean inWindow(int seq, int endSeq, int start, int end) {
+        if (seq == start) {
+            return true;
+        }
+        if (endSeq - start > 0 && seq - end < 0) {
+            return true;
+        }
+        return seq == end && seq == endSeq;
     }
 
     /**
