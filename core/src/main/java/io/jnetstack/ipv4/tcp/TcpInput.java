@@ -316,11 +316,9 @@ final class TcpInput {
         sk.sndUna = s.ack;
         tcp.output.syncMss(sk, sk.rt == null ? 1500 : sk.rt.mtu());
         establish(sk);
-        if (s.len > 0 || (s.flags & Tcp.FIN) != 0) {
-            dataQueue(sk, skb, s);
-        } else {
-            skb.free();
-        }
+        // Data (or FIN) on a SYN-ACK is not taken without Fast Open: the ACK covers only the
+        // SYN and the peer sends it again (tcp_rcv_synsent_state_process discards it).
+        skb.free();
         tcp.output.sendAck(sk);
         dataSndCheck(sk);
     }
@@ -827,7 +825,9 @@ final class TcpInput {
         t.enter(Stage.TCP_DATA_QUEUE, skb, tcp.net.name(), "");
         try {
             boolean fin = (s.flags & Tcp.FIN) != 0;
-            if (s.len == 0 && !fin) {
+            if (s.endSeq == s.seq) {
+                // Nothing in sequence space. A SYN counts: a duplicate SYN-ACK (crossed
+                // simultaneous open) is acknowledged below like any old segment.
                 skb.free();
                 return;
             }
