@@ -581,12 +581,17 @@ final class TcpHarness {
 
     /** An active open to {@link #PORT} without options beyond MSS. */
     Socket activeOpen() {
+        return activeOpenWith("S. 0:0(0) ack 1 win 65535 <mss 1000>");
+    }
+
+    /** An active open to {@link #PORT} without options beyond MSS, answered by {@code synAck}. */
+    Socket activeOpenWith(String synAck) {
         net.sysctls().set("net.ipv4.tcp_timestamps", "0");
         net.sysctls().set("net.ipv4.tcp_sack", "0");
         net.sysctls().set("net.ipv4.tcp_window_scaling", "0");
         Socket s = connect(PORT);
         expect("S 0:0(0) <mss 1460>");
-        inject("S. 0:0(0) ack 1 win 65535 <mss 1000>");
+        inject(synAck);
         expect(". 1:1(0) ack 1");
         return s;
     }
