@@ -284,8 +284,8 @@ final class TcpOutput {
                         break;   // Nagle (RFC 896, RFC 1122 §4.2.3.4)
                     }
                 }
-                if (last) {
-                    skb.cb[TcpSock.CB_FLAGS] |= Tcp.PSH;
+                if (last && skb.len() > 0) {
+                    skb.cb[TcpSock.CB_FLAGS] |= Tcp.PSH;   // tcp_mark_push: data only, a bare FIN is F.
                 }
                 if (transmitQueued(sk, skb) < 0) {
                     break;
