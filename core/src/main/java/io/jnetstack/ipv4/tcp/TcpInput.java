@@ -416,24 +416,21 @@ final class TcpInput {
             }
         }
         urg(sk, s);
-        switch (sk.state) {
-            case CLOSE_WAIT, CLOSING, LAST_ACK -> {
-                if (s.seq - sk.rcvNxt >= 0 && s.len > 0) {
-                    // The peer sent FIN already: later data is nonsense (RFC 9293 §3.10.7.4 seventh).
-                }
-                skb.free();
+        // Step 7 (RFC 9293 §3.10.7.4 seventh), as tcp_rcv_state_process(): after the peer's FIN
+        // nothing new is taken, but an old segment (a retransmitted FIN) still gets its ACK;
+        // new data once the user shut reading (close() included) resets the connection.
+        boolean finIn = sk.state == TcpState.CLOSE_WAIT || sk.state == TcpState.CLOSING || sk.state == TcpState.LAST_ACK;
+        if (finIn && s.seq - sk.rcvNxt >= 0) {
+            skb.free();
+        } else {
+            if ((finIn || sk.state == TcpState.FIN_WAIT1 || sk.state == TcpState.FIN_WAIT2)
+                    && (sk.shutdownBits() & io.jnetstack.socket.Sock.RCV_SHUTDOWN) != 0
+                    && s.endSeq != s.seq && s.endSeq - ((s.flags & Tcp.FIN) != 0 ? 1 : 0) - sk.rcvNxt > 0) {
+                tcp.ext.inc(TcpExtMib.TCPAbortOnData);
+                reset(sk);
+                return true;   // the caller answers with RST and drops the segment
             }
-            case FIN_WAIT1, FIN_WAIT2 -> {
-                if ((sk.shutdownBits() & io.jnetstack.socket.Sock.RCV_SHUTDOWN) != 0 && sk.orphan && s.len > 0
-                        && s.endSeq - sk.rcvNxt > 0) {
-                    tcp.ext.inc(TcpExtMib.TCPAbortOnData);
-                    TcpClose.done(sk);
-                    tcp.net.drop(skb, DropReason.TCP_CLOSE);
-                    return true;
-                }
-                dataQueue(sk, skb, s);
-            }
-            default -> dataQueue(sk, skb, s);
+            dataQueue(sk, skb, s);
         }
         if (sk.state != TcpState.CLOSE) {
             dataSndCheck(sk);
