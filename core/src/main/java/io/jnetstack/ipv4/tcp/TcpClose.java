@@ -191,6 +191,7 @@ final class TcpClose {
         sk.purge();
         sk.tcp.unhashEstablished(sk.key, sk);
         sk.key = null;
+        countEstabReset(sk, sk.state);
         sk.state = TcpState.CLOSE;
         sk.packetsOut = 0;
         sk.rt = null;
@@ -226,6 +227,7 @@ final class TcpClose {
             }
         }
         TcpState old = sk.state;
+        countEstabReset(sk, old);
         sk.state = TcpState.CLOSE;
         sk.addShutdown(Sock.RCV_SHUTDOWN | Sock.SEND_SHUTDOWN);
         sk.timers.cancelAll();
@@ -251,6 +253,17 @@ final class TcpClose {
         sk.stateChange();
         if (!sk.waitQueue().isEmpty()) {
             sk.waitQueue().wakeUp(Socket.POLLHUP | Socket.POLLERR | Socket.POLLIN | Socket.POLLOUT);
+        }
+    }
+
+    /**
+     * RFC 4022 tcpEstabResets: connections that went straight from ESTABLISHED or CLOSE_WAIT to
+     * CLOSED, whatever the reason (RST received or sent, timeout). Counted where
+     * {@code tcp_set_state()} counts it.
+     */
+    private static void countEstabReset(TcpSock sk, TcpState old) {
+        if (old == TcpState.ESTABLISHED || old == TcpState.CLOSE_WAIT) {
+            sk.tcp.mib.inc(TcpMib.EstabResets);
         }
     }
 

@@ -543,9 +543,6 @@ final class TcpInput {
             case CLOSE -> null;
             default -> Errno.ECONNRESET;
         };
-        if (sk.state == TcpState.ESTABLISHED || sk.state == TcpState.CLOSE_WAIT) {
-            tcp.mib.inc(TcpMib.EstabResets);
-        }
         if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
             tcp.mib.inc(TcpMib.AttemptFails);
         }
