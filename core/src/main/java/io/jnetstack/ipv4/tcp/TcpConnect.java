@@ -140,6 +140,15 @@ final class TcpConnect {
      * sock remembers the SYN and the SYN-ACK goes out.
      */
     static void connRequest(TcpSock listener, SkBuff skb, TcpInput.Seg s) {
+        connRequest(listener, skb, s, 0);
+    }
+
+    /**
+     * As {@link #connRequest(TcpSock, SkBuff, TcpInput.Seg)}, for a SYN that reopens a
+     * TIME_WAIT connection with the ISN {@code twIsn} chosen there (0: none). Such requests skip
+     * the SYN-flood checks, as Linux's {@code tcp_tw_isn} ones do: the peer is evidently real.
+     */
+    static void connRequest(TcpSock listener, SkBuff skb, TcpInput.Seg s, int twIsn) {
         io.jnetstack.ipv4.tcp.Tcp tcp = listener.tcp;
         Tracer t = tcp.kernel.tracer();
         t.enter(Stage.TCP_V4_CONN_REQUEST, skb, tcp.net.name(), skb.dev == null ? "" : skb.dev.name());
@@ -153,8 +162,8 @@ final class TcpConnect {
                 return;
             }
             int cookies = (int) tcp.sysctl.syncookies.get();
-            boolean synFull = synQueueFull(listener);
-            boolean wantCookie = cookies == 2 || (synFull && cookies == 1);
+            boolean synFull = twIsn == 0 && synQueueFull(listener);
+            boolean wantCookie = twIsn == 0 && (cookies == 2 || (synFull && cookies == 1));
             if (synFull && !wantCookie) {
                 tcp.ext.inc(TcpExtMib.TCPReqQFullDrop);
                 tcp.ext.inc(TcpExtMib.ListenDrops);
@@ -182,7 +191,7 @@ final class TcpConnect {
                 peerMss = SynCookies.MSS[idx];
                 tcp.ext.inc(TcpExtMib.SyncookiesSent);
             } else {
-                iss = tcp.isn(laddr, s.dport, raddr, s.sport);
+                iss = twIsn != 0 ? twIsn : tcp.isn(laddr, s.dport, raddr, s.sport);
             }
             RequestSock req = newRequest(listener, laddr, raddr, s, iss, advmss, peerMss, wantCookie);
             if (!wantCookie) {

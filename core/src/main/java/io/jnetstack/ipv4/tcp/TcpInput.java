@@ -1103,14 +1103,17 @@ final class TcpInput {
             }
             if ((s.flags & Tcp.SYN) != 0 && (s.flags & (Tcp.RST | Tcp.ACK)) == 0 && !paws
                     && (s.seq - tw.rcvNxt > 0 || (s.opts.hasTimestamps && tw.tsOk && tw.tsRecent - s.opts.tsVal < 0))) {
-                tw.kill();
                 TcpSock l = tcp.lookupListener(skb, tw.laddr, tw.lport, skb.dev, t);
                 if (l != null) {
-                    TcpConnect.connRequest(l, skb, s);
+                    // RFC 1122 §4.2.2.13 (1): the new ISN lies beyond the old connection's.
+                    int isn = tw.sndNxt + 65535 + 2;
+                    tw.kill();
+                    TcpConnect.connRequest(l, skb, s, isn == 0 ? 1 : isn);
                     return;
                 }
-                tcp.output.sendReset(skb);
-                tcp.net.drop(skb, DropReason.NO_SOCKET);
+                // No listener: tcp_v4_rcv answers TCP_TW_SYN with the TIME_WAIT ACK.
+                timewaitAck(tw, skb);
+                skb.free();
                 return;
             }
             if (paws) {
@@ -1120,18 +1123,25 @@ final class TcpInput {
                 if (paws || (s.flags & Tcp.ACK) != 0) {
                     tw.reschedule();
                 }
-                TcpOptions o = null;
-                if (tw.tsOk) {
-                    o = new TcpOptions().timestamps(tcp.tsNow() + tw.tsOffset, tw.tsRecent);
+                if (!tw.oow.limited(tcp, s, TcpExtMib.TCPACKSkippedTimeWait)) {
+                    timewaitAck(tw, skb);
                 }
-                tcp.output.reply(tw.laddr, tw.lport, tw.raddr, tw.rport, tw.sndNxt, tw.rcvNxt, Tcp.ACK,
-                        tw.rcvWnd >>> tw.rcvWscale, o, skb);
             }
             skb.free();
         } finally {
             release(s);
             t.exit();
         }
+    }
+
+    /** The ACK of a time-wait sock. Mirrors {@code tcp_v4_timewait_ack()}. */
+    private void timewaitAck(TimeWaitSock tw, SkBuff about) {
+        TcpOptions o = null;
+        if (tw.tsOk) {
+            o = new TcpOptions().timestamps(tcp.tsNow() + tw.tsOffset, tw.tsRecent);
+        }
+        tcp.output.reply(tw.laddr, tw.lport, tw.raddr, tw.rport, tw.sndNxt, tw.rcvNxt, Tcp.ACK,
+                tw.rcvWnd >>> tw.rcvWscale, o, about);
     }
 
     /**

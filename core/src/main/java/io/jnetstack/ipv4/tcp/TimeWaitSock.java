@@ -23,6 +23,7 @@ final class TimeWaitSock {
     long tsRecentStamp;
     int tsOffset;
     final Timer timer;
+    final OowLimit oow = new OowLimit();
     boolean dead;
 
     TimeWaitSock(Tcp tcp, TcpSock sk, long timeoutNanos) {
