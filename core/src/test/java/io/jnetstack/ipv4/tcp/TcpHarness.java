@@ -388,14 +388,14 @@ final class TcpHarness {
     }
 
     /**
-     * Runs time until the stack sends something, which must be {@code spec} and come exactly
-     * {@code millis} from now.
+     * Runs time until the stack sends something, which must be {@code spec} and come
+     * {@code millis} from now (to the millisecond: the RTO has microseconds).
      */
     Captured expectIn(long millis, String spec) {
         long start = k.clock().nanos();
         Captured c = dev.sent.peekFirst();
         if (c == null) {
-            k.runUntil(() -> !dev.sent.isEmpty(), millis * 1_000_000L + 1);
+            k.runUntil(() -> !dev.sent.isEmpty(), (millis + 1) * 1_000_000L - 1);
         }
         c = dev.sent.pollFirst();
         SegmentSpec s = SegmentSpec.parse(spec);
@@ -574,9 +574,12 @@ final class TcpHarness {
         return l.accept();
     }
 
-    /** A passive open without timestamps, window scaling or SACK: the simplest connection. */
+    /**
+     * A passive open without timestamps or SACK, with window scale 7 both ways (so the peer's
+     * {@code win 257} is 32896 bytes, as in packetdrill scripts).
+     */
     Socket passiveOpen() {
-        return passiveOpen("<mss 1000>", "<mss 1460>", null);
+        return passiveOpen("<mss 1000,nop,wscale 7>", "<mss 1460,nop,wscale 7>", null);
     }
 
     /** An active open to {@link #PORT} without options beyond MSS. */
