@@ -470,12 +470,14 @@ final class TcpInput {
                     return synChallenge(sk, skb);
                 }
                 sendDupAck(sk, s, TcpExtMib.TCPACKSkippedSeq);
+            } else if (resetCheck(sk, s)) {
+                reset(sk);
             }
             tcp.net.drop(skb, s.endSeq - sk.rcvWup < 0 ? DropReason.TCP_OLD_DATA : DropReason.TCP_OVERWINDOW);
             return false;
         }
         if ((s.flags & Tcp.RST) != 0) {
-            if (s.seq == sk.rcvNxt) {
+            if (s.seq == sk.rcvNxt || resetCheck(sk, s)) {
                 reset(sk);
             } else {
                 challengeAck(sk);
@@ -490,6 +492,17 @@ final class TcpInput {
             return synChallenge(sk, skb);
         }
         return true;
+    }
+
+    /**
+     * A RST at RCV.NXT - 1 once the peer's FIN is in (CLOSE_WAIT, LAST_ACK, CLOSING) is taken as
+     * exact: some stacks (macOS) send FIN then RST with the FIN's sequence number, and the
+     * challenge ACK RFC 5961 §3.2 would ask for may never be answered. Mirrors
+     * {@code tcp_reset_check()}.
+     */
+    private static boolean resetCheck(TcpSock sk, Seg s) {
+        return s.seq == sk.rcvNxt - 1 && (sk.state == TcpState.CLOSE_WAIT || sk.state == TcpState.LAST_ACK
+                || sk.state == TcpState.CLOSING);
     }
 
     private boolean synChallenge(TcpSock sk, SkBuff skb) {
