@@ -196,6 +196,7 @@ final class TcpClose {
         sk.packetsOut = 0;
         sk.rt = null;
         sk.finSent = false;
+        sk.finReceived = false;
         sk.inRecovery = false;
         sk.inLoss = false;
         if (!sk.bindPortLock && sk.localPort() != 0) {

@@ -993,6 +993,7 @@ final class TcpInput {
      */
     void fin(TcpSock sk) {
         sk.rcvNxt++;
+        sk.finReceived = true;
         sk.addShutdown(io.jnetstack.socket.Sock.RCV_SHUTDOWN);
         sk.ackPending = true;
         switch (sk.state) {

@@ -163,6 +163,8 @@ public final class TcpSock extends Sock {
     boolean closeCalled;
     /** The socket layer's SS_CONNECTING: connect() started and no connect() saw it end yet. */
     boolean connecting;
+    /** The peer's FIN arrived ({@code SOCK_DONE}): reads end with 0 even after an error. */
+    boolean finReceived;
 
     TcpSock(Sockets table, Tcp tcp) {
         super(table, Socket.SOCK_STREAM, Socket.IPPROTO_TCP);
