@@ -154,7 +154,7 @@ final class TcpInput {
         try {
             sk.lastRecvNanos = sk.now();
             if (predicted(sk, s)) {
-                if (s.opts.hasTimestamps && s.seq - sk.rcvWup <= 0) {
+                if (s.opts.hasTimestamps && sk.rcvNxt == sk.rcvWup) {
                     storeTsRecent(sk, s);
                 }
                 if (s.len == 0) {
@@ -205,9 +205,13 @@ final class TcpInput {
         if (!validateIncoming(sk, skb, s)) {
             return;
         }
-        if (ack(sk, skb, s) < 0) {
+        int acked = ack(sk, skb, s);
+        if (acked < 0) {
             tcp.net.drop(skb, DropReason.TCP_ACK_UNSENT_DATA);
             return;
+        }
+        if (acked > 0) {
+            replaceTsRecent(sk, s);
         }
         urg(sk, s);
         dataQueue(sk, skb, s);
@@ -376,11 +380,18 @@ final class TcpInput {
             sk.sndWl2 = s.ack;
             cleanRtxQueue(sk, s.ack, s);
             sk.sndUna = s.ack;
+            replaceTsRecent(sk, s);
             establish(sk);
             TcpConnect.queueForAccept(sk);
-        } else if (ack(sk, skb, s) < 0) {
-            tcp.net.drop(skb, DropReason.TCP_ACK_UNSENT_DATA);
-            return false;
+        } else {
+            int acked = ack(sk, skb, s);
+            if (acked < 0) {
+                tcp.net.drop(skb, DropReason.TCP_ACK_UNSENT_DATA);
+                return false;
+            }
+            if (acked > 0) {
+                replaceTsRecent(sk, s);
+            }
         }
         boolean finAcked = sk.finSent && sk.sndUna == sk.writeSeq;
         switch (sk.state) {
@@ -455,8 +466,11 @@ final class TcpInput {
      * @return whether processing goes on (false: the buffer was consumed)
      */
     private boolean validateIncoming(TcpSock sk, SkBuff skb, Seg s) {
-        if (sk.tsOk && s.opts.hasTimestamps && (s.flags & Tcp.RST) == 0 && sk.tsRecent - s.opts.tsVal > 0
-                && sk.now() - sk.tsRecentStamp < 24L * 24 * 3600 * 1_000_000_000L) {
+        if (sk.tsOk && s.opts.hasTimestamps && pawsDiscard(sk, s) && (s.flags & Tcp.RST) == 0) {
+            // A RST is taken even if it fails PAWS; a SYN is challenged.
+            if ((s.flags & Tcp.SYN) != 0) {
+                return synChallenge(sk, skb);
+            }
             tcp.ext.inc(TcpExtMib.PAWSEstab);
             sendDupAck(sk, s, TcpExtMib.TCPACKSkippedPAWS);
             tcp.net.drop(skb, DropReason.TCP_RFC7323_PAWS);
@@ -485,9 +499,6 @@ final class TcpInput {
             tcp.net.drop(skb, DropReason.TCP_RESET);
             return false;
         }
-        if (s.opts.hasTimestamps && sk.tsOk && s.seq - sk.rcvWup <= 0) {
-            storeTsRecent(sk, s);
-        }
         if ((s.flags & Tcp.SYN) != 0 && sk.state != TcpState.SYN_RECV) {
             return synChallenge(sk, skb);
         }
@@ -512,11 +523,52 @@ final class TcpInput {
         return false;
     }
 
-    private static void storeTsRecent(TcpSock sk, Seg s) {
-        if (s.opts.tsVal - sk.tsRecent >= 0 || sk.now() - sk.tsRecentStamp >= 24L * 24 * 3600 * 1_000_000_000L) {
-            sk.tsRecent = s.opts.tsVal;
-            sk.tsRecentStamp = sk.now();
+    /** RFC 7323 §5.5: TS.Recent older than 24 days is invalid ({@code TCP_PAWS_24DAYS}). */
+    private static final long PAWS_24DAYS = 24L * 24 * 3600 * 1_000_000_000L;
+
+    /**
+     * Whether {@code s}'s TSval passes PAWS with a replay window of {@code win} ticks. Mirrors
+     * {@code tcp_paws_check()}: also when TS.Recent is stale or zero (some stacks send TSval 0
+     * on SYNs).
+     */
+    private static boolean pawsCheck(TcpSock sk, Seg s, int win) {
+        return sk.tsRecent - s.opts.tsVal <= win || sk.now() - sk.tsRecentStamp >= PAWS_24DAYS || sk.tsRecent == 0;
+    }
+
+    /**
+     * RFC 7323 §5.3: a segment whose timestamp is older than TS.Recent is an old duplicate.
+     * Mirrors {@code tcp_paws_discard()}: one tick of tolerance ({@code TCP_PAWS_WINDOW}), and
+     * a duplicate pure ACK that only arrived late ({@code tcp_disordered_ack()}) is let through.
+     */
+    private static boolean pawsDiscard(TcpSock sk, Seg s) {
+        return !pawsCheck(sk, s, 1) && !disorderedAck(sk, s);
+    }
+
+    /** Mirrors {@code tcp_disordered_ack()}: a pure duplicate ACK in sequence, within one RTO of TS.Recent. */
+    private static boolean disorderedAck(TcpSock sk, Seg s) {
+        if ((s.flags & Tcp.ACK) == 0 || s.seq != s.endSeq || s.seq != sk.rcvNxt || s.ack != sk.sndUna) {
+            return false;
         }
+        int nwin = s.window << sk.sndWscale;
+        boolean mayUpdateWindow = s.ack - sk.sndUna > 0 || s.seq - sk.sndWl1 > 0
+                || (s.seq == sk.sndWl1 && (nwin > sk.sndWnd || nwin == 0));
+        return !mayUpdateWindow && sk.tsRecent - s.opts.tsVal <= (int) (sk.rtoNanos / 1_000_000L * 1024 / 1000);
+    }
+
+    /**
+     * Takes the segment's TSval as TS.Recent once its ACK was accepted. Mirrors
+     * {@code tcp_replace_ts_recent()} (RFC 7323 §4.3: only for a segment at or left of
+     * Last.ACK.sent, and not older than TS.Recent).
+     */
+    private static void replaceTsRecent(TcpSock sk, Seg s) {
+        if (sk.tsOk && s.opts.hasTimestamps && s.seq - sk.rcvWup <= 0 && pawsCheck(sk, s, 0)) {
+            storeTsRecent(sk, s);
+        }
+    }
+
+    private static void storeTsRecent(TcpSock sk, Seg s) {
+        sk.tsRecent = s.opts.tsVal;
+        sk.tsRecentStamp = sk.now();
     }
 
     /**
