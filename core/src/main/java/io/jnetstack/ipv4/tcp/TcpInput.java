@@ -202,7 +202,7 @@ final class TcpInput {
             tcp.net.drop(skb, DropReason.TCP_FLAGS);
             return;
         }
-        if (!validateIncoming(sk, skb, s)) {
+        if (!validateIncoming(sk, skb, s, true)) {
             return;
         }
         int acked = ack(sk, skb, s);
@@ -364,7 +364,7 @@ final class TcpInput {
             tcp.net.drop(skb, DropReason.TCP_FLAGS);
             return false;
         }
-        if (!validateIncoming(sk, skb, s)) {
+        if (!validateIncoming(sk, skb, s, false)) {
             return false;
         }
         if ((s.flags & Tcp.ACK) == 0) {
@@ -465,11 +465,11 @@ final class TcpInput {
      *
      * @return whether processing goes on (false: the buffer was consumed)
      */
-    private boolean validateIncoming(TcpSock sk, SkBuff skb, Seg s) {
+    private boolean validateIncoming(TcpSock sk, SkBuff skb, Seg s, boolean synInErrs) {
         if (sk.tsOk && s.opts.hasTimestamps && pawsDiscard(sk, s) && (s.flags & Tcp.RST) == 0) {
             // A RST is taken even if it fails PAWS; a SYN is challenged.
             if ((s.flags & Tcp.SYN) != 0) {
-                return synChallenge(sk, skb);
+                return synChallenge(sk, skb, synInErrs);
             }
             tcp.ext.inc(TcpExtMib.PAWSEstab);
             sendDupAck(sk, s, TcpExtMib.TCPACKSkippedPAWS);
@@ -481,7 +481,7 @@ final class TcpInput {
         if (!inWindow) {
             if ((s.flags & Tcp.RST) == 0) {
                 if ((s.flags & Tcp.SYN) != 0) {
-                    return synChallenge(sk, skb);
+                    return synChallenge(sk, skb, synInErrs);
                 }
                 sendDupAck(sk, s, TcpExtMib.TCPACKSkippedSeq);
             } else if (resetCheck(sk, s)) {
@@ -499,10 +499,19 @@ final class TcpInput {
             tcp.net.drop(skb, DropReason.TCP_RESET);
             return false;
         }
-        if ((s.flags & Tcp.SYN) != 0 && sk.state != TcpState.SYN_RECV) {
-            return synChallenge(sk, skb);
+        if ((s.flags & Tcp.SYN) != 0 && !crossedSynAck(sk, s)) {
+            return synChallenge(sk, skb, synInErrs);
         }
         return true;
+    }
+
+    /**
+     * The peer's SYN-ACK crossing ours in a simultaneous open: it acknowledges our SYN and
+     * repeats its own, which we have. Linux (6.11+) lets it through to complete the open.
+     */
+    private static boolean crossedSynAck(TcpSock sk, Seg s) {
+        return sk.state == TcpState.SYN_RECV && !sk.orphan && (s.flags & Tcp.ACK) != 0 && s.seq + 1 == s.endSeq
+                && s.seq + 1 == sk.rcvNxt && s.ack == sk.sndNxt;
     }
 
     /**
@@ -516,7 +525,14 @@ final class TcpInput {
                 || sk.state == TcpState.CLOSING);
     }
 
-    private boolean synChallenge(TcpSock sk, SkBuff skb) {
+    /**
+     * RFC 5961 §4.2: a SYN on a synchronized connection gets a challenge ACK and is dropped
+     * (counted in InErrs when it came through {@code tcp_rcv_established}).
+     */
+    private boolean synChallenge(TcpSock sk, SkBuff skb, boolean inErrs) {
+        if (inErrs) {
+            tcp.mib.inc(TcpMib.InErrs);
+        }
         tcp.ext.inc(TcpExtMib.TCPSYNChallenge);
         challengeAck(sk);
         tcp.net.drop(skb, DropReason.TCP_INVALID_SYN);
