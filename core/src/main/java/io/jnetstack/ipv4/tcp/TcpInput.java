@@ -384,8 +384,10 @@ final class TcpInput {
             establish(sk);
             TcpConnect.queueForAccept(sk);
         } else {
-            int acked = ack(sk, skb, s);
+            int acked = ack(sk, skb, s, false);
             if (acked < 0) {
+                // tcp_rcv_state_process: a bad ACK while closing gets a challenge ACK.
+                challengeAck(sk);
                 tcp.net.drop(skb, DropReason.TCP_ACK_UNSENT_DATA);
                 return false;
             }
@@ -644,13 +646,26 @@ final class TcpInput {
      * @return 1 when processed, 0 for an old ACK, -1 to drop the segment
      */
     int ack(TcpSock sk, SkBuff skb, Seg s) {
+        return ack(sk, skb, s, true);
+    }
+
+    /**
+     * As {@link #ack(TcpSock, SkBuff, Seg)}; {@code challenge} false leaves the challenge ACK
+     * for a too-old ACK to the caller ({@code FLAG_NO_CHALLENGE_ACK}).
+     */
+    int ack(TcpSock sk, SkBuff skb, Seg s, boolean challenge) {
         Tracer t = tcp.kernel.tracer();
         t.enter(Stage.TCP_ACK, skb, tcp.net.name(), "");
         try {
             int priorUna = sk.sndUna;
             if (s.ack - priorUna < 0) {
-                if (s.ack - (priorUna - sk.maxWindow) < 0) {
-                    challengeAck(sk);
+                // RFC 5961 §5.2: older than anything the peer could have seen (Linux bounds the
+                // window by what was acknowledged so far) → challenge and drop; else ignore it.
+                int maxWindow = (int) Math.min(sk.maxWindow & 0xffffffffL, sk.bytesAcked);
+                if (s.ack - (priorUna - maxWindow) < 0) {
+                    if (challenge) {
+                        challengeAck(sk);
+                    }
                     return -1;
                 }
                 return 0;
