@@ -52,8 +52,9 @@ final class TcpInput {
 
     private final io.jnetstack.ipv4.tcp.Tcp tcp;
     private final Seg shared = new Seg();
-    private long challengeStamp;
-    private int challengeCount;
+    private long challengeSecond = -1;
+    private long challengeCount;
+    private java.util.random.RandomGenerator challengeRandom;
 
     TcpInput(io.jnetstack.ipv4.tcp.Tcp tcp) {
         this.tcp = tcp;
@@ -590,22 +591,34 @@ final class TcpInput {
     }
 
     /**
-     * An ACK in answer to a suspicious segment, at most {@code tcp_challenge_ack_limit} per
-     * second for the namespace. Mirrors {@code tcp_send_challenge_ack()} (RFC 5961 §7).
+     * An ACK in answer to a suspicious segment (RFC 5961 §7). Mirrors
+     * {@code tcp_send_challenge_ack()}: first the socket's own rate limit; then, only when
+     * {@code tcp_challenge_ack_limit} is set below INT_MAX (Linux's default since 6.0 is
+     * INT_MAX: a shared budget is a side channel), a per-second budget for the namespace drawn
+     * at random between half the limit and one and a half times it.
      */
     void challengeAck(TcpSock sk) {
         if (sk.oow.limited(tcp, TcpExtMib.TCPACKSkippedChallenge)) {
             return;
         }
-        long now = sk.now();
-        if (now - challengeStamp >= 1_000_000_000L) {
-            challengeStamp = now;
-            challengeCount = 0;
+        long limit = tcp.sysctl.challengeAckLimit.get();
+        if (limit < Integer.MAX_VALUE) {
+            long second = sk.now() / 1_000_000_000L;
+            if (second != challengeSecond) {
+                if (challengeRandom == null) {
+                    challengeRandom = tcp.kernel.random("tcp challenge ack " + tcp.net.name());
+                }
+                long half = (limit + 1) >> 1;
+                challengeSecond = second;
+                challengeCount = limit == 0 ? 0 : half + challengeRandom.nextLong(limit);
+            }
+            if (challengeCount <= 0) {
+                return;
+            }
+            challengeCount--;
         }
-        if (++challengeCount <= tcp.sysctl.challengeAckLimit.get()) {
-            tcp.ext.inc(TcpExtMib.TCPChallengeACK);
-            tcp.output.sendAck(sk);
-        }
+        tcp.ext.inc(TcpExtMib.TCPChallengeACK);
+        tcp.output.sendAck(sk);
     }
 
     /** A duplicate ACK for an unacceptable segment, unless rate limited ({@link OowLimit}). */

@@ -66,7 +66,7 @@ final class TcpSysctls {
         abortOnOverflow = s.register("net.ipv4.tcp_abort_on_overflow", 0, 1, 0);
         rfc1337 = s.register("net.ipv4.tcp_rfc1337", 0, 1, 0);
         twReuse = s.register("net.ipv4.tcp_tw_reuse", 0, 2, 2);
-        challengeAckLimit = s.register("net.ipv4.tcp_challenge_ack_limit", 0, Integer.MAX_VALUE, 1000);
+        challengeAckLimit = s.register("net.ipv4.tcp_challenge_ack_limit", 0, Integer.MAX_VALUE, Integer.MAX_VALUE);
         invalidRatelimit = s.register("net.ipv4.tcp_invalid_ratelimit", 0, Integer.MAX_VALUE, 500);
         baseMss = s.register("net.ipv4.tcp_base_mss", 48, 65535, 1024);
         minSndMss = s.register("net.ipv4.tcp_min_snd_mss", 48, 65535, 48);
