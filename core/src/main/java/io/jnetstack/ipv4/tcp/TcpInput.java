@@ -87,7 +87,14 @@ final class TcpInput {
             if (sk.state == TcpState.ESTABLISHED) {
                 rcvEstablished(sk, skb, s);
             } else if (sk.state == TcpState.LISTEN) {
-                listenRcv(sk, skb, s);
+                // tcp_v4_cookie_check() first, then tcp_rcv_state_process() for the listener.
+                TcpSock child = (s.flags & Tcp.ACK) != 0 ? TcpConnect.cookieCheck(sk, skb, s) : null;
+                if (child != null) {
+                    childRcv(child, skb, s);
+                } else if (rcvStateProcess(sk, skb, s)) {
+                    tcp.output.sendReset(skb);
+                    tcp.net.drop(skb, DropReason.TCP_FLAGS);
+                }
             } else if (rcvStateProcess(sk, skb, s)) {
                 tcp.output.sendReset(skb);
                 tcp.net.drop(skb, DropReason.TCP_INVALID_SEQUENCE);
@@ -98,27 +105,27 @@ final class TcpInput {
         }
     }
 
-    /** A segment to a listener: SYN → a request; ACK → a SYN cookie, else RST; the rest dropped. */
-    private void listenRcv(TcpSock l, SkBuff skb, Seg s) {
+    /**
+     * The LISTEN case of {@code tcp_rcv_state_process()} (RFC 9293 §3.10.7.2): an ACK has no
+     * connection here (RST, unless it is one); RST is dropped; SYN (without FIN) becomes a
+     * request; anything else is dropped.
+     *
+     * @return true when the caller must answer with RST
+     */
+    private boolean listenStateProcess(TcpSock l, SkBuff skb, Seg s) {
+        if ((s.flags & (Tcp.ACK | Tcp.RST)) == Tcp.ACK) {
+            return true;
+        }
         if ((s.flags & Tcp.RST) != 0) {
             tcp.net.drop(skb, DropReason.TCP_RESET);
-            return;
-        }
-        if ((s.flags & Tcp.ACK) != 0) {
-            TcpSock child = TcpConnect.cookieCheck(l, skb, s);
-            if (child != null) {
-                childRcv(child, skb, s);
-                return;
-            }
-            tcp.output.sendReset(skb);
-            tcp.net.drop(skb, DropReason.TCP_FLAGS);
-            return;
+            return false;
         }
         if ((s.flags & Tcp.SYN) != 0 && (s.flags & Tcp.FIN) == 0) {
             TcpConnect.connRequest(l, skb, s);
-            return;
+            return false;
         }
         tcp.net.drop(skb, DropReason.TCP_FLAGS);
+        return false;
     }
 
     /** A segment for a request sock. Mirrors the request branch of {@code tcp_v4_rcv()}. */
@@ -236,6 +243,9 @@ final class TcpInput {
                 case CLOSE -> {
                     tcp.net.drop(skb, DropReason.TCP_CLOSE);
                     return false;
+                }
+                case LISTEN -> {
+                    return listenStateProcess(sk, skb, s);
                 }
                 case SYN_SENT -> {
                     return synSent(sk, skb, s);
