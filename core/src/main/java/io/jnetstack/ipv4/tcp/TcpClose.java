@@ -197,6 +197,7 @@ final class TcpClose {
         sk.rt = null;
         sk.finSent = false;
         sk.finReceived = false;
+        sk.connecting = false;   // the socket layer goes back to SS_UNCONNECTED
         sk.inRecovery = false;
         sk.inLoss = false;
         if (!sk.bindPortLock && sk.localPort() != 0) {
