@@ -62,7 +62,8 @@ final class RequestSock {
         if (dead) {
             return;
         }
-        int max = (int) tcp.sysctl.synackRetries.get();
+        // The listener's TCP_SYNCNT, else tcp_synack_retries (reqsk_timer_handler).
+        int max = listener.synCnt != 0 ? listener.synCnt : (int) tcp.sysctl.synackRetries.get();
         if (retrans >= max || listener.state != TcpState.LISTEN) {
             drop();
             return;
