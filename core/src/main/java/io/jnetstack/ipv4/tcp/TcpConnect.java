@@ -127,6 +127,7 @@ final class TcpConnect {
         syn.cb[TcpSock.CB_FLAGS] = Tcp.SYN;
         sk.writeQueue.addLast(syn);
         sk.state = TcpState.SYN_SENT;
+        sk.retransStamp = tcp.kernel.clock().nanos();   // the first SYN's time, for PAWS on the SYN-ACK
         tcp.mib.inc(TcpMib.ActiveOpens);
         tcp.output.sendSyn(sk);
     }

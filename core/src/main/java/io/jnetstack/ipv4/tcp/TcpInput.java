@@ -277,6 +277,11 @@ final class TcpInput {
                 }
                 return true;
             }
+            if (s.opts.hasTimestamps && s.opts.tsEcr != 0 && !echoesOurSyn(sk, s.opts.tsEcr)) {
+                // RFC 7323 §5.3 on the active side: the SYN-ACK must echo one of our SYNs' TSvals.
+                tcp.ext.inc(TcpExtMib.PAWSActive);
+                return true;
+            }
             if ((s.flags & Tcp.RST) != 0) {
                 reset(sk);
                 tcp.net.drop(skb, DropReason.TCP_RESET);
@@ -299,6 +304,16 @@ final class TcpInput {
         }
         tcp.net.drop(skb, DropReason.TCP_FLAGS);
         return false;
+    }
+
+    /**
+     * Whether {@code tsEcr} is a TSval we could have sent since the first SYN. Mirrors the
+     * {@code PAWSActiveRejected} test of {@code tcp_rcv_synsent_state_process()}.
+     */
+    private boolean echoesOurSyn(TcpSock sk, int tsEcr) {
+        int first = (int) (sk.retransStamp / 1_000_000L);
+        int echoed = tsEcr - sk.tsOffset;
+        return Integer.compareUnsigned(echoed - first, tcp.tsNow() - first) <= 0;
     }
 
     private void negotiate(TcpSock sk, Seg s) {
