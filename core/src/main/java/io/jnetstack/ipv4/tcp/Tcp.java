@@ -11,6 +11,7 @@ import io.jnetstack.core.Sysctls;
 import io.jnetstack.ipv4.Icmp;
 import io.jnetstack.ipv4.Inet;
 import io.jnetstack.ipv4.InetProtocol;
+import io.jnetstack.socket.IcmpErr;
 import io.jnetstack.socket.Socket;
 import io.jnetstack.socket.Sockets;
 import io.jnetstack.trace.Stage;
@@ -44,6 +45,7 @@ public final class Tcp implements InetProtocol {
     final TcpSysctls sysctl;
     final TcpOutput output;
     final TcpInput input;
+    final TcpValidate validate;
     final SynCookies cookies;
 
     /** Established, request and time-wait socks by 4-tuple ({@code ehash}). */
@@ -71,6 +73,7 @@ public final class Tcp implements InetProtocol {
         this.cookies = new SynCookies(this, r.nextLong(), r.nextLong());
         this.output = new TcpOutput(this);
         this.input = new TcpInput(this);
+        this.validate = new TcpValidate(this);
         mib.set(TcpMib.RtoAlgorithm, 1);
         mib.set(TcpMib.RtoMin, 200);
         mib.set(TcpMib.RtoMax, 120000);
@@ -191,7 +194,7 @@ public final class Tcp implements InetProtocol {
             return;
         }
         switch (sk) {
-            case TimeWaitSock tw -> input.timewaitProcess(tw, skb);
+            case TimeWaitSock tw -> tw.process(skb);
             case RequestSock req -> input.checkReq(req, skb);
             case TcpSock s -> deliver(s, skb, t);
             default -> net.drop(skb, DropReason.NO_SOCKET);
@@ -394,7 +397,7 @@ public final class Tcp implements InetProtocol {
             if (e == null) {
                 return p;
             }
-            if (e instanceof TimeWaitSock tw && input.twReusable(tw, laddr, raddr)) {
+            if (e instanceof TimeWaitSock tw && tw.reusable(laddr, raddr)) {
                 tw.kill();
                 ext.inc(TcpExtMib.TWRecycled);
                 return p;
@@ -460,7 +463,7 @@ public final class Tcp implements InetProtocol {
         int seq = io.jnetstack.wire.Tcp.seq(b, q + ihl);
         Object o = established.get(scratch.set(laddr, lport, raddr, rport));
         if (o instanceof TcpSock s) {
-            input.icmpError(s, type, code, info, seq);
+            icmpError(s, type, code, info, seq);
         } else if (o instanceof RequestSock req && seq == req.iss) {
             // tcp_req_err(): a hard error for an embryonic connection drops it.
             if (type == io.jnetstack.wire.Icmp.DEST_UNREACH && code != io.jnetstack.wire.Icmp.FRAG_NEEDED) {
@@ -468,6 +471,42 @@ public final class Tcp implements InetProtocol {
             }
         } else if (o == null) {
             ext.inc(TcpExtMib.OutOfWindowIcmps);
+        }
+    }
+
+    /** Mirrors the socket part of {@code tcp_v4_err()}. */
+    private void icmpError(TcpSock sk, int type, int code, int info, int seq) {
+        if (sk.state != TcpState.LISTEN && (seq - sk.sndUna < 0 || seq - sk.sndNxt > 0)) {
+            ext.inc(TcpExtMib.OutOfWindowIcmps);
+            return;
+        }
+        if (type == io.jnetstack.wire.Icmp.DEST_UNREACH && code == io.jnetstack.wire.Icmp.FRAG_NEEDED) {
+            if (info >= 68) {
+                sk.rt = null;
+                int before = sk.mssCache;
+                output.syncMss(sk, info);
+                if (sk.mssCache < before) {
+                    output.retransmitHead(sk);
+                }
+            }
+            return;
+        }
+        IcmpErr e = IcmpErr.of(type, code);
+        if (e == null) {
+            return;
+        }
+        if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
+            if (e.fatal() || type == io.jnetstack.wire.Icmp.DEST_UNREACH) {
+                mib.inc(TcpMib.AttemptFails);
+                sk.error(e.errno());
+                TcpClose.done(sk);
+            }
+            return;
+        }
+        if (sk.recverrOn()) {
+            sk.error(e.errno());
+        } else {
+            sk.setSoftError(e.errno());
         }
     }
 

@@ -3,10 +3,8 @@ package io.jnetstack.ipv4.tcp;
 import io.jnetstack.core.DropReason;
 import io.jnetstack.core.Errno;
 import io.jnetstack.core.SkBuff;
-import io.jnetstack.socket.IcmpErr;
 import io.jnetstack.trace.Stage;
 import io.jnetstack.trace.Tracer;
-import io.jnetstack.wire.Ipv4;
 import io.jnetstack.wire.Tcp;
 import io.jnetstack.wire.TcpOptions;
 
@@ -15,7 +13,7 @@ import io.jnetstack.wire.TcpOptions;
  * {@code tcp_rcv_established} (header prediction fast path and slow path),
  * {@code tcp_rcv_state_process} (every other state, RFC 9293 §3.10.7), {@code tcp_ack}
  * (RFC 6298 RTT, RFC 5681/6582 NewReno), {@code tcp_data_queue} with the out-of-order queue,
- * {@code tcp_fin}, {@code tcp_validate_incoming} (RFC 5961, RFC 7323 PAWS).
+ * {@code tcp_fin}; validation (RFC 5961, PAWS) is {@link TcpValidate}, TIME_WAIT {@link TimeWaitSock}.
  */
 final class TcpInput {
     /** A parsed segment. */
@@ -52,9 +50,6 @@ final class TcpInput {
 
     private final io.jnetstack.ipv4.tcp.Tcp tcp;
     private final Seg shared = new Seg();
-    private long challengeSecond = -1;
-    private long challengeCount;
-    private java.util.random.RandomGenerator challengeRandom;
 
     TcpInput(io.jnetstack.ipv4.tcp.Tcp tcp) {
         this.tcp = tcp;
@@ -163,7 +158,7 @@ final class TcpInput {
             sk.lastRecvNanos = sk.now();
             if (predicted(sk, s)) {
                 if (s.opts.hasTimestamps && sk.rcvNxt == sk.rcvWup) {
-                    storeTsRecent(sk, s);
+                    TcpValidate.storeTsRecent(sk, s);
                 }
                 if (s.len == 0) {
                     tcp.ext.inc(TcpExtMib.TCPHPAcks);
@@ -210,7 +205,7 @@ final class TcpInput {
             tcp.net.drop(skb, DropReason.TCP_FLAGS);
             return;
         }
-        if (!validateIncoming(sk, skb, s, true)) {
+        if (!tcp.validate.incoming(sk, skb, s, true)) {
             return;
         }
         int acked = ack(sk, skb, s);
@@ -219,7 +214,7 @@ final class TcpInput {
             return;
         }
         if (acked > 0) {
-            replaceTsRecent(sk, s);
+            TcpValidate.replaceTsRecent(sk, s);
         }
         urg(sk, s);
         dataQueue(sk, skb, s);
@@ -390,7 +385,7 @@ final class TcpInput {
             tcp.net.drop(skb, DropReason.TCP_FLAGS);
             return false;
         }
-        if (!validateIncoming(sk, skb, s, false)) {
+        if (!tcp.validate.incoming(sk, skb, s, false)) {
             return false;
         }
         if ((s.flags & Tcp.ACK) == 0) {
@@ -406,19 +401,19 @@ final class TcpInput {
             sk.sndWl2 = s.ack;
             cleanRtxQueue(sk, s.ack, s);
             sk.sndUna = s.ack;
-            replaceTsRecent(sk, s);
+            TcpValidate.replaceTsRecent(sk, s);
             establish(sk);
             TcpConnect.queueForAccept(sk);
         } else {
             int acked = ack(sk, skb, s, false);
             if (acked < 0) {
                 // tcp_rcv_state_process: a bad ACK while closing gets a challenge ACK.
-                challengeAck(sk);
+                tcp.validate.challengeAck(sk);
                 tcp.net.drop(skb, DropReason.TCP_ACK_UNSENT_DATA);
                 return false;
             }
             if (acked > 0) {
-                replaceTsRecent(sk, s);
+                TcpValidate.replaceTsRecent(sk, s);
             }
         }
         boolean finAcked = sk.finSent && sk.sndUna == sk.writeSeq;
@@ -487,173 +482,6 @@ final class TcpInput {
     }
 
     /**
-     * Mirrors {@code tcp_validate_incoming()}: PAWS (RFC 7323 §5.3), sequence acceptability
-     * (RFC 9293 §3.10.7.4 first), RST (RFC 5961 §3: exact → reset, in window → challenge ACK),
-     * SYN in a synchronized state (RFC 5961 §4: challenge ACK).
-     *
-     * @return whether processing goes on (false: the buffer was consumed)
-     */
-    private boolean validateIncoming(TcpSock sk, SkBuff skb, Seg s, boolean synInErrs) {
-        if (sk.tsOk && s.opts.hasTimestamps && pawsDiscard(sk, s) && (s.flags & Tcp.RST) == 0) {
-            // A RST is taken even if it fails PAWS; a SYN is challenged.
-            if ((s.flags & Tcp.SYN) != 0) {
-                return synChallenge(sk, skb, synInErrs);
-            }
-            tcp.ext.inc(TcpExtMib.PAWSEstab);
-            sendDupAck(sk, s, TcpExtMib.TCPACKSkippedPAWS);
-            tcp.net.drop(skb, DropReason.TCP_RFC7323_PAWS);
-            return false;
-        }
-        boolean inWindow = s.endSeq - sk.rcvWup >= 0 && s.seq - (sk.rcvNxt + receiveWindow(sk)) <= 0
-                || (s.len == 0 && s.seq == sk.rcvNxt);
-        if (!inWindow) {
-            if ((s.flags & Tcp.RST) == 0) {
-                if ((s.flags & Tcp.SYN) != 0) {
-                    return synChallenge(sk, skb, synInErrs);
-                }
-                sendDupAck(sk, s, TcpExtMib.TCPACKSkippedSeq);
-            } else if (resetCheck(sk, s)) {
-                reset(sk);
-            }
-            tcp.net.drop(skb, s.endSeq - sk.rcvWup < 0 ? DropReason.TCP_OLD_DATA : DropReason.TCP_OVERWINDOW);
-            return false;
-        }
-        if ((s.flags & Tcp.RST) != 0) {
-            if (s.seq == sk.rcvNxt || resetCheck(sk, s)) {
-                reset(sk);
-            } else {
-                challengeAck(sk);
-            }
-            tcp.net.drop(skb, DropReason.TCP_RESET);
-            return false;
-        }
-        if ((s.flags & Tcp.SYN) != 0 && !crossedSynAck(sk, s)) {
-            return synChallenge(sk, skb, synInErrs);
-        }
-        return true;
-    }
-
-    /**
-     * The peer's SYN-ACK crossing ours in a simultaneous open: it acknowledges our SYN and
-     * repeats its own, which we have. Linux (6.11+) lets it through to complete the open.
-     */
-    private static boolean crossedSynAck(TcpSock sk, Seg s) {
-        return sk.state == TcpState.SYN_RECV && !sk.orphan && (s.flags & Tcp.ACK) != 0 && s.seq + 1 == s.endSeq
-                && s.seq + 1 == sk.rcvNxt && s.ack == sk.sndNxt;
-    }
-
-    /**
-     * A RST at RCV.NXT - 1 once the peer's FIN is in (CLOSE_WAIT, LAST_ACK, CLOSING) is taken as
-     * exact: some stacks (macOS) send FIN then RST with the FIN's sequence number, and the
-     * challenge ACK RFC 5961 §3.2 would ask for may never be answered. Mirrors
-     * {@code tcp_reset_check()}.
-     */
-    private static boolean resetCheck(TcpSock sk, Seg s) {
-        return s.seq == sk.rcvNxt - 1 && (sk.state == TcpState.CLOSE_WAIT || sk.state == TcpState.LAST_ACK
-                || sk.state == TcpState.CLOSING);
-    }
-
-    /**
-     * RFC 5961 §4.2: a SYN on a synchronized connection gets a challenge ACK and is dropped
-     * (counted in InErrs when it came through {@code tcp_rcv_established}).
-     */
-    private boolean synChallenge(TcpSock sk, SkBuff skb, boolean inErrs) {
-        if (inErrs) {
-            tcp.mib.inc(TcpMib.InErrs);
-        }
-        tcp.ext.inc(TcpExtMib.TCPSYNChallenge);
-        challengeAck(sk);
-        tcp.net.drop(skb, DropReason.TCP_INVALID_SYN);
-        return false;
-    }
-
-    /** RFC 7323 §5.5: TS.Recent older than 24 days is invalid ({@code TCP_PAWS_24DAYS}). */
-    private static final long PAWS_24DAYS = 24L * 24 * 3600 * 1_000_000_000L;
-
-    /**
-     * Whether {@code s}'s TSval passes PAWS with a replay window of {@code win} ticks. Mirrors
-     * {@code tcp_paws_check()}: also when TS.Recent is stale or zero (some stacks send TSval 0
-     * on SYNs).
-     */
-    private static boolean pawsCheck(TcpSock sk, Seg s, int win) {
-        return sk.tsRecent - s.opts.tsVal <= win || sk.now() - sk.tsRecentStamp >= PAWS_24DAYS || sk.tsRecent == 0;
-    }
-
-    /**
-     * RFC 7323 §5.3: a segment whose timestamp is older than TS.Recent is an old duplicate.
-     * Mirrors {@code tcp_paws_discard()}: one tick of tolerance ({@code TCP_PAWS_WINDOW}), and
-     * a duplicate pure ACK that only arrived late ({@code tcp_disordered_ack()}) is let through.
-     */
-    private static boolean pawsDiscard(TcpSock sk, Seg s) {
-        return !pawsCheck(sk, s, 1) && !disorderedAck(sk, s);
-    }
-
-    /** Mirrors {@code tcp_disordered_ack()}: a pure duplicate ACK in sequence, within one RTO of TS.Recent. */
-    private static boolean disorderedAck(TcpSock sk, Seg s) {
-        if ((s.flags & Tcp.ACK) == 0 || s.seq != s.endSeq || s.seq != sk.rcvNxt || s.ack != sk.sndUna) {
-            return false;
-        }
-        int nwin = s.window << sk.sndWscale;
-        boolean mayUpdateWindow = s.ack - sk.sndUna > 0 || s.seq - sk.sndWl1 > 0
-                || (s.seq == sk.sndWl1 && (nwin > sk.sndWnd || nwin == 0));
-        return !mayUpdateWindow && sk.tsRecent - s.opts.tsVal <= (int) (sk.rtoNanos / 1_000_000L * 1024 / 1000);
-    }
-
-    /**
-     * Takes the segment's TSval as TS.Recent once its ACK was accepted. Mirrors
-     * {@code tcp_replace_ts_recent()} (RFC 7323 §4.3: only for a segment at or left of
-     * Last.ACK.sent, and not older than TS.Recent).
-     */
-    private static void replaceTsRecent(TcpSock sk, Seg s) {
-        if (sk.tsOk && s.opts.hasTimestamps && s.seq - sk.rcvWup <= 0 && pawsCheck(sk, s, 0)) {
-            storeTsRecent(sk, s);
-        }
-    }
-
-    private static void storeTsRecent(TcpSock sk, Seg s) {
-        sk.tsRecent = s.opts.tsVal;
-        sk.tsRecentStamp = sk.now();
-    }
-
-    /**
-     * An ACK in answer to a suspicious segment (RFC 5961 §7). Mirrors
-     * {@code tcp_send_challenge_ack()}: first the socket's own rate limit; then, only when
-     * {@code tcp_challenge_ack_limit} is set below INT_MAX (Linux's default since 6.0 is
-     * INT_MAX: a shared budget is a side channel), a per-second budget for the namespace drawn
-     * at random between half the limit and one and a half times it.
-     */
-    void challengeAck(TcpSock sk) {
-        if (sk.oow.limited(tcp, TcpExtMib.TCPACKSkippedChallenge)) {
-            return;
-        }
-        long limit = tcp.sysctl.challengeAckLimit.get();
-        if (limit < Integer.MAX_VALUE) {
-            long second = sk.now() / 1_000_000_000L;
-            if (second != challengeSecond) {
-                if (challengeRandom == null) {
-                    challengeRandom = tcp.kernel.random("tcp challenge ack " + tcp.net.name());
-                }
-                long half = (limit + 1) >> 1;
-                challengeSecond = second;
-                challengeCount = limit == 0 ? 0 : half + challengeRandom.nextLong(limit);
-            }
-            if (challengeCount <= 0) {
-                return;
-            }
-            challengeCount--;
-        }
-        tcp.ext.inc(TcpExtMib.TCPChallengeACK);
-        tcp.output.sendAck(sk);
-    }
-
-    /** A duplicate ACK for an unacceptable segment, unless rate limited ({@link OowLimit}). */
-    private void sendDupAck(TcpSock sk, Seg s, TcpExtMib skipped) {
-        if (!sk.oow.limited(tcp, s, skipped)) {
-            tcp.output.sendAck(sk);
-        }
-    }
-
-    /**
      * The connection was reset. Mirrors {@code tcp_reset()}: ECONNREFUSED in SYN_SENT, EPIPE in
      * CLOSE_WAIT, else ECONNRESET; then {@code tcp_done()}.
      */
@@ -702,7 +530,7 @@ final class TcpInput {
                 int maxWindow = (int) Math.min(sk.maxWindow & 0xffffffffL, sk.bytesAcked);
                 if (s.ack - (priorUna - maxWindow) < 0) {
                     if (challenge) {
-                        challengeAck(sk);
+                        tcp.validate.challengeAck(sk);
                     }
                     return -1;
                 }
@@ -1167,135 +995,5 @@ final class TcpInput {
         long ato = sk.srttUs == 0 ? TcpTimers.DELACK_MIN
                 : Math.min(Math.max((sk.srttUs >> 3) * 1000 / 2, TcpTimers.DELACK_MIN), TcpTimers.DELACK_MAX);
         sk.timers.armDelack(ato);
-    }
-
-    // ================================================================ ICMP
-
-    /** Mirrors the socket part of {@code tcp_v4_err()}. */
-    void icmpError(TcpSock sk, int type, int code, int info, int seq) {
-        if (sk.state != TcpState.LISTEN && (seq - sk.sndUna < 0 || seq - sk.sndNxt > 0)) {
-            tcp.ext.inc(TcpExtMib.OutOfWindowIcmps);
-            return;
-        }
-        if (type == io.jnetstack.wire.Icmp.DEST_UNREACH && code == io.jnetstack.wire.Icmp.FRAG_NEEDED) {
-            if (info >= 68) {
-                sk.rt = null;
-                int before = sk.mssCache;
-                tcp.output.syncMss(sk, info);
-                if (sk.mssCache < before) {
-                    tcp.output.retransmitHead(sk);
-                }
-            }
-            return;
-        }
-        IcmpErr e = IcmpErr.of(type, code);
-        if (e == null) {
-            return;
-        }
-        if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
-            if (e.fatal() || type == io.jnetstack.wire.Icmp.DEST_UNREACH) {
-                tcp.mib.inc(TcpMib.AttemptFails);
-                sk.error(e.errno());
-                TcpClose.done(sk);
-            }
-            return;
-        }
-        if (sk.recverrOn()) {
-            sk.error(e.errno());
-        } else {
-            sk.setSoftError(e.errno());
-        }
-    }
-
-    // ================================================================ TIME_WAIT
-
-    /**
-     * Mirrors {@code tcp_timewait_state_process()}: in-window RST kills (unless
-     * tcp_rfc1337); a new SYN with a higher sequence number or a newer timestamp opens a new
-     * connection (RFC 1122 §4.2.2.13); anything else gets an ACK and restarts the wait.
-     */
-    void timewaitProcess(TimeWaitSock tw, SkBuff skb) {
-        Tracer t = tcp.kernel.tracer();
-        t.enter(Stage.TCP_TIMEWAIT_STATE_PROCESS, skb, tcp.net.name(), skb.dev == null ? "" : skb.dev.name());
-        Seg s = acquire();
-        try {
-            s.parse(skb);
-            boolean paws = tw.tsOk && s.opts.hasTimestamps && (s.flags & Tcp.RST) == 0 && tw.tsRecent - s.opts.tsVal > 0;
-            if (!paws && s.seq == tw.rcvNxt && (s.len == 0 && (s.flags & (Tcp.SYN | Tcp.FIN)) == 0 || (s.flags & Tcp.RST) != 0)) {
-                if ((s.flags & Tcp.RST) != 0) {
-                    if (tcp.sysctl.rfc1337.get() == 0) {
-                        tw.kill();
-                    }
-                } else {
-                    tw.reschedule();
-                }
-                if (s.opts.hasTimestamps) {
-                    tw.tsRecent = s.opts.tsVal;
-                    tw.tsRecentStamp = tcp.kernel.clock().nanos();
-                }
-                skb.free();
-                return;
-            }
-            if ((s.flags & Tcp.SYN) != 0 && (s.flags & (Tcp.RST | Tcp.ACK)) == 0 && !paws
-                    && (s.seq - tw.rcvNxt > 0 || (s.opts.hasTimestamps && tw.tsOk && tw.tsRecent - s.opts.tsVal < 0))) {
-                TcpSock l = tcp.lookupListener(skb, tw.laddr, tw.lport, skb.dev, t);
-                if (l != null) {
-                    // RFC 1122 §4.2.2.13 (1): the new ISN lies beyond the old connection's.
-                    int isn = tw.sndNxt + 65535 + 2;
-                    tw.kill();
-                    TcpConnect.connRequest(l, skb, s, isn == 0 ? 1 : isn);
-                    return;
-                }
-                // No listener: tcp_v4_rcv answers TCP_TW_SYN with the TIME_WAIT ACK.
-                timewaitAck(tw, skb);
-                skb.free();
-                return;
-            }
-            if (paws) {
-                tcp.ext.inc(TcpExtMib.PAWSEstab);
-            }
-            if ((s.flags & Tcp.RST) == 0) {
-                if (paws || (s.flags & Tcp.ACK) != 0) {
-                    tw.reschedule();
-                }
-                if (!tw.oow.limited(tcp, s, TcpExtMib.TCPACKSkippedTimeWait)) {
-                    timewaitAck(tw, skb);
-                }
-            }
-            skb.free();
-        } finally {
-            release(s);
-            t.exit();
-        }
-    }
-
-    /** The ACK of a time-wait sock. Mirrors {@code tcp_v4_timewait_ack()}. */
-    private void timewaitAck(TimeWaitSock tw, SkBuff about) {
-        TcpOptions o = null;
-        if (tw.tsOk) {
-            o = new TcpOptions().timestamps(tcp.tsNow() + tw.tsOffset, tw.tsRecent);
-        }
-        tcp.output.reply(tw.laddr, tw.lport, tw.raddr, tw.rport, tw.sndNxt, tw.rcvNxt, Tcp.ACK,
-                tw.rcvWnd >>> tw.rcvWscale, o, about);
-    }
-
-    /**
-     * Whether an outgoing connect may take over the 4-tuple of a time-wait sock. Mirrors
-     * {@code tcp_twsk_unique()}: with tcp_tw_reuse (2: loopback only) and timestamps, once a
-     * second has passed since its last timestamp.
-     */
-    boolean twReusable(TimeWaitSock tw, int laddr, int raddr) {
-        long mode = tcp.sysctl.twReuse.get();
-        if (mode == 0 || !tw.tsOk) {
-            return false;
-        }
-        if (mode == 2 && !(io.jnetstack.wire.Ipv4Address.isLoopback(laddr) && io.jnetstack.wire.Ipv4Address.isLoopback(raddr))) {
-            return false;
-        }
-        return tcp.kernel.clock().nanos() - tw.tsRecentStamp > 1_000_000_000L;
-    }
-
-    static int ipProto() {
-        return Ipv4.PROTO_TCP;
     }
 }
