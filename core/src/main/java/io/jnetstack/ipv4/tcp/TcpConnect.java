@@ -181,6 +181,14 @@ final class TcpConnect {
                 tcp.ext.inc(TcpExtMib.TCPReqQFullDoCookies);
                 listener.lastSynOverflow = tcp.kernel.clock().nanos();
             }
+            long maxSyn = tcp.sysctl.maxSynBacklog.get();
+            if (cookies == 0 && twIsn == 0 && maxSyn - listener.synQueueLen < (maxSyn >> 2)) {
+                // tcp_conn_request: without cookies the last quarter of tcp_max_syn_backlog is
+                // kept for peers proven alive (tcp_metrics; we keep no such history).
+                tcp.ext.inc(TcpExtMib.ListenDrops);
+                tcp.net.drop(skb, DropReason.TCP_LISTEN_OVERFLOW);
+                return;
+            }
             int mtu = skb.dst instanceof Rtable rt ? rt.mtu() : 1500;
             int advmss = TcpOutput.advMss(routeMtu(tcp, raddr, laddr, mtu), listener.userMss);
             int peerMss = s.opts.mss > 0 ? s.opts.mss : 536;
