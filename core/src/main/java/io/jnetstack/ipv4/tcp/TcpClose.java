@@ -135,14 +135,23 @@ final class TcpClose {
      * {@code tcp_close()} / {@code tcp_rcv_state_process()}.
      */
     static void finWait2Orphan(TcpSock sk) {
-        int l2 = sk.linger2 == -2 ? (int) sk.tcp.sysctl.finTimeout.get() : sk.linger2;
-        if (l2 < 0) {
+        if (sk.linger2 == -1) {
             sk.tcp.output.sendActiveReset(sk);
             sk.tcp.ext.inc(TcpExtMib.TCPAbortOnLinger);
             done(sk);
             return;
         }
-        sk.timers.armKeepalive(l2 * 1_000_000_000L);
+        sk.timers.armKeepalive(finTime(sk));
+    }
+
+    /**
+     * How long an orphan waits in FIN_WAIT2. Mirrors {@code tcp_fin_time()}: TCP_LINGER2 or
+     * {@code tcp_fin_timeout}, but never less than 3.5 RTO.
+     */
+    static long finTime(TcpSock sk) {
+        long t = (sk.linger2 > 0 ? sk.linger2 : sk.tcp.sysctl.finTimeout.get()) * 1_000_000_000L;
+        long rto = sk.rtoNanos;
+        return Math.max(t, (rto << 2) - (rto >> 1));
     }
 
     /** Closes the listener: queued connections get RST, embryonic ones vanish. */

@@ -571,7 +571,7 @@ public final class TcpSock extends Sock {
             case 5 -> keepIntvl = positive(v, 32767, "TCP_KEEPINTVL");
             case 6 -> keepCnt = positive(v, 127, "TCP_KEEPCNT");
             case 7 -> synCnt = positive(v, 127, "TCP_SYNCNT");
-            case 8 -> linger2 = v < 0 ? -1 : v;
+            case 8 -> linger2 = v < 0 ? -1 : v == 0 ? -2 : Math.min(v, 120);   // 0: tcp_fin_timeout; at most TCP_FIN_TIMEOUT_MAX
             case 12 -> {
                 if (v != 0) {
                     quickAcks = 16;
