@@ -424,11 +424,13 @@ final class TcpInput {
                     sk.addShutdown(io.jnetstack.socket.Sock.SEND_SHUTDOWN);
                     sk.stateChange();
                     if (sk.orphan) {
-                        TcpClose.finWait2Orphan(sk);
-                        if (sk.state != TcpState.FIN_WAIT2) {
-                            skb.free();
-                            return false;
+                        if (sk.linger2 == -1) {
+                            // TCP_LINGER2 < 0: no FIN_WAIT2 for an orphan; RST in reply.
+                            tcp.ext.inc(TcpExtMib.TCPAbortOnData);
+                            TcpClose.done(sk);
+                            return true;
                         }
+                        TcpClose.finWait2Orphan(sk);
                     }
                 }
             }
