@@ -438,6 +438,49 @@ class TcpCloseTest {
     }
 
     @Test
+    void finWait2TimeoutIsNeverBelowThreeAndAHalfRto() {
+        h.net.sysctls().set("net.ipv4.tcp_fin_timeout", "0");
+        Socket s = h.passiveOpen();
+        long rto = sk(s).rtoNanos();
+        s.close();
+        h.expect("F. 1:1(0) ack 1");
+        h.inject(". 1:1(0) ack 2 win 257");
+        long tmo = (rto << 2) - (rto >> 1);
+        h.k.runFor(tmo - 1);
+        assertFalse(h.tcp.established.isEmpty(), "tcp_fin_time: at least 3.5 RTO");
+        h.k.runFor(1);
+        assertTrue(h.tcp.established.isEmpty());
+    }
+
+    @Test
+    void tcpLinger2ZeroMeansTcpFinTimeoutAndMinusOneAborts() {
+        h.net.sysctls().set("net.ipv4.tcp_fin_timeout", "5");
+        Socket s = h.passiveOpen();
+        s.setsockopt(TcpSock.TCP_LINGER2, 0);
+        assertEquals(5, (int) s.getsockopt(TcpSock.TCP_LINGER2));
+        s.setsockopt(TcpSock.TCP_LINGER2, -1);
+        assertEquals(-1, (int) s.getsockopt(TcpSock.TCP_LINGER2));
+        s.close();
+        h.expect("F. 1:1(0) ack 1");
+        h.inject(". 1:1(0) ack 2 win 257");
+        h.expect("R 2:2(0)");
+        assertTrue(h.tcp.established.isEmpty());
+        assertEquals(1, h.tcp.extMib().get(TcpExtMib.TCPAbortOnData));
+    }
+
+    @Test
+    void closeInFinWait2WithNegativeLinger2Resets() {
+        Socket s = h.passiveOpen();
+        s.setsockopt(TcpSock.TCP_LINGER2, -1);
+        s.shutdown(Socket.SHUT_WR);
+        h.expect("F. 1:1(0) ack 1");
+        h.inject(". 1:1(0) ack 2 win 257");
+        s.close();
+        h.expect("R. 2:2(0) ack 1");
+        assertEquals(1, h.tcp.extMib().get(TcpExtMib.TCPAbortOnLinger));
+    }
+
+    @Test
     void orphanInFinWait2StillTakesThePeersFin() {
         Socket s = h.passiveOpen();
         s.close();
