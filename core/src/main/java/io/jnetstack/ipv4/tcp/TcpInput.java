@@ -344,7 +344,14 @@ final class TcpInput {
         // Data (or FIN) on a SYN-ACK is not taken without Fast Open: the ACK covers only the
         // SYN and the peer sends it again (tcp_rcv_synsent_state_process discards it).
         skb.free();
-        tcp.output.sendAck(sk);
+        if (sk.writePending > 0 || sk.pingpong > 0) {
+            // Save one ACK: a writer is about to send data that will carry it (or the socket
+            // is in pingpong mode); the delayed ACK covers the case it does not.
+            sk.ackPending = true;
+            sk.timers.armDelack(TcpTimers.DELACK_MAX);
+        } else {
+            tcp.output.sendAck(sk);
+        }
         dataSndCheck(sk);
     }
 

@@ -165,6 +165,8 @@ public final class TcpSock extends Sock {
     boolean connecting;
     /** The peer's FIN arrived ({@code SOCK_DONE}): reads end with 0 even after an error. */
     boolean finReceived;
+    /** Writers waiting for the handshake to end ({@code sk_write_pending}). */
+    int writePending;
 
     TcpSock(Sockets table, Tcp tcp) {
         super(table, Socket.SOCK_STREAM, Socket.IPPROTO_TCP);
