@@ -154,6 +154,8 @@ public final class TcpSock extends Sock {
     int maxAckBacklog;
     final ArrayDeque<TcpSock> acceptQueue = new ArrayDeque<>();
     int synQueueLen;
+    /** Requests in the SYN queue whose SYN-ACK never timed out ({@code young}). */
+    int synQueueYoung;
     long lastSynOverflow;
     // route
     Rtable rt;
