@@ -493,6 +493,21 @@ class TcpCloseTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Disabled("differs from Linux: an orphan in FIN_WAIT2 stays a full socket; Linux turns it into a "
+            + "time-wait sock in FIN_WAIT2 (tcp_time_wait(sk, TCP_FIN_WAIT2, tmo)) whose tcp_timewait_state_process "
+            + "answers a SYN at or beyond RCV.NXT with RST (TCP_TW_RST) instead of a challenge ACK")
+    void synToAnOrphanInFinWait2IsReset() {
+        Socket s = h.passiveOpen();
+        s.close();
+        h.expect("F. 1:1(0) ack 1");
+        h.inject(". 1:1(0) ack 2 win 257");
+        h.inject("S 1:1(0) win 32792 <mss 1000>");
+        h.forgetIsn();
+        h.expect("R. 0:0(0) ack 2");
+        assertTrue(h.tcp.established.isEmpty());
+    }
+
+    @Test
     void orphanInFinWait2ResetsNewData() {
         Socket s = h.passiveOpen();
         s.close();
