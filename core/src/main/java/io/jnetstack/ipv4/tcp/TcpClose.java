@@ -246,10 +246,8 @@ final class TcpClose {
         if (old == TcpState.LISTEN) {
             stopListening(sk);
         }
-        if (sk.inAcceptQueue && sk.parent != null) {
-            sk.parent.acceptQueue.remove(sk);
-            sk.inAcceptQueue = false;
-        }
+        // A child in the accept queue stays there: accept() returns it and the user then sees
+        // its error (ECONNRESET), as in Linux.
         if (sk.orphan || sk.closeCalled) {
             if (sk.orphan) {
                 sk.orphan = false;
