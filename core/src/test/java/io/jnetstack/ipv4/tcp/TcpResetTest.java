@@ -93,6 +93,21 @@ class TcpResetTest {
     }
 
     @Test
+    void aConnectionResetBeforeAcceptIsStillAccepted() {
+        Socket l = h.listen(PORT, 4);
+        h.inject("S 0:0(0) win 32792 <mss 1000>");
+        h.expect("S. 0:0(0) ack 1 <mss 1460>");
+        h.inject(". 1:1(0) ack 1 win 257");
+        h.inject("R 1:1(0) win 0");
+        assertEquals(Socket.POLLIN | Socket.POLLRDNORM, l.poll());
+        Socket s = l.accept();
+        assertEquals(TcpState.CLOSE, sk(s).state());
+        assertEquals(Errno.ECONNRESET, errnoOf(() -> s.recv(ByteBuffer.allocate(10), 0)));
+        s.close();
+        assertTrue(h.tcp.bound.getOrDefault(PORT, java.util.List.of()).size() == 1, "only the listener holds the port");
+    }
+
+    @Test
     void finWait1Reset() {
         Socket s = h.passiveOpen();
         s.shutdown(Socket.SHUT_WR);
