@@ -168,7 +168,7 @@ final class TcpClose {
             c.parent = null;
             c.inAcceptQueue = false;
             c.tcp.output.sendActiveReset(c);
-            c.orphan = true;
+            c.closeCalled = true;   // destroyed by done(); never counted as an orphan
             done(c);
         }
         l.acceptQueue.clear();
@@ -178,7 +178,7 @@ final class TcpClose {
             } else if (o instanceof TcpSock c && c.parent == l) {
                 c.parent = null;
                 c.tcp.output.sendActiveReset(c);
-                c.orphan = true;
+                c.closeCalled = true;
                 done(c);
             }
         }
