@@ -548,5 +548,6 @@ class TcpCloseTest {
         } catch (ErrnoException e) {
             assertEquals(Errno.EBADF, e.errno());
         }
+        assertEquals(0, h.tcp.orphans, "the orphan count stays balanced");
     }
 }
