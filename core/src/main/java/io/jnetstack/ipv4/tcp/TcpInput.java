@@ -185,10 +185,14 @@ final class TcpInput {
         }
     }
 
-    /** Header prediction: ACK (maybe PSH) only, the next expected segment, same window. */
+    /**
+     * Header prediction: ACK (maybe PSH) only, the next expected segment, same window, and no
+     * out-of-order data waiting (Linux clears pred_flags while the out-of-order queue is not
+     * empty, so the segment filling a hole takes the slow path that drains it).
+     */
     private static boolean predicted(TcpSock sk, Seg s) {
         int f = s.flags & (Tcp.FLAGS_MASK & ~Tcp.PSH);
-        if (f != Tcp.ACK || s.seq != sk.rcvNxt || s.urg != 0) {
+        if (f != Tcp.ACK || s.seq != sk.rcvNxt || s.urg != 0 || !sk.ofoQueue.isEmpty()) {
             return false;
         }
         if (s.opts.sackCount > 0 || (sk.tsOk && (!s.opts.hasTimestamps || sk.tsRecent - s.opts.tsVal > 0))) {
