@@ -148,6 +148,19 @@ class TcpCloseTest {
     }
 
     @Test
+    void finAheadOfAHoleWaitsForTheData() {
+        Socket s = h.passiveOpen();
+        h.inject("F. 101:101(0) ack 1 win 257");
+        h.expect(". 1:1(0) ack 1");
+        assertEquals(TcpState.ESTABLISHED, sk(s).state());
+        h.inject("P. 1:101(100) ack 1 win 257");
+        h.expect(". 1:1(0) ack 102");
+        assertEquals(TcpState.CLOSE_WAIT, sk(s).state());
+        assertEquals(100, read(s, 1000));
+        assertEquals(0, read(s, 1000));
+    }
+
+    @Test
     void retransmittedFinInCloseWaitIsAcknowledged() {
         Socket s = h.passiveOpen();
         h.inject("F. 1:1(0) ack 1 win 257");
