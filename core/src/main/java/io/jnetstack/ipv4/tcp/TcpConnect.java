@@ -15,10 +15,10 @@ import io.jnetstack.wire.Tcp;
 import io.jnetstack.wire.TcpOptions;
 
 /**
- * Opening connections, both ways. Mirrors {@code tcp_v4_connect()} / {@code tcp_connect()} on
- * the active side and {@code tcp_v4_conn_request()}, {@code tcp_check_req()},
- * {@code tcp_v4_syn_recv_sock()} and {@code cookie_v4_check()} on the passive side
- * (RFC 9293 §3.5, RFC 4987 for cookies).
+ * Opening connections, both ways. Mirrors {@code tcp_v4_connect()}, {@code tcp_connect()} and
+ * {@code tcp_rcv_synsent_state_process()} on the active side and {@code tcp_v4_conn_request()},
+ * {@code tcp_check_req()}, {@code tcp_v4_syn_recv_sock()} and {@code cookie_v4_check()} on the
+ * passive side (RFC 9293 §3.5, RFC 4987 for cookies).
  */
 final class TcpConnect {
     private TcpConnect() {
@@ -130,6 +130,124 @@ final class TcpConnect {
         sk.retransStamp = tcp.kernel.clock().nanos();   // the first SYN's time, for PAWS on the SYN-ACK
         tcp.mib.inc(TcpMib.ActiveOpens);
         tcp.output.sendSyn(sk);
+    }
+
+    /**
+     * Mirrors {@code tcp_rcv_synsent_state_process()} (RFC 9293 §3.10.7.3): a bad ACK gets RST;
+     * RST with a good ACK refuses the connection; SYN-ACK establishes it; a bare SYN is a
+     * simultaneous open.
+     */
+    static boolean synSentStateProcess(TcpSock sk, SkBuff skb, TcpInput.Seg s) {
+        if ((s.flags & Tcp.ACK) != 0) {
+            if (s.ack - sk.iss <= 0 || s.ack - sk.sndNxt > 0) {
+                if ((s.flags & Tcp.RST) != 0) {
+                    sk.tcp.net.drop(skb, DropReason.TCP_RESET);
+                    return false;
+                }
+                // Our RST may clear a stale connection at the peer: resend the SYN soon.
+                if (sk.retransmits == 0) {
+                    sk.timers.armRtx(TcpTimers.TIMEOUT_MIN);
+                }
+                return true;
+            }
+            if (s.opts.hasTimestamps && s.opts.tsEcr != 0 && !echoesOurSyn(sk, s.opts.tsEcr)) {
+                // RFC 7323 §5.3 on the active side: the SYN-ACK must echo one of our SYNs' TSvals.
+                sk.tcp.ext.inc(TcpExtMib.PAWSActive);
+                return true;
+            }
+            if ((s.flags & Tcp.RST) != 0) {
+                sk.tcp.input.reset(sk);
+                sk.tcp.net.drop(skb, DropReason.TCP_RESET);
+                return false;
+            }
+            if ((s.flags & Tcp.SYN) == 0) {
+                sk.tcp.net.drop(skb, DropReason.TCP_FLAGS);
+                return false;
+            }
+            synAckReceived(sk, skb, s);
+            return false;
+        }
+        if ((s.flags & Tcp.RST) != 0) {
+            sk.tcp.net.drop(skb, DropReason.TCP_RESET);
+            return false;
+        }
+        if ((s.flags & Tcp.SYN) != 0) {
+            simultaneousOpen(sk, skb, s);
+            return false;
+        }
+        sk.tcp.net.drop(skb, DropReason.TCP_FLAGS);
+        return false;
+    }
+
+    /**
+     * Whether {@code tsEcr} is a TSval we could have sent since the first SYN. Mirrors the
+     * {@code PAWSActiveRejected} test of {@code tcp_rcv_synsent_state_process()}.
+     */
+    private static boolean echoesOurSyn(TcpSock sk, int tsEcr) {
+        int first = (int) (sk.retransStamp / 1_000_000L);
+        int echoed = tsEcr - sk.tsOffset;
+        return Integer.compareUnsigned(echoed - first, sk.tcp.tsNow() - first) <= 0;
+    }
+
+    private static void negotiate(TcpSock sk, TcpInput.Seg s) {
+        TcpOptions o = s.opts;
+        sk.rxOptMss = o.mss > 0 ? o.mss : 536;
+        sk.wscaleOk = o.wscale >= 0 && sk.tcp.sysctl.windowScaling.get() != 0;
+        sk.sndWscale = sk.wscaleOk ? Math.min(o.wscale, TcpOptions.MAX_WSCALE) : 0;
+        if (!sk.wscaleOk) {
+            sk.rcvWscale = 0;
+        }
+        sk.sackOk = o.sackOk && sk.tcp.sysctl.sack.get() != 0;
+        sk.tsOk = o.hasTimestamps && sk.tcp.sysctl.timestamps.get() != 0;
+        if (sk.tsOk) {
+            sk.tsRecent = o.tsVal;
+            sk.tsRecentStamp = sk.now();
+        }
+    }
+
+    private static void synAckReceived(TcpSock sk, SkBuff skb, TcpInput.Seg s) {
+        negotiate(sk, s);
+        sk.irs = s.seq;
+        sk.rcvNxt = s.seq + 1;
+        sk.rcvWup = sk.rcvNxt;
+        sk.copiedSeq = sk.rcvNxt;
+        sk.sndWnd = s.window;
+        sk.maxWindow = sk.sndWnd;
+        sk.sndWl1 = s.seq;
+        sk.sndWl2 = s.ack;
+        sk.tcp.input.cleanRtxQueue(sk, s.ack, s);
+        sk.sndUna = s.ack;
+        sk.tcp.output.syncMss(sk, sk.rt == null ? 1500 : sk.rt.mtu());
+        sk.tcp.input.establish(sk);
+        // Data (or FIN) on a SYN-ACK is not taken without Fast Open: the ACK covers only the
+        // SYN and the peer sends it again (tcp_rcv_synsent_state_process discards it).
+        skb.free();
+        if (sk.writePending > 0 || sk.pingpong > 0) {
+            // Save one ACK: a writer is about to send data that will carry it (or the socket
+            // is in pingpong mode); the delayed ACK covers the case it does not.
+            sk.ackPending = true;
+            sk.timers.armDelack(TcpTimers.DELACK_MAX);
+        } else {
+            sk.tcp.output.sendAck(sk);
+        }
+        sk.tcp.input.dataSndCheck(sk);
+    }
+
+    private static void simultaneousOpen(TcpSock sk, SkBuff skb, TcpInput.Seg s) {
+        negotiate(sk, s);
+        sk.irs = s.seq;
+        sk.rcvNxt = s.seq + 1;
+        sk.rcvWup = sk.rcvNxt;
+        sk.copiedSeq = sk.rcvNxt;
+        sk.sndWnd = s.window;
+        sk.maxWindow = sk.sndWnd;
+        sk.sndWl1 = s.seq;
+        sk.state = TcpState.SYN_RECV;
+        SkBuff syn = sk.writeQueue.peek();
+        if (syn != null) {
+            sk.tcp.output.transmitQueued(sk, syn);
+        }
+        skb.free();
     }
 
     // ================================================================ passive open

@@ -13,7 +13,8 @@ import io.jnetstack.wire.TcpOptions;
  * {@code tcp_rcv_established} (header prediction fast path and slow path),
  * {@code tcp_rcv_state_process} (every other state, RFC 9293 §3.10.7), {@code tcp_ack}
  * (RFC 6298 RTT, RFC 5681/6582 NewReno), {@code tcp_data_queue} with the out-of-order queue,
- * {@code tcp_fin}; validation (RFC 5961, PAWS) is {@link TcpValidate}, TIME_WAIT {@link TimeWaitSock}.
+ * {@code tcp_fin}; validation (RFC 5961, PAWS) is {@link TcpValidate}, TIME_WAIT {@link TimeWaitSock},
+ * SYN_SENT {@link TcpConnect}.
  */
 final class TcpInput {
     /** A parsed segment. */
@@ -247,7 +248,7 @@ final class TcpInput {
                     return listenStateProcess(sk, skb, s);
                 }
                 case SYN_SENT -> {
-                    return synSent(sk, skb, s);
+                    return TcpConnect.synSentStateProcess(sk, skb, s);
                 }
                 default -> {
                     return synchronized_(sk, skb, s);
@@ -258,126 +259,8 @@ final class TcpInput {
         }
     }
 
-    /**
-     * Mirrors {@code tcp_rcv_synsent_state_process()} (RFC 9293 §3.10.7.3): a bad ACK gets RST;
-     * RST with a good ACK refuses the connection; SYN-ACK establishes it; a bare SYN is a
-     * simultaneous open.
-     */
-    private boolean synSent(TcpSock sk, SkBuff skb, Seg s) {
-        if ((s.flags & Tcp.ACK) != 0) {
-            if (s.ack - sk.iss <= 0 || s.ack - sk.sndNxt > 0) {
-                if ((s.flags & Tcp.RST) != 0) {
-                    tcp.net.drop(skb, DropReason.TCP_RESET);
-                    return false;
-                }
-                // Our RST may clear a stale connection at the peer: resend the SYN soon.
-                if (sk.retransmits == 0) {
-                    sk.timers.armRtx(TcpTimers.TIMEOUT_MIN);
-                }
-                return true;
-            }
-            if (s.opts.hasTimestamps && s.opts.tsEcr != 0 && !echoesOurSyn(sk, s.opts.tsEcr)) {
-                // RFC 7323 §5.3 on the active side: the SYN-ACK must echo one of our SYNs' TSvals.
-                tcp.ext.inc(TcpExtMib.PAWSActive);
-                return true;
-            }
-            if ((s.flags & Tcp.RST) != 0) {
-                reset(sk);
-                tcp.net.drop(skb, DropReason.TCP_RESET);
-                return false;
-            }
-            if ((s.flags & Tcp.SYN) == 0) {
-                tcp.net.drop(skb, DropReason.TCP_FLAGS);
-                return false;
-            }
-            synAckReceived(sk, skb, s);
-            return false;
-        }
-        if ((s.flags & Tcp.RST) != 0) {
-            tcp.net.drop(skb, DropReason.TCP_RESET);
-            return false;
-        }
-        if ((s.flags & Tcp.SYN) != 0) {
-            simultaneousOpen(sk, skb, s);
-            return false;
-        }
-        tcp.net.drop(skb, DropReason.TCP_FLAGS);
-        return false;
-    }
-
-    /**
-     * Whether {@code tsEcr} is a TSval we could have sent since the first SYN. Mirrors the
-     * {@code PAWSActiveRejected} test of {@code tcp_rcv_synsent_state_process()}.
-     */
-    private boolean echoesOurSyn(TcpSock sk, int tsEcr) {
-        int first = (int) (sk.retransStamp / 1_000_000L);
-        int echoed = tsEcr - sk.tsOffset;
-        return Integer.compareUnsigned(echoed - first, tcp.tsNow() - first) <= 0;
-    }
-
-    private void negotiate(TcpSock sk, Seg s) {
-        TcpOptions o = s.opts;
-        sk.rxOptMss = o.mss > 0 ? o.mss : 536;
-        sk.wscaleOk = o.wscale >= 0 && tcp.sysctl.windowScaling.get() != 0;
-        sk.sndWscale = sk.wscaleOk ? Math.min(o.wscale, TcpOptions.MAX_WSCALE) : 0;
-        if (!sk.wscaleOk) {
-            sk.rcvWscale = 0;
-        }
-        sk.sackOk = o.sackOk && tcp.sysctl.sack.get() != 0;
-        sk.tsOk = o.hasTimestamps && tcp.sysctl.timestamps.get() != 0;
-        if (sk.tsOk) {
-            sk.tsRecent = o.tsVal;
-            sk.tsRecentStamp = sk.now();
-        }
-    }
-
-    private void synAckReceived(TcpSock sk, SkBuff skb, Seg s) {
-        negotiate(sk, s);
-        sk.irs = s.seq;
-        sk.rcvNxt = s.seq + 1;
-        sk.rcvWup = sk.rcvNxt;
-        sk.copiedSeq = sk.rcvNxt;
-        sk.sndWnd = s.window;
-        sk.maxWindow = sk.sndWnd;
-        sk.sndWl1 = s.seq;
-        sk.sndWl2 = s.ack;
-        cleanRtxQueue(sk, s.ack, s);
-        sk.sndUna = s.ack;
-        tcp.output.syncMss(sk, sk.rt == null ? 1500 : sk.rt.mtu());
-        establish(sk);
-        // Data (or FIN) on a SYN-ACK is not taken without Fast Open: the ACK covers only the
-        // SYN and the peer sends it again (tcp_rcv_synsent_state_process discards it).
-        skb.free();
-        if (sk.writePending > 0 || sk.pingpong > 0) {
-            // Save one ACK: a writer is about to send data that will carry it (or the socket
-            // is in pingpong mode); the delayed ACK covers the case it does not.
-            sk.ackPending = true;
-            sk.timers.armDelack(TcpTimers.DELACK_MAX);
-        } else {
-            tcp.output.sendAck(sk);
-        }
-        dataSndCheck(sk);
-    }
-
-    private void simultaneousOpen(TcpSock sk, SkBuff skb, Seg s) {
-        negotiate(sk, s);
-        sk.irs = s.seq;
-        sk.rcvNxt = s.seq + 1;
-        sk.rcvWup = sk.rcvNxt;
-        sk.copiedSeq = sk.rcvNxt;
-        sk.sndWnd = s.window;
-        sk.maxWindow = sk.sndWnd;
-        sk.sndWl1 = s.seq;
-        sk.state = TcpState.SYN_RECV;
-        SkBuff syn = sk.writeQueue.peek();
-        if (syn != null) {
-            tcp.output.transmitQueued(sk, syn);
-        }
-        skb.free();
-    }
-
     /** Both sides synchronized: cwnd, buffers, keepalive; wake the connecter (tcp_finish_connect). */
-    private void establish(TcpSock sk) {
+    void establish(TcpSock sk) {
         sk.state = TcpState.ESTABLISHED;
         sk.cwnd = TcpTimers.INIT_CWND;
         sk.retransmits = 0;
