@@ -416,8 +416,9 @@ final class TcpConnect {
         if (paws || !inWindow(s.seq, s.endSeq, rcvNxt, rcvNxt + req.rcvWnd)) {
             if ((flg & Tcp.RST) == 0 && !req.oow.limited(tcp, s, TcpExtMib.TCPACKSkippedSynRecv)) {
                 TcpOptions o = req.tsOk ? new TcpOptions().timestamps(tcp.tsNow() + req.tsOffset, req.tsRecent) : null;
+                // Not a SYN: the window is scaled (tcp_v4_reqsk_send_ack).
                 tcp.output.reply(req.laddr, req.lport, req.raddr, req.rport, req.iss + 1, rcvNxt, Tcp.ACK,
-                        TcpOutput.synWindow(req.rcvWnd), o, skb);
+                        TcpOutput.synWindow(req.rcvWnd) >>> (req.wscaleOk ? req.rcvWscale : 0), o, skb);
             }
             if (paws) {
                 tcp.ext.inc(TcpExtMib.PAWSEstab);
