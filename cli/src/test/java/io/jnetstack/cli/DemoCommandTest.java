@@ -84,7 +84,8 @@ class DemoCommandTest {
             assertTrue(row.get(2).equals("veth0") || row.get(2).equals("veth1"), row.toString());
             assertTrue(row.size() < 4 || row.get(3).isEmpty(), "no expert info: " + row);
         }
-        assertEquals(java.util.Set.of("eth:ethertype:data", "eth:ethertype:arp", "eth:ethertype:ip:icmp:data"), protocols);
+        assertEquals(java.util.Set.of("eth:ethertype:data", "eth:ethertype:arp", "eth:ethertype:ip:icmp:data",
+                "eth:ethertype:ip:udp:echo"), protocols);
         assertFalse(Tshark.verbose(p).contains("Malformed"));
     }
 
