@@ -174,7 +174,8 @@ final class TcpTimers {
 
     /**
      * Mirrors {@code retransmits_timed_out()} / {@code tcp_write_timeout()}: a SYN gives up after
-     * tcp_syn_retries (TCP_SYNCNT) plus tcp_syn_linear_timeouts retransmissions.
+     * tcp_syn_retries (TCP_SYNCNT) plus tcp_syn_linear_timeouts retransmissions, or once
+     * TCP_USER_TIMEOUT has passed since the first SYN (the RTO is clamped to end then).
      */
     private boolean timedOut() {
         long now = sk.now();
@@ -183,7 +184,11 @@ final class TcpTimers {
             if (sk.state == TcpState.SYN_SENT) {
                 retries += (int) sk.tcp.sysctl.synLinearTimeouts.get();
             }
-            return sk.retransmits >= retries;
+            if (sk.retransmits >= retries) {
+                return true;
+            }
+            return sk.userTimeoutMs > 0 && sk.retransmits > 0 && sk.retransStamp != 0
+                    && now - sk.retransStamp >= sk.userTimeoutMs * 1_000_000L;
         }
         if (sk.retransStamp == 0) {
             return false;
