@@ -99,8 +99,8 @@ class ControlSocketTest {
         assertEquals("0:\tfrom all lookup local\n32766:\tfrom all lookup main\n32767:\tfrom all lookup default\nexit 0\n",
                 raw("ip rule"));
         assertEquals("! RTNETLINK answers: No such process\nexit 2\n", raw("ip route del 192.0.2.0/24"));
-        assertEquals("! jnetstack: a control socket serves ip, nstat, sysctl, ping, link, not \"demo\"\nexit 2\n", raw("demo"));
-        assertEquals("! jnetstack: a control socket serves ip, nstat, sysctl, ping, link; the request was empty\nexit 2\n", raw(""));
+        assertEquals("! jnetstack: a control socket serves ip, nstat, sysctl, ping, link, ss, not \"demo\"\nexit 2\n", raw("demo"));
+        assertEquals("! jnetstack: a control socket serves ip, nstat, sysctl, ping, link, ss; the request was empty\nexit 2\n", raw(""));
         assertTrue(raw("ip -n beta route").startsWith("! jnetstack: -n and --host choose a stack"), raw("ip -n beta route"));
         assertEquals("! jnetstack: unterminated quote in the request\nexit 2\n", raw("ip \"route"));
         assertEquals("net.ipv4.ip_default_ttl = 64\nexit 0\n", raw("sysctl 'net.ipv4.ip_default_ttl'"));

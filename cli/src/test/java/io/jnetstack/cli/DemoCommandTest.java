@@ -76,16 +76,63 @@ class DemoCommandTest {
         Path p = dir.resolve("demo.pcapng");
         run("demo", "--frames", "100", "--pcap", p.toString());
         int packets = PcapNgReader.read(p).packets().size();
-        List<List<String>> rows = Tshark.rows(p, "frame.number", "frame.protocols", "frame.interface_name", "_ws.expert.severity");
+        List<List<String>> rows = tsharkRows(p, "frame.number", "frame.protocols", "frame.interface_name", "_ws.expert.severity");
         assertEquals(packets, rows.size());
         java.util.Set<String> protocols = new java.util.TreeSet<>();
         for (List<String> row : rows) {
             protocols.add(row.get(1));
             assertTrue(row.get(2).equals("veth0") || row.get(2).equals("veth1"), row.toString());
-            assertTrue(row.size() < 4 || row.get(3).isEmpty(), "no expert info: " + row);
+            assertTrue(row.size() < 4 || noWarning(row.get(3)), "no expert warning or error: " + row);
         }
-        assertEquals(java.util.Set.of("eth:ethertype:data", "eth:ethertype:arp", "eth:ethertype:ip:icmp:data"), protocols);
-        assertFalse(Tshark.verbose(p).contains("Malformed"));
+        assertEquals(java.util.Set.of("eth:ethertype:data", "eth:ethertype:arp", "eth:ethertype:ip:icmp:data",
+                "eth:ethertype:ip:udp:echo", "eth:ethertype:ip:tcp", "eth:ethertype:ip:tcp:data"), protocols);
+        assertFalse(Tshark.run(p, with(TSHARK_DEMO_OPTIONS, "-V")).contains("Malformed"));
+    }
+
+    /**
+     * How tshark reads the demo capture. The TCP transfer crosses netem (loss, jitter) and each
+     * segment is captured on several interfaces, so TCP sequence analysis would flag losses,
+     * reordering and "retransmissions" that are the demo's point, not faults of the frames; and
+     * its payload is random bytes to port 80, which the HTTP dissector would call malformed.
+     * Checksums stay validated ({@link Tshark}), so a bad frame still shows as an error.
+     */
+    private static final List<String> TSHARK_DEMO_OPTIONS = List.of(
+            "-o", "tcp.analyze_sequence_numbers:FALSE", "--disable-protocol", "http");
+
+    private static List<String> with(List<String> options, String... more) {
+        List<String> all = new java.util.ArrayList<>(options);
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    /** As {@link Tshark#rows}, with {@link #TSHARK_DEMO_OPTIONS}. */
+    private static List<List<String>> tsharkRows(Path p, String... fields) {
+        List<String> args = with(TSHARK_DEMO_OPTIONS, "-T", "fields", "-E", "header=n", "-E", "separator=/t",
+                "-E", "occurrence=a", "-E", "aggregator=,");
+        for (String f : fields) {
+            args.add("-e");
+            args.add(f);
+        }
+        List<List<String>> rows = new java.util.ArrayList<>();
+        for (String line : Tshark.run(p, args).split("\n")) {
+            if (!line.isEmpty()) {
+                rows.add(java.util.Arrays.asList(line.split("\t", -1)));
+            }
+        }
+        return rows;
+    }
+
+    /** Wireshark's PI_WARN: expert info below it (chat, such as a TCP SYN or FIN, and notes) is informational. */
+    private static final int EXPERT_WARN = 0x00600000;
+
+    /** Whether a frame's expert severities (comma-separated; none at all: empty) stay below a warning. */
+    private static boolean noWarning(String severities) {
+        for (String s : severities.split(",")) {
+            if (!s.isBlank() && Integer.decode(s.trim()) >= EXPERT_WARN) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test

@@ -281,6 +281,11 @@ public final class Kernel implements AutoCloseable {
      * driver takes its next step, so a run stays reproducible; in real time it is just a thread.
      */
     public Thread spawn(String name, Runnable body) {
+        if (virtualClock != null) {
+            // Threads woken earlier (a datagram for a blocked poll) resume first, in wake
+            // order, before the new call can run ahead of them and take what woke them.
+            awaitQuiescent();
+        }
         Thread t = Thread.ofVirtual().name(name).unstarted(() -> {
             try {
                 body.run();

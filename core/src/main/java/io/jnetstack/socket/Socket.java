@@ -245,11 +245,14 @@ public final class Socket implements AutoCloseable {
         }
     }
 
-    /** The peer address; ENOTCONN when there is none. Mirrors {@code inet_getname(peer=1)}. */
+    /**
+     * The peer address; ENOTCONN when there is none, or (TCP) while SYN_SENT and once closed.
+     * Mirrors {@code inet_getname(peer=1)}.
+     */
     public SockAddrIn getpeername() {
         enter();
         try {
-            if (!sk.connected) {
+            if (!sk.isConnected()) {
                 throw new ErrnoException(Errno.ENOTCONN, "the socket has no peer: connect() it first");
             }
             return new SockAddrIn(sk.daddr, sk.dport);

@@ -30,9 +30,9 @@ final class RequestSock {
     int rcvWnd;
     int peerWindow;
     int retrans;
-    /** For a cookie: the SYN-ACK's TS value, carrying the options in its low 6 bits. */
-    int cookieTsVal;
+    /** No state is kept: the ISN is a SYN cookie (and the TSval carries the options). */
     boolean cookie;
+    final OowLimit oow = new OowLimit();
     final Tcp.Tuple key;
     Timer timer;
     boolean dead;
@@ -53,21 +53,38 @@ final class RequestSock {
     void hash() {
         tcp.hashEstablished(key, this);
         listener.synQueueLen++;
+        listener.synQueueYoung++;
         timer = tcp.kernel.timers().newTimer("reqsk " + rport, this::expire);
         timer.armAfter(TcpTimers.TIMEOUT_INIT);
     }
 
-    /** Mirrors {@code reqsk_timer_handler()}: resend the SYN-ACK with backoff, or give up. */
+    /**
+     * Mirrors {@code reqsk_timer_handler()}: resend the SYN-ACK with backoff, or give up after
+     * tcp_synack_retries (fewer for old requests in a crowded queue).
+     */
     private void expire() {
         if (dead) {
             return;
         }
-        int max = (int) tcp.sysctl.synackRetries.get();
+        // The listener's TCP_SYNCNT, else tcp_synack_retries (reqsk_timer_handler).
+        int max = listener.synCnt != 0 ? listener.synCnt : (int) tcp.sysctl.synackRetries.get();
+        // Half the queue is kept for young requests (no timeout yet): when the queue is more
+        // than half full and old ones dominate, old ones get fewer retries (down to 2).
+        int qlen = listener.synQueueLen;
+        if ((qlen << 1) > Math.max(8, listener.maxAckBacklog)) {
+            int young = listener.synQueueYoung << 1;
+            while (max > 2 && qlen >= young) {
+                max--;
+                young <<= 1;
+            }
+        }
         if (retrans >= max || listener.state != TcpState.LISTEN) {
             drop();
             return;
         }
-        retrans++;
+        if (retrans++ == 0) {
+            listener.synQueueYoung--;
+        }
         tcp.mib.inc(TcpMib.RetransSegs);
         tcp.ext.inc(TcpExtMib.TCPSynRetrans);
         tcp.output.sendSynAck(this, null);
@@ -82,8 +99,18 @@ final class RequestSock {
         dead = true;
         tcp.unhashEstablished(key, this);
         listener.synQueueLen--;
+        if (retrans == 0) {
+            listener.synQueueYoung--;
+        }
         if (timer != null) {
             timer.cancel();
+        }
+    }
+
+    /** Restarts the SYN-ACK timer after a resend for a retransmitted SYN, keeping the backoff. */
+    void restartTimer() {
+        if (timer != null && timer.pending()) {
+            timer.armAfter(Math.min(TcpTimers.TIMEOUT_INIT << retrans, TcpTimers.RTO_MAX));
         }
     }
 

@@ -35,6 +35,31 @@ final class SynCookies {
         return (int) h;
     }
 
+    /** Low TSval bits of a cookie SYN-ACK that hold the peer's window scale (15: none). */
+    static final int TS_OPT_WSCALE_MASK = 0xf;
+    /** The TSval bit that says the peer offered SACK. */
+    static final int TS_OPT_SACK = 1 << 4;
+    private static final int TS_BITS = 6;
+
+    /**
+     * The TSval (before the connection's offset) of a cookie SYN-ACK: the clock with its low six
+     * bits replaced by the peer's options, never ahead of the clock. Mirrors
+     * {@code cookie_init_timestamp()}; the ACK echoes it and {@code cookie_timestamp_decode()}
+     * reads the options back.
+     */
+    static int initTimestamp(int nowMs, boolean wscaleOk, int sndWscale, boolean sackOk) {
+        int options = wscaleOk ? sndWscale & TS_OPT_WSCALE_MASK : TS_OPT_WSCALE_MASK;
+        if (sackOk) {
+            options |= TS_OPT_SACK;
+        }
+        long now = nowMs & 0xffffffffL;
+        long ts = (now >>> TS_BITS << TS_BITS) | options;
+        if (ts > now) {
+            ts -= 1L << TS_BITS;
+        }
+        return (int) ts;
+    }
+
     /** The MSS table index for a peer MSS: the largest entry not above it. */
     static int mssIndex(int mss) {
         for (int i = MSS.length - 1; i > 0; i--) {

@@ -11,6 +11,7 @@ import io.jnetstack.core.Sysctls;
 import io.jnetstack.ipv4.Icmp;
 import io.jnetstack.ipv4.Inet;
 import io.jnetstack.ipv4.InetProtocol;
+import io.jnetstack.socket.IcmpErr;
 import io.jnetstack.socket.Socket;
 import io.jnetstack.socket.Sockets;
 import io.jnetstack.trace.Stage;
@@ -44,6 +45,7 @@ public final class Tcp implements InetProtocol {
     final TcpSysctls sysctl;
     final TcpOutput output;
     final TcpInput input;
+    final TcpValidate validate;
     final SynCookies cookies;
 
     /** Established, request and time-wait socks by 4-tuple ({@code ehash}). */
@@ -72,6 +74,7 @@ public final class Tcp implements InetProtocol {
         this.cookies = new SynCookies(this, r.nextLong(), r.nextLong());
         this.output = new TcpOutput(this);
         this.input = new TcpInput(this);
+        this.validate = new TcpValidate(this);
         mib.set(TcpMib.RtoAlgorithm, 1);
         mib.set(TcpMib.RtoMin, 200);
         mib.set(TcpMib.RtoMax, 120000);
@@ -245,7 +248,7 @@ public final class Tcp implements InetProtocol {
             return;
         }
         switch (sk) {
-            case TimeWaitSock tw -> input.timewaitProcess(tw, skb);
+            case TimeWaitSock tw -> tw.process(skb);
             case RequestSock req -> input.checkReq(req, skb);
             case TcpSock s -> deliver(s, skb, t);
             default -> net.drop(skb, DropReason.NO_SOCKET);
@@ -448,7 +451,7 @@ public final class Tcp implements InetProtocol {
             if (e == null) {
                 return p;
             }
-            if (e instanceof TimeWaitSock tw && input.twReusable(tw, laddr, raddr)) {
+            if (e instanceof TimeWaitSock tw && tw.reusable(laddr, raddr)) {
                 tw.kill();
                 ext.inc(TcpExtMib.TWRecycled);
                 return p;
@@ -495,9 +498,10 @@ public final class Tcp implements InetProtocol {
 
     /**
      * An ICMP error about a segment we sent. Mirrors {@code tcp_v4_err()}: fragmentation needed
-     * lowers the path MTU and resends (RFC 1191); unreachables during SYN_SENT or SYN_RECV abort
-     * the attempt when hard, otherwise become the soft error; the quoted sequence number must be
-     * in flight (RFC 5927 §4.1), else the error is ignored.
+     * lowers the path MTU and resends (RFC 1191); any error with an errno during SYN_SENT or
+     * SYN_RECV aborts the attempt, later ones become the soft error (or the error with
+     * IP_RECVERR); the quoted sequence number must be in flight (RFC 5927 §4.1), else the error
+     * is ignored.
      */
     @Override
     public void error(SkBuff skb, int type, int code, int info) {
@@ -514,7 +518,7 @@ public final class Tcp implements InetProtocol {
         int seq = io.jnetstack.wire.Tcp.seq(b, q + ihl);
         Object o = established.get(scratch.set(laddr, lport, raddr, rport));
         if (o instanceof TcpSock s) {
-            input.icmpError(s, type, code, info, seq);
+            icmpError(s, type, code, info, seq);
         } else if (o instanceof RequestSock req && seq == req.iss) {
             // tcp_req_err(): a hard error for an embryonic connection drops it.
             if (type == io.jnetstack.wire.Icmp.DEST_UNREACH && code != io.jnetstack.wire.Icmp.FRAG_NEEDED) {
@@ -522,6 +526,54 @@ public final class Tcp implements InetProtocol {
             }
         } else if (o == null) {
             ext.inc(TcpExtMib.OutOfWindowIcmps);
+        }
+    }
+
+    /**
+     * Fragmentation needed (RFC 1191 §6.3): the route now carries the lower path MTU (ICMP has
+     * updated it, bounded by min_pmtu); when it is below what the connection used, the MSS
+     * follows and what is in flight is resent in smaller segments. Mirrors
+     * {@code tcp_v4_mtu_reduced()}.
+     */
+    private void mtuReduced(TcpSock sk, int info) {
+        if (info < 68 || sk.state == TcpState.LISTEN || sk.state == TcpState.CLOSE
+                || sk.pmtudiscValue() == io.jnetstack.socket.SockOpt.IP_PMTUDISC_DONT) {
+            return;
+        }
+        int before = sk.mssCache;
+        sk.rt = null;
+        io.jnetstack.ipv4.Rtable rt = output.route(sk);
+        output.syncMss(sk, rt == null ? info : rt.mtu());
+        if (sk.mssCache < before) {
+            output.simpleRetransmit(sk);
+        }
+    }
+
+    /** Mirrors the socket part of {@code tcp_v4_err()}. */
+    private void icmpError(TcpSock sk, int type, int code, int info, int seq) {
+        if (sk.state != TcpState.LISTEN && (seq - sk.sndUna < 0 || seq - sk.sndNxt > 0)) {
+            ext.inc(TcpExtMib.OutOfWindowIcmps);
+            return;
+        }
+        if (type == io.jnetstack.wire.Icmp.DEST_UNREACH && code == io.jnetstack.wire.Icmp.FRAG_NEEDED) {
+            mtuReduced(sk, info);
+            return;
+        }
+        IcmpErr e = IcmpErr.of(type, code);
+        if (e == null) {
+            return;
+        }
+        if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
+            // tcp_v4_err(): any error that maps to an errno ends an attempt (time exceeded too).
+            mib.inc(TcpMib.AttemptFails);
+            sk.error(e.errno());
+            TcpClose.done(sk);
+            return;
+        }
+        if (sk.recverrOn()) {
+            sk.error(e.errno());
+        } else {
+            sk.setSoftError(e.errno());
         }
     }
 

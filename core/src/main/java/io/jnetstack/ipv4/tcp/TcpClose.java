@@ -135,14 +135,23 @@ final class TcpClose {
      * {@code tcp_close()} / {@code tcp_rcv_state_process()}.
      */
     static void finWait2Orphan(TcpSock sk) {
-        int l2 = sk.linger2 == -2 ? (int) sk.tcp.sysctl.finTimeout.get() : sk.linger2;
-        if (l2 < 0) {
+        if (sk.linger2 == -1) {
             sk.tcp.output.sendActiveReset(sk);
             sk.tcp.ext.inc(TcpExtMib.TCPAbortOnLinger);
             done(sk);
             return;
         }
-        sk.timers.armKeepalive(l2 * 1_000_000_000L);
+        sk.timers.armKeepalive(finTime(sk));
+    }
+
+    /**
+     * How long an orphan waits in FIN_WAIT2. Mirrors {@code tcp_fin_time()}: TCP_LINGER2 or
+     * {@code tcp_fin_timeout}, but never less than 3.5 RTO.
+     */
+    static long finTime(TcpSock sk) {
+        long t = (sk.linger2 > 0 ? sk.linger2 : sk.tcp.sysctl.finTimeout.get()) * 1_000_000_000L;
+        long rto = sk.rtoNanos;
+        return Math.max(t, (rto << 2) - (rto >> 1));
     }
 
     /** Closes the listener: queued connections get RST, embryonic ones vanish. */
@@ -159,7 +168,7 @@ final class TcpClose {
             c.parent = null;
             c.inAcceptQueue = false;
             c.tcp.output.sendActiveReset(c);
-            c.orphan = true;
+            c.closeCalled = true;   // destroyed by done(); never counted as an orphan
             done(c);
         }
         l.acceptQueue.clear();
@@ -169,7 +178,7 @@ final class TcpClose {
             } else if (o instanceof TcpSock c && c.parent == l) {
                 c.parent = null;
                 c.tcp.output.sendActiveReset(c);
-                c.orphan = true;
+                c.closeCalled = true;
                 done(c);
             }
         }
@@ -191,10 +200,13 @@ final class TcpClose {
         sk.purge();
         sk.tcp.unhashEstablished(sk.key, sk);
         sk.key = null;
+        countEstabReset(sk, sk.state);
         sk.state = TcpState.CLOSE;
         sk.packetsOut = 0;
         sk.rt = null;
         sk.finSent = false;
+        sk.finReceived = false;
+        sk.connecting = false;   // the socket layer goes back to SS_UNCONNECTED
         sk.inRecovery = false;
         sk.inLoss = false;
         if (!sk.bindPortLock && sk.localPort() != 0) {
@@ -226,6 +238,7 @@ final class TcpClose {
             }
         }
         TcpState old = sk.state;
+        countEstabReset(sk, old);
         sk.state = TcpState.CLOSE;
         sk.addShutdown(Sock.RCV_SHUTDOWN | Sock.SEND_SHUTDOWN);
         sk.timers.cancelAll();
@@ -233,10 +246,8 @@ final class TcpClose {
         if (old == TcpState.LISTEN) {
             stopListening(sk);
         }
-        if (sk.inAcceptQueue && sk.parent != null) {
-            sk.parent.acceptQueue.remove(sk);
-            sk.inAcceptQueue = false;
-        }
+        // A child in the accept queue stays there: accept() returns it and the user then sees
+        // its error (ECONNRESET), as in Linux.
         if (sk.orphan || sk.closeCalled) {
             if (sk.orphan) {
                 sk.orphan = false;
@@ -244,11 +255,24 @@ final class TcpClose {
             }
             destroy(sk);
         } else if (!sk.bindPortLock && sk.localPort() != 0 && sk.parent == null) {
+            // inet_put_port(): the port goes back unless bind() chose it.
             sk.tcp.removeBound(sk.localPort(), sk);
+            sk.setLocalPort(0);
         }
         sk.stateChange();
         if (!sk.waitQueue().isEmpty()) {
             sk.waitQueue().wakeUp(Socket.POLLHUP | Socket.POLLERR | Socket.POLLIN | Socket.POLLOUT);
+        }
+    }
+
+    /**
+     * RFC 4022 tcpEstabResets: connections that went straight from ESTABLISHED or CLOSE_WAIT to
+     * CLOSED, whatever the reason (RST received or sent, timeout). Counted where
+     * {@code tcp_set_state()} counts it.
+     */
+    private static void countEstabReset(TcpSock sk, TcpState old) {
+        if (old == TcpState.ESTABLISHED || old == TcpState.CLOSE_WAIT) {
+            sk.tcp.mib.inc(TcpMib.EstabResets);
         }
     }
 

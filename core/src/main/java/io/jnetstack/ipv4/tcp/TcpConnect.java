@@ -15,10 +15,10 @@ import io.jnetstack.wire.Tcp;
 import io.jnetstack.wire.TcpOptions;
 
 /**
- * Opening connections, both ways. Mirrors {@code tcp_v4_connect()} / {@code tcp_connect()} on
- * the active side and {@code tcp_v4_conn_request()}, {@code tcp_check_req()},
- * {@code tcp_v4_syn_recv_sock()} and {@code cookie_v4_check()} on the passive side
- * (RFC 9293 §3.5, RFC 4987 for cookies).
+ * Opening connections, both ways. Mirrors {@code tcp_v4_connect()}, {@code tcp_connect()} and
+ * {@code tcp_rcv_synsent_state_process()} on the active side and {@code tcp_v4_conn_request()},
+ * {@code tcp_check_req()}, {@code tcp_v4_syn_recv_sock()} and {@code cookie_v4_check()} on the
+ * passive side (RFC 9293 §3.5, RFC 4987 for cookies).
  */
 final class TcpConnect {
     private TcpConnect() {
@@ -129,8 +129,128 @@ final class TcpConnect {
         syn.cb[TcpSock.CB_FLAGS] = Tcp.SYN;
         sk.writeQueue.addLast(syn);
         sk.state = TcpState.SYN_SENT;
+        sk.retransStamp = tcp.kernel.clock().nanos();   // the first SYN's time, for PAWS on the SYN-ACK
         tcp.mib.inc(TcpMib.ActiveOpens);
         tcp.output.sendSyn(sk);
+    }
+
+    /**
+     * Mirrors {@code tcp_rcv_synsent_state_process()} (RFC 9293 §3.10.7.3): a bad ACK gets RST;
+     * RST with a good ACK refuses the connection; SYN-ACK establishes it; a bare SYN is a
+     * simultaneous open.
+     */
+    static boolean synSentStateProcess(TcpSock sk, SkBuff skb, TcpInput.Seg s) {
+        if ((s.flags & Tcp.ACK) != 0) {
+            if (s.ack - sk.iss <= 0 || s.ack - sk.sndNxt > 0) {
+                if ((s.flags & Tcp.RST) != 0) {
+                    sk.tcp.net.drop(skb, DropReason.TCP_RESET);
+                    return false;
+                }
+                // Our RST may clear a stale connection at the peer: resend the SYN soon.
+                if (sk.retransmits == 0) {
+                    sk.timers.armRtx(TcpTimers.TIMEOUT_MIN);
+                }
+                return true;
+            }
+            if (s.opts.hasTimestamps && s.opts.tsEcr != 0 && !echoesOurSyn(sk, s.opts.tsEcr)) {
+                // RFC 7323 §5.3 on the active side: the SYN-ACK must echo one of our SYNs' TSvals.
+                sk.tcp.ext.inc(TcpExtMib.PAWSActive);
+                return true;
+            }
+            if ((s.flags & Tcp.RST) != 0) {
+                sk.tcp.input.reset(sk);
+                sk.tcp.net.drop(skb, DropReason.TCP_RESET);
+                return false;
+            }
+            if ((s.flags & Tcp.SYN) == 0) {
+                sk.tcp.net.drop(skb, DropReason.TCP_FLAGS);
+                return false;
+            }
+            synAckReceived(sk, skb, s);
+            return false;
+        }
+        if ((s.flags & Tcp.RST) != 0) {
+            sk.tcp.net.drop(skb, DropReason.TCP_RESET);
+            return false;
+        }
+        if ((s.flags & Tcp.SYN) != 0) {
+            simultaneousOpen(sk, skb, s);
+            return false;
+        }
+        sk.tcp.net.drop(skb, DropReason.TCP_FLAGS);
+        return false;
+    }
+
+    /**
+     * Whether {@code tsEcr} is a TSval we could have sent since the first SYN. Mirrors the
+     * {@code PAWSActiveRejected} test of {@code tcp_rcv_synsent_state_process()}.
+     */
+    private static boolean echoesOurSyn(TcpSock sk, int tsEcr) {
+        int first = (int) (sk.retransStamp / 1_000_000L);
+        int echoed = tsEcr - sk.tsOffset;
+        return Integer.compareUnsigned(echoed - first, sk.tcp.tsNow() - first) <= 0;
+    }
+
+    private static void negotiate(TcpSock sk, TcpInput.Seg s) {
+        TcpOptions o = s.opts;
+        sk.rxOptMss = o.mss > 0 ? o.mss : 536;
+        sk.wscaleOk = o.wscale >= 0 && sk.tcp.sysctl.windowScaling.get() != 0;
+        sk.sndWscale = sk.wscaleOk ? Math.min(o.wscale, TcpOptions.MAX_WSCALE) : 0;
+        if (!sk.wscaleOk) {
+            sk.rcvWscale = 0;
+        }
+        sk.sackOk = o.sackOk && sk.tcp.sysctl.sack.get() != 0;
+        sk.tsOk = o.hasTimestamps && sk.tcp.sysctl.timestamps.get() != 0;
+        if (sk.tsOk) {
+            sk.tsRecent = o.tsVal;
+            sk.tsRecentStamp = sk.now();
+        }
+    }
+
+    private static void synAckReceived(TcpSock sk, SkBuff skb, TcpInput.Seg s) {
+        negotiate(sk, s);
+        sk.irs = s.seq;
+        sk.rcvNxt = s.seq + 1;
+        sk.rcvWup = sk.rcvNxt;
+        sk.copiedSeq = sk.rcvNxt;
+        sk.sndWnd = s.window;
+        sk.maxWindow = sk.sndWnd;
+        sk.sndWl1 = s.seq;
+        sk.sndWl2 = s.ack;
+        sk.tcp.input.cleanRtxQueue(sk, s.ack, s);
+        sk.sndUna = s.ack;
+        TcpInput.rearmRto(sk);   // the SYN's retransmission timer stops with the SYN-ACK
+        sk.tcp.output.syncMss(sk, sk.rt == null ? 1500 : sk.rt.mtu());
+        sk.tcp.input.establish(sk);
+        // Data (or FIN) on a SYN-ACK is not taken without Fast Open: the ACK covers only the
+        // SYN and the peer sends it again (tcp_rcv_synsent_state_process discards it).
+        skb.free();
+        if (sk.writePending > 0 || sk.pingpong > 0) {
+            // Save one ACK: a writer is about to send data that will carry it (or the socket
+            // is in pingpong mode); the delayed ACK covers the case it does not.
+            sk.ackPending = true;
+            sk.timers.armDelack(TcpTimers.DELACK_MAX);
+        } else {
+            sk.tcp.output.sendAck(sk);
+        }
+        sk.tcp.input.dataSndCheck(sk);
+    }
+
+    private static void simultaneousOpen(TcpSock sk, SkBuff skb, TcpInput.Seg s) {
+        negotiate(sk, s);
+        sk.irs = s.seq;
+        sk.rcvNxt = s.seq + 1;
+        sk.rcvWup = sk.rcvNxt;
+        sk.copiedSeq = sk.rcvNxt;
+        sk.sndWnd = s.window;
+        sk.maxWindow = sk.sndWnd;
+        sk.sndWl1 = s.seq;
+        sk.state = TcpState.SYN_RECV;
+        SkBuff syn = sk.writeQueue.peek();
+        if (syn != null) {
+            sk.tcp.output.transmitQueued(sk, syn);
+        }
+        skb.free();
     }
 
     // ================================================================ passive open
@@ -142,6 +262,15 @@ final class TcpConnect {
      * sock remembers the SYN and the SYN-ACK goes out.
      */
     static void connRequest(TcpSock listener, SkBuff skb, TcpInput.Seg s) {
+        connRequest(listener, skb, s, 0);
+    }
+
+    /**
+     * As {@link #connRequest(TcpSock, SkBuff, TcpInput.Seg)}, for a SYN that reopens a
+     * TIME_WAIT connection with the ISN {@code twIsn} chosen there (0: none). Such requests skip
+     * the SYN-flood checks, as Linux's {@code tcp_tw_isn} ones do: the peer is evidently real.
+     */
+    static void connRequest(TcpSock listener, SkBuff skb, TcpInput.Seg s, int twIsn) {
         io.jnetstack.ipv4.tcp.Tcp tcp = listener.tcp;
         Tracer t = tcp.kernel.tracer();
         t.enter(Stage.TCP_V4_CONN_REQUEST, skb, tcp.net.name(), skb.dev == null ? "" : skb.dev.name());
@@ -155,15 +284,15 @@ final class TcpConnect {
                 return;
             }
             int cookies = (int) tcp.sysctl.syncookies.get();
-            boolean synFull = listener.synQueueLen >= Math.max(listener.maxAckBacklog, 1);
-            boolean wantCookie = cookies == 2 || (synFull && cookies == 1);
+            boolean synFull = twIsn == 0 && synQueueFull(listener);
+            boolean wantCookie = twIsn == 0 && (cookies == 2 || (synFull && cookies == 1));
             if (synFull && !wantCookie) {
                 tcp.ext.inc(TcpExtMib.TCPReqQFullDrop);
                 tcp.ext.inc(TcpExtMib.ListenDrops);
                 tcp.net.drop(skb, DropReason.TCP_LISTEN_OVERFLOW);
                 return;
             }
-            if (listener.acceptQueue.size() > listener.maxAckBacklog) {
+            if (acceptQueueFull(listener)) {
                 tcp.ext.inc(TcpExtMib.ListenOverflows);
                 tcp.ext.inc(TcpExtMib.ListenDrops);
                 tcp.net.drop(skb, DropReason.TCP_LISTEN_OVERFLOW);
@@ -173,23 +302,30 @@ final class TcpConnect {
                 tcp.ext.inc(TcpExtMib.TCPReqQFullDoCookies);
                 listener.lastSynOverflow = tcp.kernel.clock().nanos();
             }
+            long maxSyn = tcp.sysctl.maxSynBacklog.get();
+            if (cookies == 0 && twIsn == 0 && maxSyn - listener.synQueueLen < (maxSyn >> 2)) {
+                // tcp_conn_request: without cookies the last quarter of tcp_max_syn_backlog is
+                // kept for peers proven alive (tcp_metrics; we keep no such history).
+                tcp.ext.inc(TcpExtMib.ListenDrops);
+                tcp.net.drop(skb, DropReason.TCP_LISTEN_OVERFLOW);
+                return;
+            }
             int mtu = skb.dst instanceof Rtable rt ? rt.mtu() : 1500;
             int advmss = TcpOutput.advMss(routeMtu(tcp, raddr, laddr, mtu), listener.userMss);
             int peerMss = s.opts.mss > 0 ? s.opts.mss : 536;
             int iss;
             if (wantCookie) {
+                // The cookie carries the peer's MSS; the SYN-ACK still offers ours.
                 int idx = SynCookies.mssIndex(Math.min(peerMss, advmss));
                 iss = tcp.cookies.initSequence(laddr, s.dport, raddr, s.sport, s.seq, idx);
-                advmss = SynCookies.MSS[idx];
+                peerMss = SynCookies.MSS[idx];
                 tcp.ext.inc(TcpExtMib.SyncookiesSent);
             } else {
-                iss = tcp.isn(laddr, s.dport, raddr, s.sport);
+                iss = twIsn != 0 ? twIsn : tcp.isn(laddr, s.dport, raddr, s.sport);
             }
             RequestSock req = newRequest(listener, laddr, raddr, s, iss, advmss, peerMss, wantCookie);
             if (!wantCookie) {
                 req.hash();
-            } else {
-                encodeCookieOptions(req);
             }
             req.resendSynAck(skb);
             skb.free();
@@ -199,26 +335,16 @@ final class TcpConnect {
     }
 
     /**
-     * Without state, a cookie keeps the window scale and SACK-permitted in the SYN-ACK's
-     * timestamp (low 6 bits: scale, 0xf for none; SACK); without timestamps they are not
-     * offered at all. Mirrors {@code cookie_init_timestamp()} and the option clearing of
-     * {@code tcp_conn_request()}.
+     * Whether the SYN queue is full. Mirrors {@code inet_csk_reqsk_queue_is_full()}: more
+     * requests than the backlog (so listen(fd, 0) still takes one).
      */
-    private static void encodeCookieOptions(RequestSock req) {
-        req.cookie = true;
-        if (!req.tsOk) {
-            req.wscaleOk = false;
-            req.sackOk = false;
-            req.sndWscale = 0;
-            req.rcvWscale = 0;
-            return;
-        }
-        int opts = (req.wscaleOk ? req.sndWscale & 0xf : 0xf) | (req.sackOk ? 0x10 : 0);
-        int ts = req.tcp.tsNow() + req.tsOffset;
-        if ((ts & 0x3f) > opts) {
-            ts -= 64;
-        }
-        req.cookieTsVal = (ts & ~0x3f) | opts;
+    static boolean synQueueFull(TcpSock listener) {
+        return listener.synQueueLen > listener.maxAckBacklog;
+    }
+
+    /** Whether the accept queue is full. Mirrors {@code sk_acceptq_is_full()}: more than the backlog. */
+    static boolean acceptQueueFull(TcpSock listener) {
+        return listener.acceptQueue.size() > listener.maxAckBacklog;
     }
 
     private static int routeMtu(io.jnetstack.ipv4.tcp.Tcp tcp, int raddr, int laddr, int fallback) {
@@ -246,65 +372,116 @@ final class TcpConnect {
         }
         req.rcvWnd = init;
         req.peerWindow = s.window;
-        if (cookie && req.tsOk) {
-            // Without state, the SYN-ACK's timestamp is all we remember; options are re-read from
-            // the ACK's (see cookieCheck).
-            req.tsRecent = s.opts.tsVal;
+        req.cookie = cookie;
+        if (cookie && !req.tsOk) {
+            // tcp_conn_request(): without timestamps a cookie cannot carry window scaling or
+            // SACK, so the SYN-ACK does not offer them.
+            req.sackOk = false;
+            req.wscaleOk = false;
+            req.sndWscale = 0;
+            req.rcvWscale = 0;
         }
         return req;
     }
 
     /**
-     * The final ACK for a request sock. Mirrors {@code tcp_check_req()}: a retransmitted SYN
-     * gets the SYN-ACK again; RST in window drops the request; an ACK that does not acknowledge
-     * our SYN is answered with RST; then the child is born ({@code tcp_v4_syn_recv_sock}) unless
-     * the accept queue is full (the ACK is dropped and the SYN-ACK timer goes on).
+     * A segment for a request sock. Mirrors {@code tcp_check_req()}, in its order: a pure
+     * retransmitted SYN gets the SYN-ACK again (rate limited) and restarts the timer; an ACK that
+     * does not acknowledge our SYN is the listener's to answer (RST); outside the window (or
+     * failing PAWS) an ACK answers unless it is a RST; an in-window RST or SYN kills the request
+     * (a SYN is answered with RST); without ACK the segment is dropped; otherwise the child is
+     * born ({@code tcp_v4_syn_recv_sock}) unless the accept queue is full, in which case the
+     * ACK is dropped and the SYN-ACK timer goes on (or, with tcp_abort_on_overflow, RST).
      *
      * @return the child, or null when the segment was consumed otherwise
      */
     static TcpSock checkReq(RequestSock req, SkBuff skb, TcpInput.Seg s) {
         io.jnetstack.ipv4.tcp.Tcp tcp = req.tcp;
-        if ((s.flags & Tcp.RST) != 0) {
-            if (s.seq == req.irs + 1) {
-                tcp.ext.inc(TcpExtMib.EmbryonicRsts);
-                req.drop();
+        int flg = s.flags & (Tcp.RST | Tcp.SYN | Tcp.ACK);
+        boolean paws = req.tsOk && s.opts.hasTimestamps && (flg & Tcp.RST) == 0 && req.tsRecent - s.opts.tsVal > 0;
+        if (s.seq == req.irs && flg == Tcp.SYN && !paws) {
+            if (!req.oow.limited(tcp, s, TcpExtMib.TCPACKSkippedSynRecv)) {
+                req.resendSynAck(skb);
+                req.restartTimer();
             }
-            tcp.net.drop(skb, DropReason.TCP_RESET);
-            return null;
-        }
-        if ((s.flags & Tcp.SYN) != 0 && s.seq == req.irs) {
-            req.resendSynAck(skb);
             skb.free();
             return null;
         }
-        if ((s.flags & Tcp.ACK) == 0) {
+        if ((flg & Tcp.ACK) != 0 && s.ack != req.iss + 1) {
+            // Returned to the listener, which resets an ACK it has no connection for.
+            if ((flg & Tcp.RST) == 0) {
+                tcp.output.sendReset(skb);
+            }
             tcp.net.drop(skb, DropReason.TCP_FLAGS);
             return null;
         }
-        if (s.ack != req.iss + 1) {
-            tcp.output.sendReset(skb);
-            tcp.net.drop(skb, DropReason.TCP_ACK_UNSENT_DATA);
+        int rcvNxt = req.irs + 1;
+        if (paws || !inWindow(s.seq, s.endSeq, rcvNxt, rcvNxt + req.rcvWnd)) {
+            if ((flg & Tcp.RST) == 0 && !req.oow.limited(tcp, s, TcpExtMib.TCPACKSkippedSynRecv)) {
+                TcpOptions o = req.tsOk ? new TcpOptions().timestamps(tcp.tsNow() + req.tsOffset, req.tsRecent) : null;
+                // Not a SYN: the window is scaled (tcp_v4_reqsk_send_ack).
+                tcp.output.reply(req.laddr, req.lport, req.raddr, req.rport, req.iss + 1, rcvNxt, Tcp.ACK,
+                        TcpOutput.synWindow(req.rcvWnd) >>> (req.wscaleOk ? req.rcvWscale : 0), o, skb);
+            }
+            if (paws) {
+                tcp.ext.inc(TcpExtMib.PAWSEstab);
+            }
+            tcp.net.drop(skb, paws ? DropReason.TCP_RFC7323_PAWS : DropReason.TCP_INVALID_SEQUENCE);
             return null;
         }
-        if (s.seq - (req.irs + 1) < 0 || s.seq - (req.irs + 1 + req.rcvWnd) > 0 || (s.flags & Tcp.SYN) != 0) {
-            tcp.output.reply(req.laddr, req.lport, req.raddr, req.rport, req.iss + 1, req.irs + 1, Tcp.ACK,
-                    TcpOutput.synWindow(req.rcvWnd), null, skb);
-            tcp.net.drop(skb, DropReason.TCP_INVALID_SEQUENCE);
+        if (s.opts.hasTimestamps && s.seq - rcvNxt <= 0) {
+            req.tsRecent = s.opts.tsVal;
+        }
+        if (s.seq == req.irs) {
+            flg &= ~Tcp.SYN;   // the SYN itself is left of the window
+        }
+        if ((flg & (Tcp.RST | Tcp.SYN)) != 0) {
+            tcp.mib.inc(TcpMib.AttemptFails);
+            embryonicReset(req, skb, flg);
+            return null;
+        }
+        if ((flg & Tcp.ACK) == 0) {
+            tcp.net.drop(skb, DropReason.TCP_FLAGS);
             return null;
         }
         TcpSock listener = req.listener;
-        if (listener.acceptQueue.size() >= Math.max(listener.maxAckBacklog, 1) + 1 || listener.state != TcpState.LISTEN) {
+        if (acceptQueueFull(listener) || listener.state != TcpState.LISTEN) {
             tcp.ext.inc(TcpExtMib.ListenOverflows);
             tcp.ext.inc(TcpExtMib.ListenDrops);
             if (tcp.sysctl.abortOnOverflow.get() != 0) {
-                tcp.output.sendReset(skb);
-                req.drop();
+                embryonicReset(req, skb, flg);
+                return null;
             }
             tcp.net.drop(skb, DropReason.TCP_LISTEN_OVERFLOW);
             return null;
         }
         req.drop();
         return createChild(listener, req, s);
+    }
+
+    /** The {@code embryonic_reset} exit of {@code tcp_check_req()}: RST unless it was one, the request goes. */
+    private static void embryonicReset(RequestSock req, SkBuff skb, int flg) {
+        io.jnetstack.ipv4.tcp.Tcp tcp = req.tcp;
+        if ((flg & Tcp.RST) == 0) {
+            tcp.output.sendReset(skb);
+        }
+        req.drop();
+        tcp.ext.inc(TcpExtMib.EmbryonicRsts);
+        tcp.net.drop(skb, DropReason.TCP_RESET);
+    }
+
+    /**
+     * Whether {@code seq..endSeq} touches the window {@code start..end}. Mirrors
+     * {@code tcp_in_window()} of the minisocks (RFC 9293 §3.10.7.4 acceptability).
+     */
+    static boolean inWindow(int seq, int endSeq, int start, int end) {
+        if (seq == start) {
+            return true;
+        }
+        if (endSeq - start > 0 && seq - end < 0) {
+            return true;
+        }
+        return seq == end && seq == endSeq;
     }
 
     /**
@@ -330,29 +507,58 @@ final class TcpConnect {
             return null;
         }
         tcp.ext.inc(TcpExtMib.SyncookiesRecv);
-        if (listener.acceptQueue.size() >= Math.max(listener.maxAckBacklog, 1) + 1) {
+        if (acceptQueueFull(listener)) {
             tcp.ext.inc(TcpExtMib.ListenOverflows);
             tcp.ext.inc(TcpExtMib.ListenDrops);
             return null;
         }
         RequestSock req = new RequestSock(tcp, listener, laddr, s.dport, raddr, s.sport, s.seq - 1, s.ack - 1);
-        req.mss = SynCookies.MSS[idx];
+        int mtu = skb.dst instanceof Rtable rt ? rt.mtu() : 1500;
+        req.mss = TcpOutput.advMss(routeMtu(tcp, raddr, laddr, mtu), listener.userMss);
         req.peerMss = SynCookies.MSS[idx];
-        req.tsOk = s.opts.hasTimestamps && tcp.sysctl.timestamps.get() != 0;
-        req.tsRecent = s.opts.tsVal;
         req.tsOffset = tcp.tsOffset(laddr, raddr);
-        req.rcvWnd = Math.min(listener.rcvbuf() / 2, 65535);
-        if (req.tsOk) {
-            int opts = s.opts.tsEcr & 0x3f;
-            int ws = opts & 0xf;
-            req.wscaleOk = ws != 0xf && tcp.sysctl.windowScaling.get() != 0;
-            req.sndWscale = req.wscaleOk ? Math.min(ws, TcpOptions.MAX_WSCALE) : 0;
-            long space = Math.max(tcp.sysctl.rmem.get(2), tcp.sockets.rmemMax());
-            req.rcvWscale = req.wscaleOk ? wscaleFor(space) : 0;
-            req.sackOk = (opts & 0x10) != 0 && tcp.sysctl.sack.get() != 0;
+        if (!cookieOptions(tcp, req, s)) {
+            return null;
         }
+        long space = Math.max(tcp.sysctl.rmem.get(2), tcp.sockets.rmemMax());
+        req.rcvWscale = req.wscaleOk ? wscaleFor(space) : 0;
+        int init = Math.min(listener.rcvbuf() / 2, 65535);
+        if (init > req.mss) {
+            init -= init % req.mss;
+        }
+        req.rcvWnd = init;
         req.peerWindow = s.window << req.sndWscale;
         return createChild(listener, req, s);
+    }
+
+    /**
+     * The options a cookie connection keeps. Mirrors {@code cookie_timestamp_decode()}: without
+     * a timestamp, none; with one, window scaling and SACK come back from the low bits of the
+     * echoed TSval ({@link SynCookies#initTimestamp}).
+     *
+     * @return false when the echoed options cannot be honoured (the cookie is refused)
+     */
+    private static boolean cookieOptions(io.jnetstack.ipv4.tcp.Tcp tcp, RequestSock req, TcpInput.Seg s) {
+        if (!s.opts.hasTimestamps) {
+            return true;
+        }
+        if (tcp.sysctl.timestamps.get() == 0) {
+            return false;
+        }
+        req.tsOk = true;
+        req.tsRecent = s.opts.tsVal;
+        int options = s.opts.tsEcr - req.tsOffset;
+        req.sackOk = (options & SynCookies.TS_OPT_SACK) != 0;
+        if (req.sackOk && tcp.sysctl.sack.get() == 0) {
+            return false;
+        }
+        int ws = options & SynCookies.TS_OPT_WSCALE_MASK;
+        if (ws == SynCookies.TS_OPT_WSCALE_MASK) {
+            return true;
+        }
+        req.wscaleOk = true;
+        req.sndWscale = ws;
+        return tcp.sysctl.windowScaling.get() != 0;
     }
 
     /**

@@ -3,10 +3,8 @@ package io.jnetstack.ipv4.tcp;
 import io.jnetstack.core.DropReason;
 import io.jnetstack.core.Errno;
 import io.jnetstack.core.SkBuff;
-import io.jnetstack.socket.IcmpErr;
 import io.jnetstack.trace.Stage;
 import io.jnetstack.trace.Tracer;
-import io.jnetstack.wire.Ipv4;
 import io.jnetstack.wire.Tcp;
 import io.jnetstack.wire.TcpOptions;
 
@@ -15,7 +13,8 @@ import io.jnetstack.wire.TcpOptions;
  * {@code tcp_rcv_established} (header prediction fast path and slow path),
  * {@code tcp_rcv_state_process} (every other state, RFC 9293 §3.10.7), {@code tcp_ack}
  * (RFC 6298 RTT, RFC 5681/6582 NewReno), {@code tcp_data_queue} with the out-of-order queue,
- * {@code tcp_fin}, {@code tcp_validate_incoming} (RFC 5961, RFC 7323 PAWS).
+ * {@code tcp_fin}; validation (RFC 5961, PAWS) is {@link TcpValidate}, TIME_WAIT {@link TimeWaitSock},
+ * SYN_SENT {@link TcpConnect}.
  */
 final class TcpInput {
     /** A parsed segment. */
@@ -52,8 +51,6 @@ final class TcpInput {
 
     private final io.jnetstack.ipv4.tcp.Tcp tcp;
     private final Seg shared = new Seg();
-    private long challengeStamp;
-    private int challengeCount;
 
     TcpInput(io.jnetstack.ipv4.tcp.Tcp tcp) {
         this.tcp = tcp;
@@ -86,7 +83,14 @@ final class TcpInput {
             if (sk.state == TcpState.ESTABLISHED) {
                 rcvEstablished(sk, skb, s);
             } else if (sk.state == TcpState.LISTEN) {
-                listenRcv(sk, skb, s);
+                // tcp_v4_cookie_check() first, then tcp_rcv_state_process() for the listener.
+                TcpSock child = (s.flags & Tcp.ACK) != 0 ? TcpConnect.cookieCheck(sk, skb, s) : null;
+                if (child != null) {
+                    childRcv(child, skb, s);
+                } else if (rcvStateProcess(sk, skb, s)) {
+                    tcp.output.sendReset(skb);
+                    tcp.net.drop(skb, DropReason.TCP_FLAGS);
+                }
             } else if (rcvStateProcess(sk, skb, s)) {
                 tcp.output.sendReset(skb);
                 tcp.net.drop(skb, DropReason.TCP_INVALID_SEQUENCE);
@@ -97,27 +101,27 @@ final class TcpInput {
         }
     }
 
-    /** A segment to a listener: SYN → a request; ACK → a SYN cookie, else RST; the rest dropped. */
-    private void listenRcv(TcpSock l, SkBuff skb, Seg s) {
+    /**
+     * The LISTEN case of {@code tcp_rcv_state_process()} (RFC 9293 §3.10.7.2): an ACK has no
+     * connection here (RST, unless it is one); RST is dropped; SYN (without FIN) becomes a
+     * request; anything else is dropped.
+     *
+     * @return true when the caller must answer with RST
+     */
+    private boolean listenStateProcess(TcpSock l, SkBuff skb, Seg s) {
+        if ((s.flags & (Tcp.ACK | Tcp.RST)) == Tcp.ACK) {
+            return true;
+        }
         if ((s.flags & Tcp.RST) != 0) {
             tcp.net.drop(skb, DropReason.TCP_RESET);
-            return;
-        }
-        if ((s.flags & Tcp.ACK) != 0) {
-            TcpSock child = TcpConnect.cookieCheck(l, skb, s);
-            if (child != null) {
-                childRcv(child, skb, s);
-                return;
-            }
-            tcp.output.sendReset(skb);
-            tcp.net.drop(skb, DropReason.TCP_FLAGS);
-            return;
+            return false;
         }
         if ((s.flags & Tcp.SYN) != 0 && (s.flags & Tcp.FIN) == 0) {
             TcpConnect.connRequest(l, skb, s);
-            return;
+            return false;
         }
         tcp.net.drop(skb, DropReason.TCP_FLAGS);
+        return false;
     }
 
     /** A segment for a request sock. Mirrors the request branch of {@code tcp_v4_rcv()}. */
@@ -154,8 +158,8 @@ final class TcpInput {
         try {
             sk.lastRecvNanos = sk.now();
             if (predicted(sk, s)) {
-                if (s.opts.hasTimestamps && s.seq - sk.rcvWup <= 0) {
-                    storeTsRecent(sk, s);
+                if (s.opts.hasTimestamps && sk.rcvNxt == sk.rcvWup) {
+                    TcpValidate.storeTsRecent(sk, s);
                 }
                 if (s.len == 0) {
                     tcp.ext.inc(TcpExtMib.TCPHPAcks);
@@ -206,12 +210,16 @@ final class TcpInput {
             tcp.net.drop(skb, DropReason.TCP_FLAGS);
             return;
         }
-        if (!validateIncoming(sk, skb, s)) {
+        if (!tcp.validate.incoming(sk, skb, s, true)) {
             return;
         }
-        if (ack(sk, skb, s) < 0) {
+        int acked = ack(sk, skb, s);
+        if (acked < 0) {
             tcp.net.drop(skb, DropReason.TCP_ACK_UNSENT_DATA);
             return;
+        }
+        if (acked > 0) {
+            TcpValidate.replaceTsRecent(sk, s);
         }
         urg(sk, s);
         dataQueue(sk, skb, s);
@@ -236,8 +244,11 @@ final class TcpInput {
                     tcp.net.drop(skb, DropReason.TCP_CLOSE);
                     return false;
                 }
+                case LISTEN -> {
+                    return listenStateProcess(sk, skb, s);
+                }
                 case SYN_SENT -> {
-                    return synSent(sk, skb, s);
+                    return TcpConnect.synSentStateProcess(sk, skb, s);
                 }
                 default -> {
                     return synchronized_(sk, skb, s);
@@ -248,115 +259,8 @@ final class TcpInput {
         }
     }
 
-    /**
-     * Mirrors {@code tcp_rcv_synsent_state_process()} (RFC 9293 §3.10.7.3): a bad ACK gets RST;
-     * RST with a good ACK refuses the connection; SYN-ACK establishes it; a bare SYN is a
-     * simultaneous open.
-     */
-    private boolean synSent(TcpSock sk, SkBuff skb, Seg s) {
-        if ((s.flags & Tcp.ACK) != 0) {
-            if (s.ack - sk.iss <= 0 || s.ack - sk.sndNxt > 0) {
-                if ((s.flags & Tcp.RST) != 0) {
-                    tcp.net.drop(skb, DropReason.TCP_RESET);
-                    return false;
-                }
-                return true;
-            }
-            if ((s.flags & Tcp.RST) != 0) {
-                reset(sk);
-                tcp.net.drop(skb, DropReason.TCP_RESET);
-                return false;
-            }
-            if ((s.flags & Tcp.SYN) == 0) {
-                tcp.net.drop(skb, DropReason.TCP_FLAGS);
-                return false;
-            }
-            synAckReceived(sk, skb, s);
-            return false;
-        }
-        if ((s.flags & Tcp.RST) != 0) {
-            tcp.net.drop(skb, DropReason.TCP_RESET);
-            return false;
-        }
-        if ((s.flags & Tcp.SYN) != 0) {
-            simultaneousOpen(sk, skb, s);
-            return false;
-        }
-        tcp.net.drop(skb, DropReason.TCP_FLAGS);
-        return false;
-    }
-
-    private void negotiate(TcpSock sk, Seg s) {
-        TcpOptions o = s.opts;
-        sk.rxOptMss = o.mss > 0 ? o.mss : 536;
-        sk.wscaleOk = o.wscale >= 0 && tcp.sysctl.windowScaling.get() != 0;
-        sk.sndWscale = sk.wscaleOk ? Math.min(o.wscale, TcpOptions.MAX_WSCALE) : 0;
-        if (!sk.wscaleOk) {
-            sk.rcvWscale = 0;
-        }
-        sk.sackOk = o.sackOk && tcp.sysctl.sack.get() != 0;
-        sk.tsOk = o.hasTimestamps && tcp.sysctl.timestamps.get() != 0;
-        if (sk.tsOk) {
-            sk.tsRecent = o.tsVal;
-            sk.tsRecentStamp = sk.now();
-        }
-    }
-
-    private void synAckReceived(TcpSock sk, SkBuff skb, Seg s) {
-        negotiate(sk, s);
-        sk.irs = s.seq;
-        sk.rcvNxt = s.seq + 1;
-        sk.rcvWup = sk.rcvNxt;
-        sk.copiedSeq = sk.rcvNxt;
-        sk.sndWnd = s.window;
-        sk.maxWindow = sk.sndWnd;
-        sk.sndWl1 = s.seq;
-        sk.sndWl2 = s.ack;
-        cleanRtxQueue(sk, s.ack, s);
-        sk.sndUna = s.ack;
-        rearmRto(sk);
-        tcp.output.syncMss(sk, sk.rt == null ? 1500 : sk.rt.mtu());
-        establish(sk);
-        if (s.len > 0 || (s.flags & Tcp.FIN) != 0) {
-            dataQueue(sk, skb, s);
-        } else {
-            skb.free();
-        }
-        tcp.output.sendAck(sk);
-        dataSndCheck(sk);
-    }
-
-    private void simultaneousOpen(TcpSock sk, SkBuff skb, Seg s) {
-        negotiate(sk, s);
-        sk.irs = s.seq;
-        sk.rcvNxt = s.seq + 1;
-        sk.rcvWup = sk.rcvNxt;
-        sk.copiedSeq = sk.rcvNxt;
-        sk.sndWnd = s.window;
-        sk.maxWindow = sk.sndWnd;
-        sk.sndWl1 = s.seq;
-        sk.state = TcpState.SYN_RECV;
-        SkBuff syn = sk.writeQueue.peek();
-        if (syn != null) {
-            tcp.output.transmitQueued(sk, syn);
-        }
-        skb.free();
-    }
-
-    /**
-     * The acknowledged SYN leaves nothing in flight: its retransmission timer must not fire on
-     * the first data. Mirrors {@code tcp_rearm_rto()} after {@code tcp_clean_rtx_queue()}.
-     */
-    private static void rearmRto(TcpSock sk) {
-        if (sk.packetsOut == 0) {
-            sk.timers.cancelRtx();
-        } else {
-            sk.timers.armRtx();
-        }
-    }
-
     /** Both sides synchronized: cwnd, buffers, keepalive; wake the connecter (tcp_finish_connect). */
-    private void establish(TcpSock sk) {
+    void establish(TcpSock sk) {
         sk.state = TcpState.ESTABLISHED;
         sk.cwnd = TcpTimers.INIT_CWND;
         sk.retransmits = 0;
@@ -376,7 +280,7 @@ final class TcpInput {
             tcp.net.drop(skb, DropReason.TCP_FLAGS);
             return false;
         }
-        if (!validateIncoming(sk, skb, s)) {
+        if (!tcp.validate.incoming(sk, skb, s, false)) {
             return false;
         }
         if ((s.flags & Tcp.ACK) == 0) {
@@ -393,11 +297,20 @@ final class TcpInput {
             cleanRtxQueue(sk, s.ack, s);
             sk.sndUna = s.ack;
             rearmRto(sk);
+            TcpValidate.replaceTsRecent(sk, s);
             establish(sk);
             TcpConnect.queueForAccept(sk);
-        } else if (ack(sk, skb, s) < 0) {
-            tcp.net.drop(skb, DropReason.TCP_ACK_UNSENT_DATA);
-            return false;
+        } else {
+            int acked = ack(sk, skb, s, false);
+            if (acked < 0) {
+                // tcp_rcv_state_process: a bad ACK while closing gets a challenge ACK.
+                tcp.validate.challengeAck(sk);
+                tcp.net.drop(skb, DropReason.TCP_ACK_UNSENT_DATA);
+                return false;
+            }
+            if (acked > 0) {
+                TcpValidate.replaceTsRecent(sk, s);
+            }
         }
         boolean finAcked = sk.finSent && sk.sndUna == sk.writeSeq;
         switch (sk.state) {
@@ -407,11 +320,13 @@ final class TcpInput {
                     sk.addShutdown(io.jnetstack.socket.Sock.SEND_SHUTDOWN);
                     sk.stateChange();
                     if (sk.orphan) {
-                        TcpClose.finWait2Orphan(sk);
-                        if (sk.state != TcpState.FIN_WAIT2) {
-                            skb.free();
-                            return false;
+                        if (sk.linger2 == -1) {
+                            // TCP_LINGER2 < 0: no FIN_WAIT2 for an orphan; RST in reply.
+                            tcp.ext.inc(TcpExtMib.TCPAbortOnData);
+                            TcpClose.done(sk);
+                            return true;
                         }
+                        TcpClose.finWait2Orphan(sk);
                     }
                 }
             }
@@ -433,24 +348,21 @@ final class TcpInput {
             }
         }
         urg(sk, s);
-        switch (sk.state) {
-            case CLOSE_WAIT, CLOSING, LAST_ACK -> {
-                if (s.seq - sk.rcvNxt >= 0 && s.len > 0) {
-                    // The peer sent FIN already: later data is nonsense (RFC 9293 §3.10.7.4 seventh).
-                }
-                skb.free();
+        // Step 7 (RFC 9293 §3.10.7.4 seventh), as tcp_rcv_state_process(): after the peer's FIN
+        // nothing new is taken, but an old segment (a retransmitted FIN) still gets its ACK;
+        // new data once the user shut reading (close() included) resets the connection.
+        boolean finIn = sk.state == TcpState.CLOSE_WAIT || sk.state == TcpState.CLOSING || sk.state == TcpState.LAST_ACK;
+        if (finIn && s.seq - sk.rcvNxt >= 0) {
+            skb.free();
+        } else {
+            if ((finIn || sk.state == TcpState.FIN_WAIT1 || sk.state == TcpState.FIN_WAIT2)
+                    && (sk.shutdownBits() & io.jnetstack.socket.Sock.RCV_SHUTDOWN) != 0
+                    && s.endSeq != s.seq && s.endSeq - ((s.flags & Tcp.FIN) != 0 ? 1 : 0) - sk.rcvNxt > 0) {
+                tcp.ext.inc(TcpExtMib.TCPAbortOnData);
+                reset(sk);
+                return true;   // the caller answers with RST and drops the segment
             }
-            case FIN_WAIT1, FIN_WAIT2 -> {
-                if ((sk.shutdownBits() & io.jnetstack.socket.Sock.RCV_SHUTDOWN) != 0 && sk.orphan && s.len > 0
-                        && s.endSeq - sk.rcvNxt > 0) {
-                    tcp.ext.inc(TcpExtMib.TCPAbortOnData);
-                    TcpClose.done(sk);
-                    tcp.net.drop(skb, DropReason.TCP_CLOSE);
-                    return true;
-                }
-                dataQueue(sk, skb, s);
-            }
-            default -> dataQueue(sk, skb, s);
+            dataQueue(sk, skb, s);
         }
         if (sk.state != TcpState.CLOSE) {
             dataSndCheck(sk);
@@ -468,104 +380,6 @@ final class TcpInput {
     }
 
     /**
-     * Mirrors {@code tcp_validate_incoming()}: PAWS (RFC 7323 §5.3), sequence acceptability
-     * (RFC 9293 §3.10.7.4 first), RST (RFC 5961 §3: exact → reset, in window → challenge ACK),
-     * SYN in a synchronized state (RFC 5961 §4: challenge ACK).
-     *
-     * @return whether processing goes on (false: the buffer was consumed)
-     */
-    private boolean validateIncoming(TcpSock sk, SkBuff skb, Seg s) {
-        if (sk.tsOk && s.opts.hasTimestamps && (s.flags & Tcp.RST) == 0 && sk.tsRecent - s.opts.tsVal > 0
-                && sk.now() - sk.tsRecentStamp < 24L * 24 * 3600 * 1_000_000_000L) {
-            tcp.ext.inc(TcpExtMib.PAWSEstab);
-            sendDupAck(sk, TcpExtMib.TCPACKSkippedPAWS);
-            tcp.net.drop(skb, DropReason.TCP_RFC7323_PAWS);
-            return false;
-        }
-        boolean inWindow = s.endSeq - sk.rcvWup >= 0 && s.seq - (sk.rcvNxt + receiveWindow(sk)) <= 0
-                || (s.len == 0 && s.seq == sk.rcvNxt);
-        if (!inWindow) {
-            if ((s.flags & Tcp.RST) == 0) {
-                if ((s.flags & Tcp.SYN) != 0) {
-                    return synChallenge(sk, skb);
-                }
-                sendDupAck(sk, TcpExtMib.TCPACKSkippedSeq);
-            }
-            tcp.net.drop(skb, s.endSeq - sk.rcvWup < 0 ? DropReason.TCP_OLD_DATA : DropReason.TCP_OVERWINDOW);
-            return false;
-        }
-        if ((s.flags & Tcp.RST) != 0) {
-            if (s.seq == sk.rcvNxt) {
-                reset(sk);
-            } else {
-                challengeAck(sk);
-            }
-            tcp.net.drop(skb, DropReason.TCP_RESET);
-            return false;
-        }
-        if (s.opts.hasTimestamps && sk.tsOk && s.seq - sk.rcvWup <= 0) {
-            storeTsRecent(sk, s);
-        }
-        if ((s.flags & Tcp.SYN) != 0 && sk.state != TcpState.SYN_RECV) {
-            return synChallenge(sk, skb);
-        }
-        return true;
-    }
-
-    private boolean synChallenge(TcpSock sk, SkBuff skb) {
-        tcp.ext.inc(TcpExtMib.TCPSYNChallenge);
-        challengeAck(sk);
-        tcp.net.drop(skb, DropReason.TCP_INVALID_SYN);
-        return false;
-    }
-
-    private static void storeTsRecent(TcpSock sk, Seg s) {
-        if (s.opts.tsVal - sk.tsRecent >= 0 || sk.now() - sk.tsRecentStamp >= 24L * 24 * 3600 * 1_000_000_000L) {
-            sk.tsRecent = s.opts.tsVal;
-            sk.tsRecentStamp = sk.now();
-        }
-    }
-
-    /**
-     * An ACK in answer to a suspicious segment, at most {@code tcp_challenge_ack_limit} per
-     * second for the namespace. Mirrors {@code tcp_send_challenge_ack()} (RFC 5961 §7).
-     */
-    void challengeAck(TcpSock sk) {
-        if (oowLimited(sk)) {
-            tcp.ext.inc(TcpExtMib.TCPACKSkippedChallenge);
-            return;
-        }
-        long now = sk.now();
-        if (now - challengeStamp >= 1_000_000_000L) {
-            challengeStamp = now;
-            challengeCount = 0;
-        }
-        if (++challengeCount <= tcp.sysctl.challengeAckLimit.get()) {
-            tcp.ext.inc(TcpExtMib.TCPChallengeACK);
-            tcp.output.sendAck(sk);
-        }
-    }
-
-    /** Mirrors {@code tcp_oow_rate_limited()}: one ACK per {@code tcp_invalid_ratelimit} ms. */
-    private boolean oowLimited(TcpSock sk) {
-        long now = sk.now();
-        long limit = tcp.sysctl.invalidRatelimit.get() * 1_000_000L;
-        if (sk.lastOowAckNanos != 0 && now - sk.lastOowAckNanos < limit) {
-            return true;
-        }
-        sk.lastOowAckNanos = now;
-        return false;
-    }
-
-    private void sendDupAck(TcpSock sk, TcpExtMib skipped) {
-        if (oowLimited(sk)) {
-            tcp.ext.inc(skipped);
-            return;
-        }
-        tcp.output.sendAck(sk);
-    }
-
-    /**
      * The connection was reset. Mirrors {@code tcp_reset()}: ECONNREFUSED in SYN_SENT, EPIPE in
      * CLOSE_WAIT, else ECONNRESET; then {@code tcp_done()}.
      */
@@ -576,9 +390,6 @@ final class TcpInput {
             case CLOSE -> null;
             default -> Errno.ECONNRESET;
         };
-        if (sk.state == TcpState.ESTABLISHED || sk.state == TcpState.CLOSE_WAIT) {
-            tcp.mib.inc(TcpMib.EstabResets);
-        }
         if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
             tcp.mib.inc(TcpMib.AttemptFails);
         }
@@ -599,13 +410,26 @@ final class TcpInput {
      * @return 1 when processed, 0 for an old ACK, -1 to drop the segment
      */
     int ack(TcpSock sk, SkBuff skb, Seg s) {
+        return ack(sk, skb, s, true);
+    }
+
+    /**
+     * As {@link #ack(TcpSock, SkBuff, Seg)}; {@code challenge} false leaves the challenge ACK
+     * for a too-old ACK to the caller ({@code FLAG_NO_CHALLENGE_ACK}).
+     */
+    int ack(TcpSock sk, SkBuff skb, Seg s, boolean challenge) {
         Tracer t = tcp.kernel.tracer();
         t.enter(Stage.TCP_ACK, skb, tcp.net.name(), "");
         try {
             int priorUna = sk.sndUna;
             if (s.ack - priorUna < 0) {
-                if (s.ack - (priorUna - sk.maxWindow) < 0) {
-                    challengeAck(sk);
+                // RFC 5961 §5.2: older than anything the peer could have seen (Linux bounds the
+                // window by what was acknowledged so far) → challenge and drop; else ignore it.
+                int maxWindow = (int) Math.min(sk.maxWindow & 0xffffffffL, sk.bytesAcked);
+                if (s.ack - (priorUna - maxWindow) < 0) {
+                    if (challenge) {
+                        tcp.validate.challengeAck(sk);
+                    }
                     return -1;
                 }
                 return 0;
@@ -874,6 +698,18 @@ final class TcpInput {
     }
 
     /**
+     * The acknowledged SYN leaves nothing in flight: its retransmission timer must not fire on
+     * the first data. Mirrors {@code tcp_rearm_rto()} after {@code tcp_clean_rtx_queue()}.
+     */
+    static void rearmRto(TcpSock sk) {
+        if (sk.packetsOut == 0) {
+            sk.timers.cancelRtx();
+        } else {
+            sk.timers.armRtx();
+        }
+    }
+
+    /**
      * An RTT measurement. Mirrors {@code tcp_rtt_estimator()} / {@code tcp_set_rto()} (RFC 6298
      * §2): SRTT and RTTVAR with gains 1/8 and 1/4; RTO = SRTT + max(4·RTTVAR, 200 ms), at most
      * 120 s. {@code srttUs} holds 8·SRTT and {@code rttvarUs} 4·RTTVAR, so (2.3)'s
@@ -906,7 +742,9 @@ final class TcpInput {
         t.enter(Stage.TCP_DATA_QUEUE, skb, tcp.net.name(), "");
         try {
             boolean fin = (s.flags & Tcp.FIN) != 0;
-            if (s.len == 0 && !fin) {
+            if (s.endSeq == s.seq) {
+                // Nothing in sequence space. A SYN counts: a duplicate SYN-ACK (crossed
+                // simultaneous open) is acknowledged below like any old segment.
                 skb.free();
                 return;
             }
@@ -1085,6 +923,7 @@ final class TcpInput {
      */
     void fin(TcpSock sk) {
         sk.rcvNxt++;
+        sk.finReceived = true;
         sk.addShutdown(io.jnetstack.socket.Sock.RCV_SHUTDOWN);
         sk.ackPending = true;
         switch (sk.state) {
@@ -1139,137 +978,5 @@ final class TcpInput {
         long ato = sk.srttUs == 0 ? TcpTimers.DELACK_MIN
                 : Math.min(Math.max((sk.srttUs >> 3) * 1000 / 2, TcpTimers.DELACK_MIN), TcpTimers.DELACK_MAX);
         sk.timers.armDelack(ato);
-    }
-
-    // ================================================================ ICMP
-
-    /**
-     * Fragmentation needed (RFC 1191 §6.3): the route now carries the lower path MTU (ICMP has
-     * updated it, bounded by min_pmtu); when it is below what the connection used, the MSS
-     * follows and what is in flight is resent in smaller segments. Mirrors
-     * {@code tcp_v4_mtu_reduced()}.
-     */
-    private void mtuReduced(TcpSock sk, int info) {
-        if (info < 68 || sk.state == TcpState.LISTEN || sk.state == TcpState.CLOSE
-                || sk.pmtudiscValue() == io.jnetstack.socket.SockOpt.IP_PMTUDISC_DONT) {
-            return;
-        }
-        int before = sk.mssCache;
-        sk.rt = null;
-        io.jnetstack.ipv4.Rtable rt = tcp.output.route(sk);
-        tcp.output.syncMss(sk, rt == null ? info : rt.mtu());
-        if (sk.mssCache < before) {
-            tcp.output.simpleRetransmit(sk);
-        }
-    }
-
-    /** Mirrors the socket part of {@code tcp_v4_err()}. */
-    void icmpError(TcpSock sk, int type, int code, int info, int seq) {
-        if (sk.state != TcpState.LISTEN && (seq - sk.sndUna < 0 || seq - sk.sndNxt > 0)) {
-            tcp.ext.inc(TcpExtMib.OutOfWindowIcmps);
-            return;
-        }
-        if (type == io.jnetstack.wire.Icmp.DEST_UNREACH && code == io.jnetstack.wire.Icmp.FRAG_NEEDED) {
-            mtuReduced(sk, info);
-            return;
-        }
-        IcmpErr e = IcmpErr.of(type, code);
-        if (e == null) {
-            return;
-        }
-        if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
-            // tcp_v4_err(): any error that maps to an errno ends an attempt (time exceeded too).
-            tcp.mib.inc(TcpMib.AttemptFails);
-            sk.error(e.errno());
-            TcpClose.done(sk);
-            return;
-        }
-        if (sk.recverrOn()) {
-            sk.error(e.errno());
-        } else {
-            sk.setSoftError(e.errno());
-        }
-    }
-
-    // ================================================================ TIME_WAIT
-
-    /**
-     * Mirrors {@code tcp_timewait_state_process()}: in-window RST kills (unless
-     * tcp_rfc1337); a new SYN with a higher sequence number or a newer timestamp opens a new
-     * connection (RFC 1122 §4.2.2.13); anything else gets an ACK and restarts the wait.
-     */
-    void timewaitProcess(TimeWaitSock tw, SkBuff skb) {
-        Tracer t = tcp.kernel.tracer();
-        t.enter(Stage.TCP_TIMEWAIT_STATE_PROCESS, skb, tcp.net.name(), skb.dev == null ? "" : skb.dev.name());
-        Seg s = acquire();
-        try {
-            s.parse(skb);
-            boolean paws = tw.tsOk && s.opts.hasTimestamps && (s.flags & Tcp.RST) == 0 && tw.tsRecent - s.opts.tsVal > 0;
-            if (!paws && s.seq == tw.rcvNxt && (s.len == 0 && (s.flags & (Tcp.SYN | Tcp.FIN)) == 0 || (s.flags & Tcp.RST) != 0)) {
-                if ((s.flags & Tcp.RST) != 0) {
-                    if (tcp.sysctl.rfc1337.get() == 0) {
-                        tw.kill();
-                    }
-                } else {
-                    tw.reschedule();
-                }
-                if (s.opts.hasTimestamps) {
-                    tw.tsRecent = s.opts.tsVal;
-                    tw.tsRecentStamp = tcp.kernel.clock().nanos();
-                }
-                skb.free();
-                return;
-            }
-            if ((s.flags & Tcp.SYN) != 0 && (s.flags & (Tcp.RST | Tcp.ACK)) == 0 && !paws
-                    && (s.seq - tw.rcvNxt > 0 || (s.opts.hasTimestamps && tw.tsOk && tw.tsRecent - s.opts.tsVal < 0))) {
-                tw.kill();
-                TcpSock l = tcp.lookupListener(skb, tw.laddr, tw.lport, skb.dev, t);
-                if (l != null) {
-                    TcpConnect.connRequest(l, skb, s);
-                    return;
-                }
-                tcp.output.sendReset(skb);
-                tcp.net.drop(skb, DropReason.NO_SOCKET);
-                return;
-            }
-            if (paws) {
-                tcp.ext.inc(TcpExtMib.PAWSEstab);
-            }
-            if ((s.flags & Tcp.RST) == 0) {
-                if (paws || (s.flags & Tcp.ACK) != 0) {
-                    tw.reschedule();
-                }
-                TcpOptions o = null;
-                if (tw.tsOk) {
-                    o = new TcpOptions().timestamps(tcp.tsNow() + tw.tsOffset, tw.tsRecent);
-                }
-                tcp.output.reply(tw.laddr, tw.lport, tw.raddr, tw.rport, tw.sndNxt, tw.rcvNxt, Tcp.ACK,
-                        tw.rcvWnd >>> tw.rcvWscale, o, skb);
-            }
-            skb.free();
-        } finally {
-            release(s);
-            t.exit();
-        }
-    }
-
-    /**
-     * Whether an outgoing connect may take over the 4-tuple of a time-wait sock. Mirrors
-     * {@code tcp_twsk_unique()}: with tcp_tw_reuse (2: loopback only) and timestamps, once a
-     * second has passed since its last timestamp.
-     */
-    boolean twReusable(TimeWaitSock tw, int laddr, int raddr) {
-        long mode = tcp.sysctl.twReuse.get();
-        if (mode == 0 || !tw.tsOk) {
-            return false;
-        }
-        if (mode == 2 && !(io.jnetstack.wire.Ipv4Address.isLoopback(laddr) && io.jnetstack.wire.Ipv4Address.isLoopback(raddr))) {
-            return false;
-        }
-        return tcp.kernel.clock().nanos() - tw.tsRecentStamp > 1_000_000_000L;
-    }
-
-    static int ipProto() {
-        return Ipv4.PROTO_TCP;
     }
 }

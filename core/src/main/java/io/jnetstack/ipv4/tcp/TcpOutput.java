@@ -640,7 +640,8 @@ final class TcpOutput {
             o.mss = req.mss;
             o.sackOk = req.sackOk;
             if (req.tsOk) {
-                o.timestamps(req.cookie ? req.cookieTsVal : tcp.tsNow() + req.tsOffset, req.tsRecent);
+                int now = req.cookie ? SynCookies.initTimestamp(tcp.tsNow(), req.wscaleOk, req.sndWscale, req.sackOk) : tcp.tsNow();
+                o.timestamps(now + req.tsOffset, req.tsRecent);
             }
             if (req.wscaleOk) {
                 o.wscale = req.rcvWscale;

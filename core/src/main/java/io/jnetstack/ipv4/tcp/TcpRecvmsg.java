@@ -63,6 +63,9 @@ final class TcpRecvmsg {
                 break;
             }
             if (copied == 0) {
+                if (sk.finReceived) {
+                    break;   // tcp_recvmsg: SOCK_DONE ends the stream before any error is reported
+                }
                 Errno e = sk.takeErr();
                 if (e != null) {
                     throw new ErrnoException(e, e == Errno.ECONNRESET ? "the peer reset the connection" : e.text());

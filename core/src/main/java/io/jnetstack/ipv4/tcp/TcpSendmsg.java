@@ -33,8 +33,14 @@ final class TcpSendmsg {
 
     private static int send(TcpSock sk, Msghdr msg, int flags, long deadline) {
         if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
-            if (!sk.sleepWhile(() -> sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV, deadline)) {
-                throw new ErrnoException(Errno.EAGAIN, "the connection is not established yet");
+            // sk_stream_wait_connect(): counted in sk_write_pending while waiting.
+            sk.writePending++;
+            try {
+                if (!sk.sleepWhile(() -> sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV, deadline)) {
+                    throw new ErrnoException(Errno.EAGAIN, "the connection is not established yet");
+                }
+            } finally {
+                sk.writePending--;
             }
         }
         checkWritable(sk);

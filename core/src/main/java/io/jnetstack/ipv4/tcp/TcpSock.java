@@ -141,7 +141,7 @@ public final class TcpSock extends Sock {
     int quickAcks;
     int pingpong;
     long atoNanos;
-    long lastOowAckNanos;
+    final OowLimit oow = new OowLimit();
     // user settings
     boolean nodelay;
     boolean corked;
@@ -160,6 +160,8 @@ public final class TcpSock extends Sock {
     int maxAckBacklog;
     final ArrayDeque<TcpSock> acceptQueue = new ArrayDeque<>();
     int synQueueLen;
+    /** Requests in the SYN queue whose SYN-ACK never timed out ({@code young}). */
+    int synQueueYoung;
     long lastSynOverflow;
     // route
     Rtable rt;
@@ -167,6 +169,12 @@ public final class TcpSock extends Sock {
     final TcpTimers timers;
     boolean finSent;
     boolean closeCalled;
+    /** The socket layer's SS_CONNECTING: connect() started and no connect() saw it end yet. */
+    boolean connecting;
+    /** The peer's FIN arrived ({@code SOCK_DONE}): reads end with 0 even after an error. */
+    boolean finReceived;
+    /** Writers waiting for the handshake to end ({@code sk_write_pending}). */
+    int writePending;
 
     TcpSock(Sockets table, Tcp tcp) {
         super(table, Socket.SOCK_STREAM, Socket.IPPROTO_TCP);
@@ -319,25 +327,39 @@ public final class TcpSock extends Sock {
         tcp.addBound(port, this);
     }
 
-    /** Mirrors {@code inet_stream_connect()} → {@code tcp_v4_connect()}. */
+    /**
+     * Mirrors {@code inet_stream_connect()} → {@code tcp_v4_connect()}, with the socket-level
+     * state ({@link #connecting}: SS_CONNECTING) Linux keeps: a second connect while the SYN is
+     * out is EALREADY; the first one after a non-blocking connect completed returns 0, later
+     * ones EISCONN; after a failure it reports the error (ECONNABORTED once SO_ERROR took it).
+     */
     @Override
     protected void connect(SockAddrIn addr, long deadline) {
         lockSock();
         try {
             switch (state) {
-                case ESTABLISHED, CLOSE_WAIT, FIN_WAIT1, FIN_WAIT2, CLOSING, LAST_ACK, SYN_RECV ->
+                case ESTABLISHED, CLOSE_WAIT, FIN_WAIT1, FIN_WAIT2, CLOSING, LAST_ACK -> {
+                    if (connecting) {
+                        connecting = false;
+                        return;
+                    }
+                    throw new ErrnoException(Errno.EISCONN, "the socket is already connected");
+                }
+                case SYN_SENT, SYN_RECV -> {
+                    if (!connecting) {
                         throw new ErrnoException(Errno.EISCONN, "the socket is already connected");
-                case SYN_SENT -> {
+                    }
                     if (deadline == -1) {
                         throw new ErrnoException(Errno.EALREADY, "a connect is already in progress");
                     }
                 }
-                case LISTEN -> throw new ErrnoException(Errno.EINVAL, "a listening socket cannot connect");
+                case LISTEN -> throw new ErrnoException(Errno.EISCONN, "a listening socket cannot connect");
                 default -> {
-                    if (addr.port() == 0 && addr.addr() != 0) {
-                        // Linux lets connect to port 0 through; the peer answers with RST.
+                    if (connecting) {
+                        connectFailed();
                     }
                     TcpConnect.v4Connect(this, addr);
+                    connecting = true;
                     if (deadline == -1) {
                         throw new ErrnoException(Errno.EINPROGRESS, "the connection is being set up; poll for POLLOUT, then read SO_ERROR");
                     }
@@ -351,17 +373,25 @@ public final class TcpSock extends Sock {
 
     private void waitConnect(long deadline) {
         boolean done = sleepWhile(() -> state == TcpState.SYN_SENT || state == TcpState.SYN_RECV, deadline);
-        Errno e = takeError();
-        if (e != null) {
-            throw new ErrnoException(e, e == Errno.ECONNREFUSED ? "the peer refused the connection (RST)"
-                    : e == Errno.ETIMEDOUT ? "no answer to the SYN after tcp_syn_retries retransmissions" : e.text());
-        }
         if (!done) {
             throw new ErrnoException(Errno.EINPROGRESS, "connect timed out (SO_SNDTIMEO); it goes on in the background");
         }
         if (state == TcpState.CLOSE) {
-            throw new ErrnoException(Errno.ECONNREFUSED, "the connection failed");
+            connectFailed();
         }
+        connecting = false;
+    }
+
+    /** The {@code sock_error} exit of {@code inet_stream_connect()}: the error, or ECONNABORTED. */
+    private void connectFailed() {
+        connecting = false;
+        Errno e = takeError();
+        TcpClose.disconnect(this);
+        if (e == null) {
+            throw new ErrnoException(Errno.ECONNABORTED, "the connection attempt failed (its error was already reported)");
+        }
+        throw new ErrnoException(e, e == Errno.ECONNREFUSED ? "the peer refused the connection (RST)"
+                : e == Errno.ETIMEDOUT ? "no answer to the SYN after tcp_syn_retries retransmissions" : e.text());
     }
 
     /**
@@ -502,7 +532,9 @@ public final class TcpSock extends Sock {
         if ((shutdown & RCV_SHUTDOWN) != 0) {
             mask |= Socket.POLLIN | Socket.POLLRDNORM | Socket.POLLRDHUP;
         }
-        if (state != TcpState.SYN_SENT && state != TcpState.SYN_RECV && state != TcpState.CLOSE) {
+        // As tcp_poll(): every state but SYN_SENT/SYN_RECV, CLOSE included (a failed
+        // non-blocking connect wakes POLLOUT waiters; a fresh socket polls OUT|HUP).
+        if (state != TcpState.SYN_SENT && state != TcpState.SYN_RECV) {
             if (rcvNxt - copiedSeq > 0) {
                 mask |= Socket.POLLIN | Socket.POLLRDNORM;
             }
@@ -572,7 +604,7 @@ public final class TcpSock extends Sock {
             case 5 -> keepIntvl = positive(v, 32767, "TCP_KEEPINTVL");
             case 6 -> keepCnt = positive(v, 127, "TCP_KEEPCNT");
             case 7 -> synCnt = positive(v, 127, "TCP_SYNCNT");
-            case 8 -> linger2 = v < 0 ? -1 : v;
+            case 8 -> linger2 = v < 0 ? -1 : v == 0 ? -2 : Math.min(v, 120);   // 0: tcp_fin_timeout; at most TCP_FIN_TIMEOUT_MAX
             case 12 -> {
                 if (v != 0) {
                     quickAcks = 16;

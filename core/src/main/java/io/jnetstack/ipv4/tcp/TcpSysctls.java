@@ -11,6 +11,7 @@ import io.jnetstack.core.Sysctls;
  */
 final class TcpSysctls {
     final Sysctls.Entry synRetries;
+    final Sysctls.Entry synLinearTimeouts;
     final Sysctls.Entry synackRetries;
     final Sysctls.Entry retries1;
     final Sysctls.Entry retries2;
@@ -47,6 +48,7 @@ final class TcpSysctls {
 
     TcpSysctls(Sysctls s) {
         synRetries = s.register("net.ipv4.tcp_syn_retries", 1, 127, 6);
+        synLinearTimeouts = s.register("net.ipv4.tcp_syn_linear_timeouts", 0, 127, 4);
         synackRetries = s.register("net.ipv4.tcp_synack_retries", 0, 255, 5);
         retries1 = s.register("net.ipv4.tcp_retries1", 0, 255, 3);
         retries2 = s.register("net.ipv4.tcp_retries2", 0, 255, 15);
@@ -67,7 +69,7 @@ final class TcpSysctls {
         abortOnOverflow = s.register("net.ipv4.tcp_abort_on_overflow", 0, 1, 0);
         rfc1337 = s.register("net.ipv4.tcp_rfc1337", 0, 1, 0);
         twReuse = s.register("net.ipv4.tcp_tw_reuse", 0, 2, 2);
-        challengeAckLimit = s.register("net.ipv4.tcp_challenge_ack_limit", 0, Integer.MAX_VALUE, 1000);
+        challengeAckLimit = s.register("net.ipv4.tcp_challenge_ack_limit", 0, Integer.MAX_VALUE, Integer.MAX_VALUE);
         invalidRatelimit = s.register("net.ipv4.tcp_invalid_ratelimit", 0, Integer.MAX_VALUE, 500);
         baseMss = s.register("net.ipv4.tcp_base_mss", 48, 65535, 1024);
         minSndMss = s.register("net.ipv4.tcp_min_snd_mss", 48, 65535, 48);

@@ -13,6 +13,11 @@ import io.jnetstack.time.Timer;
 final class TcpTimers {
     /** RFC 6298 (2.1): the initial RTO is 1 second. */
     static final long TIMEOUT_INIT = 1_000_000_000L;
+    /**
+     * Linux's shortest timer, 2 jiffies at HZ=1000 ({@code TCP_TIMEOUT_MIN}): the SYN resent
+     * after a bad SYN-ACK, and the floor of a probe clamped to the user timeout.
+     */
+    static final long TIMEOUT_MIN = 2_000_000L;
     /** Linux's minimum RTO, 200 ms ({@code TCP_RTO_MIN}). */
     static final long RTO_MIN = 200_000_000L;
     /** Linux's maximum RTO, 120 s ({@code TCP_RTO_MAX}). */
@@ -23,8 +28,6 @@ final class TcpTimers {
     static final long DELACK_MAX = 200_000_000L;
     /** 2 MSL as Linux waits in TIME_WAIT, 60 s ({@code TCP_TIMEWAIT_LEN}). */
     static final long TIMEWAIT_LEN = 60_000_000_000L;
-    /** The shortest timer Linux arms for a clamped probe, two jiffies ({@code TCP_TIMEOUT_MIN}). */
-    static final long TIMEOUT_MIN = 2_000_000L;
     /** RFC 6928: initial window of 10 segments. */
     static final int INIT_CWND = 10;
 
@@ -50,6 +53,12 @@ final class TcpTimers {
     void armRtx() {
         rtx = timer(rtx, "tcp rtx", this::retransmitTimer);
         rtx.armAfter(Math.min(sk.rtoNanos << Math.min(sk.backoff, 20), RTO_MAX));
+    }
+
+    /** Arms the retransmission timer {@code after} from now, whatever the RTO. */
+    void armRtx(long after) {
+        rtx = timer(rtx, "tcp rtx", this::retransmitTimer);
+        rtx.armAfter(after);
     }
 
     void cancelRtx() {
@@ -163,12 +172,23 @@ final class TcpTimers {
         return ((2L << thresh) - 1) * rtoBase + (boundary - thresh) * RTO_MAX;
     }
 
-    /** Mirrors {@code retransmits_timed_out()} / {@code tcp_write_timeout()}. */
+    /**
+     * Mirrors {@code retransmits_timed_out()} / {@code tcp_write_timeout()}: a SYN gives up after
+     * tcp_syn_retries (TCP_SYNCNT) plus tcp_syn_linear_timeouts retransmissions, or once
+     * TCP_USER_TIMEOUT has passed since the first SYN (the RTO is clamped to end then).
+     */
     private boolean timedOut() {
         long now = sk.now();
         if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
             int retries = sk.synCnt != 0 ? sk.synCnt : (int) sk.tcp.sysctl.synRetries.get();
-            return sk.retransmits >= retries;
+            if (sk.state == TcpState.SYN_SENT) {
+                retries += (int) sk.tcp.sysctl.synLinearTimeouts.get();
+            }
+            if (sk.retransmits >= retries) {
+                return true;
+            }
+            return sk.userTimeoutMs > 0 && sk.retransmits > 0 && sk.retransStamp != 0
+                    && now - sk.retransStamp >= sk.userTimeoutMs * 1_000_000L;
         }
         if (sk.retransStamp == 0) {
             return false;
@@ -201,8 +221,11 @@ final class TcpTimers {
         }
         sk.tcp.input.enterLoss(sk);
         sk.retransmits++;
-        sk.backoff++;
-        rtx.armAfter(clampToUserTimeout(Math.min(sk.rtoNanos << Math.min(sk.backoff, 20), RTO_MAX)));
+        // The first tcp_syn_linear_timeouts SYN timeouts keep the RTO (Linux 6.5+).
+        if (sk.state != TcpState.SYN_SENT || sk.retransmits > sk.tcp.sysctl.synLinearTimeouts.get()) {
+            sk.backoff++;
+        }
+        armRtx(clampToUserTimeout(Math.min(sk.rtoNanos << Math.min(sk.backoff, 20), RTO_MAX)));
     }
 
     /**
