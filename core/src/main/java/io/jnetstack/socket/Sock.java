@@ -79,6 +79,8 @@ public abstract class Sock {
     protected long sndTimeo;
     protected int rcvLowat = 1;
     protected boolean keepalive;
+    /** SO_OOBINLINE: urgent data stays in the stream ({@code SOCK_URGINLINE}). */
+    protected boolean urgInline;
     protected SockOpt.Linger linger = new SockOpt.Linger(false, 0);
 
     // ip options
@@ -628,8 +630,7 @@ public abstract class Sock {
             case "SO_PRIORITY" -> priority = v;
             case "SO_LINGER" -> linger = (SockOpt.Linger) value;
             case "SO_BINDTODEVICE" -> bindToDevice((String) value);
-            case "SO_OOBINLINE" -> {
-            }
+            case "SO_OOBINLINE" -> urgInline = v != 0;
             case "SO_TYPE", "SO_ERROR", "SO_PROTOCOL", "SO_DOMAIN", "SO_ACCEPTCONN" ->
                     throw new ErrnoException(Errno.ENOPROTOOPT, opt + " can only be read");
             default -> throw new ErrnoException(Errno.ENOPROTOOPT, opt + " is not supported");
@@ -714,7 +715,7 @@ public abstract class Sock {
             case "SO_PROTOCOL" -> protocol;
             case "SO_DOMAIN" -> Socket.AF_INET;
             case "SO_ACCEPTCONN" -> 0;
-            case "SO_OOBINLINE" -> 0;
+            case "SO_OOBINLINE" -> urgInline ? 1 : 0;
             case "SO_ERROR" -> {
                 Errno e = takeError();
                 if (e == null) {
