@@ -158,10 +158,9 @@ final class TcpOutput {
             byte[] b = skb.buf();
             int win = syn ? synWindow(sk.rcvWnd) : selectWindow(sk);
             int ack = (flags & Tcp.ACK) != 0 ? sk.rcvNxt : 0;
-            int urg = 0;
-            if (urgentMode(sk) && (flags & Tcp.SYN) == 0 && sk.sndUp - seq > 0 && sk.sndUp - seq <= 65535) {
+            int urg = urgentPointer(sk, seq, flags);
+            if (urg != 0) {
                 flags |= Tcp.URG;
-                urg = sk.sndUp - seq;
             }
             Tcp.writeHeader(b, off, sk.localPort(), sk.peerPort(), seq, ack, hl, flags, win, urg);
             if (optLen > 0) {
@@ -342,6 +341,22 @@ final class TcpOutput {
             return false;
         }
         return sk.nodelay || sk.packetsOut == 0 || !(sk.sndSml - sk.sndUna > 0 && sk.sndSml - sk.sndNxt <= 0);
+    }
+
+    /**
+     * The urgent pointer of a segment starting at {@code seq}, 0 for none. Mirrors the URG part
+     * of {@code __tcp_transmit_skb()}: SND.UP - SEG.SEQ while that fits 16 bits; a mark further
+     * ahead is announced with 0xFFFF once SND.NXT is within 64 KiB of the segment (RFC 6093 §4:
+     * the pointer cannot reach it yet).
+     */
+    private static int urgentPointer(TcpSock sk, int seq, int flags) {
+        if (!urgentMode(sk) || (flags & Tcp.SYN) != 0 || sk.sndUp - seq <= 0) {
+            return 0;
+        }
+        if (sk.sndUp - seq <= 0xFFFF) {
+            return sk.sndUp - seq;
+        }
+        return seq + 0xFFFF - sk.sndNxt > 0 ? 0xFFFF : 0;
     }
 
     /** Urgent data is unacknowledged ({@code tcp_urg_mode()}: SND.UP after SND.UNA). */

@@ -45,7 +45,6 @@ final class TcpSendmsg {
         }
         checkWritable(sk);
         long total = msg.remaining();
-        boolean oob = (flags & Socket.MSG_OOB) != 0;
         int copied = 0;
         ByteBuffer[] iov = msg.iov();
         while (copied < total) {
@@ -84,11 +83,9 @@ final class TcpSendmsg {
             sk.writeSeq += n;
             copied += n;
         }
-        if (oob && copied > 0) {
-            sk.sndUp = sk.writeSeq;
-            sk.urgPending = true;
+        if (copied > 0) {
+            push(sk, flags);
         }
-        push(sk, flags);
         return copied;
     }
 
@@ -114,7 +111,9 @@ final class TcpSendmsg {
 
     /**
      * Mirrors {@code tcp_push()}: MSG_MORE and TCP_CORK hold a final partial segment; otherwise
-     * Nagle decides in {@code tcp_write_xmit()}.
+     * Nagle decides in {@code tcp_write_xmit()}. MSG_OOB makes everything queued so far urgent
+     * ({@code tcp_mark_urg}): SND.UP is the write sequence, one past the last urgent byte, as
+     * BSD and Linux have it (RFC 6093 §2).
      */
     static void push(TcpSock sk, int flags) {
         Tracer t = sk.tcp.kernel.tracer();
@@ -126,6 +125,10 @@ final class TcpSendmsg {
             boolean more = (flags & Socket.MSG_MORE) != 0;
             if (!more) {
                 sk.writeQueue.peekLast().cb[TcpSock.CB_FLAGS] |= Tcp.PSH;   // tcp_mark_push()
+            }
+            if ((flags & Socket.MSG_OOB) != 0) {
+                sk.sndUp = sk.writeSeq;
+                sk.urgPending = true;
             }
             sk.tcp.output.writeXmit(sk, !more && !sk.corked);
         } finally {

@@ -361,4 +361,26 @@ class TcpDataPathTest {
         assertEquals(1, re.tcp().seq() - h.liss);
         assertEquals(101, re.tcp().urgent());
     }
+
+    @Test
+    void anUrgentMarkBeyond64KiBIsAnnouncedWith0xffff() {
+        ReliabilityHarness h = new ReliabilityHarness(49);
+        Socket s = server(h, 1000);
+        s.setsockopt(io.jnetstack.socket.SockOpt.SO_SNDBUF, 1 << 20);
+        assertEquals(100_000, write(s, 100_000, Socket.MSG_OOB));
+        // SND.UP - SEG.SEQ does not fit 16 bits: 0xFFFF says "further on" (RFC 6093 §4,
+        // as __tcp_transmit_skb does).
+        Out first = h.expect(A | Tcp.URG, 1, 1000, 1);
+        assertEquals(0xFFFF, first.tcp().urgent());
+    }
+
+    @Test
+    void aZeroLengthMsgOobMarksNothing() {
+        ReliabilityHarness h = new ReliabilityHarness(50);
+        Socket s = server(h, 1000);
+        assertEquals(0, write(s, 0, Socket.MSG_OOB));
+        write(s, 10);
+        Out o = h.expect(A | P, 1, 10, 1);
+        assertEquals(0, o.tcp().urgent());
+    }
 }
