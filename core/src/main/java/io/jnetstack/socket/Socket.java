@@ -117,6 +117,8 @@ public final class Socket implements AutoCloseable {
     public static final int FIONREAD = 0x541B;
     /** SIOCOUTQ (TIOCOUTQ): bytes not yet sent. */
     public static final int SIOCOUTQ = 0x5411;
+    /** SIOCATMARK: 1 when the next byte to read is the urgent byte (TCP), else 0. */
+    public static final int SIOCATMARK = 0x8905;
     /** FIONBIO: set non-blocking. */
     public static final int FIONBIO = 0x5421;
     /** fcntl F_GETFL. */
@@ -469,7 +471,7 @@ public final class Socket implements AutoCloseable {
 
     /**
      * {@code ioctl(2)}: FIONREAD (bytes of the next datagram), SIOCOUTQ (bytes not yet sent),
-     * FIONBIO (arg != 0: non-blocking).
+     * SIOCATMARK (TCP: at the urgent mark), FIONBIO (arg != 0: non-blocking).
      */
     public long ioctl(int request, long arg) {
         enter();

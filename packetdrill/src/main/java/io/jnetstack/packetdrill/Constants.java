@@ -169,6 +169,7 @@ final class Constants {
         put("SIOCOUTQ", 0x5411);
         put("FIONBIO", 0x5421);
         put("SIOCOUTQNSD", 0x894B);
+        put("SIOCATMARK", 0x8905);
         put("EPOLL_CTL_ADD", 1);
         put("EPOLL_CTL_DEL", 2);
         put("EPOLL_CTL_MOD", 3);

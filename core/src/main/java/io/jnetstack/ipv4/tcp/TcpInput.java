@@ -188,12 +188,13 @@ final class TcpInput {
 
     /**
      * Header prediction: ACK (maybe PSH) only, the next expected segment, same window, and no
-     * out-of-order data waiting (Linux sets {@code pred_flags} only then, {@code tcp_fast_path_check}):
-     * the segment that fills a hole must go through {@code tcp_data_queue} to drain the queue.
+     * out-of-order data waiting and no urgent data pending (Linux sets {@code pred_flags} only then,
+     * {@code tcp_fast_path_check}): the segment that fills a hole must go through
+     * {@code tcp_data_queue} to drain the queue, the one with an awaited urgent byte through {@code tcp_urg}.
      */
     private static boolean predicted(TcpSock sk, Seg s) {
         int f = s.flags & (Tcp.FLAGS_MASK & ~Tcp.PSH);
-        if (f != Tcp.ACK || s.seq != sk.rcvNxt || s.urg != 0 || !sk.ofoQueue.isEmpty()) {
+        if (f != Tcp.ACK || s.seq != sk.rcvNxt || s.urg != 0 || !sk.ofoQueue.isEmpty() || TcpUrgent.pending(sk)) {
             return false;
         }
         if (s.opts.sackCount > 0 || (sk.tsOk && (!s.opts.hasTimestamps || sk.tsRecent - s.opts.tsVal > 0))) {
@@ -221,7 +222,7 @@ final class TcpInput {
         if (acked > 0) {
             TcpValidate.replaceTsRecent(sk, s);
         }
-        urg(sk, s);
+        TcpUrgent.urg(sk, skb, s);
         dataQueue(sk, skb, s);
         dataSndCheck(sk);
         ackSndCheck(sk, false);
@@ -347,7 +348,7 @@ final class TcpInput {
             default -> {
             }
         }
-        urg(sk, s);
+        TcpUrgent.urg(sk, skb, s);
         // Step 7 (RFC 9293 §3.10.7.4 seventh), as tcp_rcv_state_process(): after the peer's FIN
         // nothing new is taken, but an old segment (a retransmitted FIN) still gets its ACK;
         // new data once the user shut reading (close() included) resets the connection.
@@ -941,15 +942,6 @@ final class TcpInput {
             sk.ofoQueue.poll().free();
         }
         sk.stateChange();
-    }
-
-    /**
-     * The peer's urgent pointer (RFC 9293 §3.8.5). Urgent bytes stay inline (as with
-     * SO_OOBINLINE): there is no out-of-band byte to set aside ({@code tcp_urg} is not
-     * mirrored). Our own urgent mode ({@code urgPending}, SND.UP) is not the peer's business.
-     */
-    private static void urg(TcpSock sk, Seg s) {
-        // Nothing to do; see above.
     }
 
     // ================================================================ after a segment

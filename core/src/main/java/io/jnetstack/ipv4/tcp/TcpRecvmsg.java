@@ -31,28 +31,52 @@ final class TcpRecvmsg {
         }
     }
 
+    /** Where a read is: {@code copied_seq}, or with MSG_PEEK a position of its own ({@code peek_seq}). */
+    private static final class Cursor {
+        final TcpSock sk;
+        final boolean peek;
+        int peekSeq;
+
+        Cursor(TcpSock sk, boolean peek) {
+            this.sk = sk;
+            this.peek = peek;
+            this.peekSeq = sk.copiedSeq;
+        }
+
+        int seq() {
+            return peek ? peekSeq : sk.copiedSeq;
+        }
+
+        void advance(int n) {
+            if (peek) {
+                peekSeq += n;
+            } else {
+                sk.copiedSeq += n;
+            }
+        }
+    }
+
     private static int recv(TcpSock sk, Msghdr msg, int flags, long deadline) {
         if (sk.state == TcpState.LISTEN) {
             throw new ErrnoException(Errno.ENOTCONN, "a listening socket has no data: accept() a connection");
         }
         if ((flags & Socket.MSG_OOB) != 0) {
-            throw new ErrnoException(Errno.EINVAL, "no urgent data is waiting (SO_OOBINLINE is off, urgent bytes stay inline)");
+            return TcpUrgent.recv(sk, msg, flags);
         }
         long len = msg.remaining();
         boolean peek = (flags & Socket.MSG_PEEK) != 0;
         boolean trunc = (flags & Socket.MSG_TRUNC) != 0;
         long target = (flags & Socket.MSG_WAITALL) != 0 ? len : Math.min(Math.max(sk.rcvLowat(), 1), len);
         int copied = 0;
-        int peekSeq = sk.copiedSeq;
+        Cursor at = new Cursor(sk, peek);
         ByteBuffer[] iov = msg.iov();
         while (copied < len) {
-            int seq = peek ? peekSeq : sk.copiedSeq;
-            int n = copyOut(sk, seq, (int) (len - copied), iov, peek, trunc);
-            if (peek) {
-                peekSeq += n;
+            if (copied > 0 && TcpUrgent.toMark(sk, at.seq()) == 0) {
+                break;   // a read stops at the urgent mark once it has data
             }
-            copied += n;
-            if (n > 0) {
+            int n = copyOut(sk, at, (int) (len - copied), iov, trunc, copied > 0);
+            if (n >= 0) {
+                copied += n;
                 continue;
             }
             if (copied >= target) {
@@ -87,8 +111,7 @@ final class TcpRecvmsg {
                 throw new ErrnoException(Errno.EAGAIN, "no data is waiting and the call may not block");
             }
             cleanupRbuf(sk, copied);
-            final int have = copied;
-            boolean ok = sk.sleepWhile(() -> (peek ? sk.rcvNxt == (sk.copiedSeq + have) : sk.rcvNxt == sk.copiedSeq)
+            boolean ok = sk.sleepWhile(() -> sk.rcvNxt == at.seq()
                     && (sk.shutdownBits() & Sock.RCV_SHUTDOWN) == 0 && sk.state != TcpState.CLOSE, deadline);
             if (!ok) {
                 if (copied > 0) {
@@ -104,43 +127,64 @@ final class TcpRecvmsg {
     }
 
     /**
-     * Copies from the receive queue starting at sequence {@code seq}.
+     * Copies from the receive queue at the cursor, up to the urgent mark. At the mark with
+     * nothing read yet, an out-of-line urgent byte is stepped over (MSG_PEEK steps over it too)
+     * and the copy goes on after it; with SO_OOBINLINE it is copied as data. Mirrors the copy
+     * loop of {@code tcp_recvmsg_locked()}.
      *
-     * @return bytes copied (or skipped with MSG_TRUNC)
+     * @param readAny this call already returned data: stop at the mark
+     * @return bytes copied (or skipped with MSG_TRUNC), 0 when only the urgent byte was stepped
+     *         over, -1 when there was nothing at the cursor
      */
-    private static int copyOut(TcpSock sk, int seq, int max, ByteBuffer[] iov, boolean peek, boolean trunc) {
+    private static int copyOut(TcpSock sk, Cursor at, int max, ByteBuffer[] iov, boolean trunc, boolean readAny) {
         int done = 0;
+        boolean consumed = false;
         SkBuff skb = sk.rcvQueue().peek();
         while (skb != null && done < max) {
-            int start = (int) skb.cb[TcpSock.CB_SEQ];
-            int offset = seq + done - start;
+            int seq = at.seq();
+            int offset = seq - (int) skb.cb[TcpSock.CB_SEQ];
             if (offset >= skb.len()) {
                 SkBuff next = sk.rcvQueue().next(skb);
-                if (!peek) {
+                if (!at.peek) {
                     sk.rcvQueue().unlink(skb);
                     skb.free();
                 }
                 skb = next;
                 continue;
             }
-            int n = Math.min(skb.len() - offset, max - done);
+            int mark = TcpUrgent.toMark(sk, seq);
+            if (mark == 0) {
+                if (readAny || done > 0) {
+                    break;
+                }
+                if (!sk.urgInline()) {
+                    at.advance(1);   // the urgent byte is not data
+                    TcpUrgent.readPast(sk);
+                    consumed = true;
+                    continue;
+                }
+                mark = Integer.MAX_VALUE;
+            }
+            int n = Math.min(Math.min(skb.len() - offset, max - done), mark);
             if (!trunc) {
                 copy(skb, offset, n, iov);
             }
             done += n;
-            if (!peek) {
-                sk.copiedSeq += n;
-            }
-            if (offset + n >= skb.len() && !peek) {
+            consumed = true;
+            at.advance(n);
+            TcpUrgent.readPast(sk);
+            if (offset + n >= skb.len()) {
                 SkBuff next = sk.rcvQueue().next(skb);
-                sk.rcvQueue().unlink(skb);
-                skb.free();
+                if (!at.peek) {
+                    sk.rcvQueue().unlink(skb);
+                    skb.free();
+                }
                 skb = next;
-            } else if (offset + n >= skb.len()) {
-                skb = sk.rcvQueue().next(skb);
+            } else if (n == mark) {
+                break;   // at the mark: the caller decides
             }
         }
-        return done;
+        return consumed ? done : -1;
     }
 
     private static void copy(SkBuff skb, int offset, int len, ByteBuffer[] iov) {

@@ -92,6 +92,12 @@ public final class TcpSock extends Sock {
     int rcvWnd;
     int rcvWup;
     int copiedSeq;
+    /** The peer's urgent data ({@code urg_data}); {@link TcpUrgent}. */
+    TcpUrgent.State urgState = TcpUrgent.State.NONE;
+    /** Sequence number of the urgent byte, the mark ({@code urg_seq}). */
+    int urgSeq;
+    /** The urgent byte once it arrived (the low byte of {@code urg_data}). */
+    byte urgByte;
     int windowClamp;
     /** Payload per byte of buffer memory, in 1/256 ({@code scaling_ratio}); 1/2 until measured. */
     int scalingRatio = 128;
@@ -535,7 +541,7 @@ public final class TcpSock extends Sock {
         // As tcp_poll(): every state but SYN_SENT/SYN_RECV, CLOSE included (a failed
         // non-blocking connect wakes POLLOUT waiters; a fresh socket polls OUT|HUP).
         if (state != TcpState.SYN_SENT && state != TcpState.SYN_RECV) {
-            if (rcvNxt - copiedSeq > 0) {
+            if (readable(TcpUrgent.pollTarget(this))) {
                 mask |= Socket.POLLIN | Socket.POLLRDNORM;
             }
             if ((shutdown & SEND_SHUTDOWN) == 0) {
@@ -545,8 +551,24 @@ public final class TcpSock extends Sock {
             } else {
                 mask |= Socket.POLLOUT | Socket.POLLWRNORM;
             }
+            if (urgState == TcpUrgent.State.VALID) {
+                mask |= Socket.POLLPRI;
+            }
         }
         return mask;
+    }
+
+    /**
+     * Whether a read would find {@code target} bytes, or should not wait for them. Mirrors
+     * {@code tcp_epollin_ready()}: fewer do when the receive buffer is nearly full or the
+     * window is down to a segment, since the peer cannot send the rest.
+     */
+    private boolean readable(int target) {
+        int avail = rcvNxt - copiedSeq;
+        if (avail <= 0) {
+            return false;
+        }
+        return avail >= target || rmemAlloc > rcvbuf - (rcvbuf >> 3) || TcpInput.receiveWindow(this) <= rcvMss;
     }
 
     @Override
@@ -556,7 +578,13 @@ public final class TcpSock extends Sock {
                 if (state == TcpState.LISTEN) {
                     throw new ErrnoException(Errno.EINVAL, "FIONREAD on a listening socket");
                 }
-                yield rcvNxt - copiedSeq;
+                yield TcpUrgent.inq(this);
+            }
+            case Socket.SIOCATMARK -> {
+                if (state == TcpState.LISTEN) {
+                    throw new ErrnoException(Errno.EINVAL, "SIOCATMARK on a listening socket");
+                }
+                yield TcpUrgent.atMark(this) ? 1 : 0;
             }
             case Socket.SIOCOUTQ -> {
                 if (state == TcpState.LISTEN) {
@@ -677,6 +705,18 @@ public final class TcpSock extends Sock {
     /** Wakes readers ({@code sk_data_ready}). */
     void wakeReaders() {
         dataReady();
+    }
+
+    /** Wakes readers with {@code events} (POLLPRI for urgent data, as {@code sock_def_readable}). */
+    void wakeReaders(int events) {
+        if (!wq.isEmpty()) {
+            wq.wakeUp(events);
+        }
+    }
+
+    /** SO_OOBINLINE ({@code SOCK_URGINLINE}). */
+    boolean urgInline() {
+        return urgInline;
     }
 
     /** Wakes writers ({@code sk_write_space}). */
@@ -806,6 +846,7 @@ public final class TcpSock extends Sock {
         tos = p.tos;
         nodelay = p.nodelay;
         keepalive = p.keepalive;
+        urgInline = p.urgInline;
         keepIdle = p.keepIdle;
         keepIntvl = p.keepIntvl;
         keepCnt = p.keepCnt;

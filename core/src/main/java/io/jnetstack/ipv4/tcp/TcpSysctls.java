@@ -43,6 +43,8 @@ final class TcpSysctls {
     final Sysctls.Entry moderateRcvbuf;
     final Sysctls.Entry advWinScale;
     final Sysctls.Entry noMetricsSave;
+    /** 1: the urgent pointer names the last urgent byte (RFC 1122), 0: one past it (BSD, Linux's default). */
+    final Sysctls.Entry stdurg;
     /** Reno until the CUBIC work lands ("cubic" is accepted and for now behaves as Reno). */
     final Sysctls.Entry congestionControl;
 
@@ -106,7 +108,7 @@ final class TcpSysctls {
         s.register("net.ipv4.tcp_workaround_signed_windows", 0, 1, 0);
         s.register("net.ipv4.tcp_min_rtt_wlen", 0, 86400, 300);
         s.register("net.ipv4.tcp_retrans_collapse", 0, 1, 1);
-        s.register("net.ipv4.tcp_stdurg", 0, 1, 0);
+        stdurg = s.register("net.ipv4.tcp_stdurg", 0, 1, 0);
         s.register("net.ipv4.tcp_comp_sack_delay_ns", 0, Integer.MAX_VALUE, 1000000);
         s.register("net.ipv4.tcp_comp_sack_nr", 0, 255, 44);
         s.register("net.ipv4.tcp_shrink_window", 0, 1, 0);

@@ -331,10 +331,14 @@ class TcpMutatedSegmentsTest {
         new SplittableRandom(99).nextBytes(appData);
         listener = h.socket();
         listener.setsockopt(SockOpt.SO_REUSEADDR, 1);
+        // Random URG flags would take urgent bytes out of the stream (out of band): inline they
+        // stay, so the stream read is the stream sent. The child inherits the option.
+        listener.setsockopt(SockOpt.SO_OOBINLINE, 1);
         listener.bind(new SockAddrIn(0, PORT));
         listener.listen(16);
         conn = h.passiveOpen(listener, synOpts(1460, true, true, 7), 512);
         k = ReliabilityHarness.sk(conn);
+        assertEquals(1, conn.getsockopt(SockOpt.SO_OOBINLINE));
         h.sink = this::checkOutput;
         topUpAppData(FUZZ_APP_BYTES);
         for (int i = 0; i < N; i++) {

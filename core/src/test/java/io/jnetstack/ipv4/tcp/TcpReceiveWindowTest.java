@@ -4,7 +4,6 @@ import io.jnetstack.core.Errno;
 import io.jnetstack.core.ErrnoException;
 import io.jnetstack.socket.Socket;
 import io.jnetstack.wire.Tcp;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -265,8 +264,6 @@ class TcpReceiveWindowTest {
     // ---------------------------------------------------------------- urgent data, receive side
 
     @Test
-    @Disabled("differs from Linux: urgent data is always received inline (as with SO_OOBINLINE); recv(MSG_OOB) "
-            + "fails with EINVAL instead of returning the byte before the urgent pointer (tcp_urg/tcp_recv_urg)")
     void msgOobReceivesTheUrgentByte() {
         ReliabilityHarness h = new ReliabilityHarness(58);
         Socket s = h.passiveOpen(synOpts(1000, false, false, -1), WIN);
