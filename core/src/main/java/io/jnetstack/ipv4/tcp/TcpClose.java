@@ -206,6 +206,7 @@ final class TcpClose {
         sk.rt = null;
         sk.finSent = false;
         sk.finReceived = false;
+        sk.urgState = TcpUrgent.State.NONE;
         sk.connecting = false;   // the socket layer goes back to SS_UNCONNECTED
         sk.inRecovery = false;
         sk.inLoss = false;
