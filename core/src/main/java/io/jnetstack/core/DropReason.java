@@ -120,6 +120,8 @@ public enum DropReason {
     TCP_CLOSE,
     /** The listener's queues were full ({@code SKB_DROP_REASON_TCP_LISTEN_OVERFLOW}). */
     TCP_LISTEN_OVERFLOW,
+    /** Out-of-order data thrown away to make room ({@code SKB_DROP_REASON_TCP_OFO_QUEUE_PRUNE}). */
+    TCP_OFO_QUEUE_PRUNE,
     /** Memory limits (tcp_mem, the receive buffer) ({@code SKB_DROP_REASON_PROTO_MEM}). */
     PROTO_MEM;
 

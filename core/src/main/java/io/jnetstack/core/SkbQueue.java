@@ -123,6 +123,11 @@ public final class SkbQueue {
         return s.next;
     }
 
+    /** The buffer before {@code s} on this queue, or null. */
+    public SkBuff prev(SkBuff s) {
+        return s.prev;
+    }
+
     /** Number of buffers queued. */
     public int size() {
         return qlen;
