@@ -58,7 +58,7 @@ public final class Tcp implements InetProtocol {
     private final long isnSecret;
     private final long portSecret;
     private int portCounter;
-    long memPages;
+    final TcpMem mem;
     int timeWaits;
     int orphans;
 
@@ -75,6 +75,7 @@ public final class Tcp implements InetProtocol {
         this.output = new TcpOutput(this);
         this.input = new TcpInput(this);
         this.validate = new TcpValidate(this);
+        this.mem = new TcpMem(this);
         mib.set(TcpMib.RtoAlgorithm, 1);
         mib.set(TcpMib.RtoMin, 200);
         mib.set(TcpMib.RtoMax, 120000);
@@ -115,6 +116,34 @@ public final class Tcp implements InetProtocol {
             }
         }
         return n;
+    }
+
+    /** Pages all TCP sockets of the namespace hold ({@code tcp_memory_allocated}, against tcp_mem). */
+    public long memoryPages() {
+        return mem.allocated();
+    }
+
+    /** Whether TCP is under memory pressure (above tcp_mem[1] until back under tcp_mem[0]). */
+    public boolean memoryPressure() {
+        return mem.underPressure();
+    }
+
+    /**
+     * The {@code TCP:} line of {@code /proc/net/sockstat}: sockets in the tables, orphans,
+     * time-wait socks, sockets allocated and pages of memory.
+     */
+    public String sockstat() {
+        long inuse = 0;
+        for (List<TcpSock> l : listeners.values()) {
+            inuse += l.size();
+        }
+        for (Object o : established.values()) {
+            if (o instanceof TcpSock) {
+                inuse++;
+            }
+        }
+        return "TCP: inuse " + inuse + " orphan " + orphans + " tw " + timeWaits + " alloc " + mem.sockets()
+                + " mem " + mem.allocated() + "\n";
     }
 
     /** Time-wait socks alive now. */

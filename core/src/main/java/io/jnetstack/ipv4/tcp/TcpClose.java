@@ -2,7 +2,6 @@ package io.jnetstack.ipv4.tcp;
 
 import io.jnetstack.core.Errno;
 import io.jnetstack.core.ErrnoException;
-import io.jnetstack.core.SkBuff;
 import io.jnetstack.socket.Sock;
 import io.jnetstack.socket.Socket;
 
@@ -118,7 +117,8 @@ final class TcpClose {
         }
         sk.orphan = true;
         sk.tcp.orphans++;
-        if (sk.tcp.orphans > sk.tcp.sysctl.maxOrphans.get()) {
+        if (sk.tcp.orphans > sk.tcp.sysctl.maxOrphans.get() || sk.tcp.mem.outOfMemory(sk)) {
+            // tcp_check_oom(): too many orphans, or TCP above tcp_mem[2] with data queued.
             sk.tcp.ext.inc(TcpExtMib.TCPAbortOnMemory);
             sk.tcp.output.sendActiveReset(sk);
             done(sk);
@@ -220,9 +220,7 @@ final class TcpClose {
     /** Frees the write queue ({@code tcp_write_queue_purge}). */
     static void purgeWrite(TcpSock sk) {
         while (!sk.writeQueue.isEmpty()) {
-            SkBuff s = sk.writeQueue.poll();
-            sk.wmemQueued -= s.truesize();
-            s.free();
+            sk.freeW(sk.writeQueue.poll());
         }
         sk.sendHead = null;
         sk.packetsOut = 0;
@@ -280,6 +278,7 @@ final class TcpClose {
     /** Frees what is left. Mirrors {@code inet_csk_destroy_sock()}. */
     private static void destroy(TcpSock sk) {
         sk.purge();
+        sk.destroyed();
         if (sk.localPort() != 0) {
             sk.tcp.removeBound(sk.localPort(), sk);
         }

@@ -1,5 +1,6 @@
 package io.jnetstack.ipv4.tcp;
 
+import io.jnetstack.core.DropReason;
 import io.jnetstack.core.SkBuff;
 import io.jnetstack.core.SkBuffPool;
 import io.jnetstack.core.SkbQueue;
@@ -22,15 +23,81 @@ final class TcpCollapse {
     }
 
     /**
-     * Whether {@code need} more bytes of truesize fit in the receive buffer, after collapsing
-     * the receive queue if that helps. Mirrors {@code tcp_try_rmem_schedule()}.
+     * Whether {@code need} more bytes of truesize fit in the receive buffer and TCP's memory.
+     * Mirrors {@code tcp_try_rmem_schedule()}: over SO_RCVBUF the receive queue is collapsed
+     * ({@code tcp_prune_queue}); when net.ipv4.tcp_mem refuses the pages, out-of-order data after
+     * {@code seq} is thrown away until they are granted ({@code tcp_prune_ofo_queue}).
+     *
+     * @param seq the sequence number of the arriving segment
      */
-    static boolean makeRoom(TcpSock sk, int need) {
-        if (sk.rmem() + need <= sk.rcvbuf()) {
+    static boolean makeRoom(TcpSock sk, int seq, int need) {
+        boolean fits = sk.rmem() + need <= sk.rcvbuf();
+        if (fits && sk.tcp.mem.schedule(sk, need, false)) {
             return true;
         }
-        collapse(sk);
-        return sk.rmem() + need <= sk.rcvbuf();
+        sk.tcp.ext.inc(TcpExtMib.PruneCalled);
+        if (!fits) {
+            collapse(sk);
+            if (sk.rmem() + need > sk.rcvbuf()) {
+                return false;
+            }
+        }
+        while (!sk.tcp.mem.schedule(sk, need, false)) {
+            if (!pruneOfo(sk, seq)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Room for in-order data. Mirrors the {@code queue_and_out} step of {@code tcp_data_queue()}:
+     * when {@link #makeRoom} fails the segment is dropped, unless the receive queue is empty:
+     * then it is charged all the same ({@code sk_forced_mem_schedule}), so a connection always
+     * moves.
+     */
+    static boolean roomInOrder(TcpSock sk, int seq, int need) {
+        if (makeRoom(sk, seq, need)) {
+            return true;
+        }
+        if (!sk.rcvQueue().isEmpty()) {
+            return false;
+        }
+        sk.tcp.mem.forceSchedule(sk, need);
+        return true;
+    }
+
+    /**
+     * Throws out-of-order data away from the end, down to the arriving segment, an eighth of
+     * SO_RCVBUF at a time, on while TCP is under memory pressure. Mirrors
+     * {@code tcp_prune_ofo_queue()}.
+     *
+     * @return whether anything went
+     */
+    static boolean pruneOfo(TcpSock sk, int seq) {
+        SkbQueue q = sk.ofoQueue;
+        if (q.isEmpty()) {
+            return false;
+        }
+        sk.tcp.ext.inc(TcpExtMib.OfoPruned);
+        boolean pruned = false;
+        long goal = sk.rcvbuf() >> 3;
+        SkBuff skb = q.peekLast();
+        while (skb != null && seq - (int) skb.cb[TcpSock.CB_SEQ] <= 0) {
+            SkBuff prev = q.prev(skb);
+            q.unlink(skb);
+            goal -= TcpMem.charged(skb);
+            sk.tcp.net.drop(skb, DropReason.TCP_OFO_QUEUE_PRUNE);
+            pruned = true;
+            if (goal <= 0) {
+                if (sk.rmem() <= sk.rcvbuf() && !sk.tcp.mem.underPressure()) {
+                    break;
+                }
+                goal = sk.rcvbuf() >> 3;
+            }
+            skb = prev;
+        }
+        return pruned;
     }
 
     /**

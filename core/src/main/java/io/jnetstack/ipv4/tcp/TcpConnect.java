@@ -127,6 +127,8 @@ final class TcpConnect {
         syn.cb[TcpSock.CB_SEQ] = sk.iss;
         syn.cb[TcpSock.CB_END_SEQ] = sk.iss + 1;
         syn.cb[TcpSock.CB_FLAGS] = Tcp.SYN;
+        tcp.mem.forceSchedule(sk, syn.truesize());   // tcp_connect: the SYN is never refused
+        sk.chargeW(syn);
         sk.writeQueue.addLast(syn);
         sk.state = TcpState.SYN_SENT;
         sk.retransStamp = tcp.kernel.clock().nanos();   // the first SYN's time, for PAWS on the SYN-ACK

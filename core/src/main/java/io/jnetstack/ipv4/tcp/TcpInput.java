@@ -150,7 +150,8 @@ final class TcpInput {
 
     /**
      * Mirrors {@code tcp_rcv_established()}: header prediction (RFC 9293 doesn't need it, Van
-     * Jacobson's fast path does) for pure ACKs and in-order data; else the slow path.
+     * Jacobson's fast path does) for pure ACKs and in-order data the forward allocation already
+     * covers (else {@code tcp_data_queue} schedules memory); else the slow path.
      */
     private void rcvEstablished(TcpSock sk, SkBuff skb, Seg s) {
         Tracer t = tcp.kernel.tracer();
@@ -168,7 +169,7 @@ final class TcpInput {
                     dataSndCheck(sk);
                     return;
                 }
-                if (s.len <= receiveWindow(sk) && sk.rmem() < sk.rcvbuf()) {
+                if (s.len <= receiveWindow(sk) && sk.rmem() < sk.rcvbuf() && skb.truesize() <= sk.forwardAlloc) {
                     tcp.ext.inc(TcpExtMib.TCPHPHits);
                     if (s.ack != sk.sndUna) {
                         ack(sk, skb, s);
@@ -669,8 +670,7 @@ final class TcpInput {
             }
             SkBuff next = sk.writeQueue.next(skb);
             sk.writeQueue.unlink(skb);
-            sk.wmemQueued -= skb.truesize();
-            skb.free();
+            sk.freeW(skb);
             if (inFlight) {
                 sk.packetsOut = Math.max(sk.packetsOut - 1, 0);
             } else {
@@ -761,7 +761,7 @@ final class TcpInput {
                     tcp.net.drop(skb, DropReason.TCP_ZEROWINDOW);
                     return;
                 }
-                if (s.len > 0 && !sk.rcvQueue().isEmpty() && !TcpCollapse.makeRoom(sk, skb.truesize())) {
+                if (s.len > 0 && !TcpCollapse.roomInOrder(sk, s.seq, skb.truesize())) {
                     tcp.ext.inc(TcpExtMib.TCPRcvQDrop);
                     tcp.output.sendAck(sk);
                     tcp.net.drop(skb, DropReason.PROTO_MEM);
@@ -795,7 +795,7 @@ final class TcpInput {
                 return;
             }
             if (s.seq - sk.rcvNxt < 0) {
-                if (!sk.rcvQueue().isEmpty() && !TcpCollapse.makeRoom(sk, skb.truesize())) {
+                if (!TcpCollapse.roomInOrder(sk, s.seq, skb.truesize())) {
                     tcp.ext.inc(TcpExtMib.TCPRcvQDrop);
                     tcp.output.sendAck(sk);
                     tcp.net.drop(skb, DropReason.PROTO_MEM);
@@ -858,7 +858,7 @@ final class TcpInput {
     /** Keeps a segment that arrived ahead of a hole, in sequence order. */
     private void ofoInsert(TcpSock sk, SkBuff skb, Seg s) {
         tcp.ext.inc(TcpExtMib.TCPOFOQueue);
-        if (!TcpCollapse.makeRoom(sk, skb.truesize())) {
+        if (!TcpCollapse.makeRoom(sk, s.seq, skb.truesize())) {
             tcp.ext.inc(TcpExtMib.TCPOFODrop);
             tcp.net.drop(skb, DropReason.PROTO_MEM);
             return;

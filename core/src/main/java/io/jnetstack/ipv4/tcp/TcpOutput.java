@@ -380,7 +380,8 @@ final class TcpOutput {
         tail.cb[TcpSock.CB_RETRANS] = skb.cb[TcpSock.CB_RETRANS];
         skb.cb[TcpSock.CB_END_SEQ] = seq + mss;
         skb.cb[TcpSock.CB_FLAGS] = flags & ~(Tcp.FIN | Tcp.PSH);
-        sk.wmemQueued += tail.truesize();
+        tcp.mem.forceSchedule(sk, tail.truesize());   // tcp_fragment: forced, as Linux
+        sk.chargeW(tail);
         SkBuff next = sk.writeQueue.next(skb);
         if (next == null) {
             sk.writeQueue.addLast(tail);
@@ -520,6 +521,8 @@ final class TcpOutput {
             fin.cb[TcpSock.CB_SEQ] = sk.writeSeq;
             fin.cb[TcpSock.CB_END_SEQ] = sk.writeSeq + 1;
             fin.cb[TcpSock.CB_FLAGS] = Tcp.FIN;
+            tcp.mem.forceSchedule(sk, fin.truesize());   // tcp_send_fin: a FIN is never refused
+            sk.chargeW(fin);
             sk.writeQueue.addLast(fin);
             if (sk.sendHead == null) {
                 sk.sendHead = fin;

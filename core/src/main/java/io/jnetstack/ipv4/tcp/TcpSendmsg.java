@@ -53,7 +53,8 @@ final class TcpSendmsg {
             boolean canAppend = tail != null && sk.sendHead != null && tail.len() < mss
                     && (tail.cb[TcpSock.CB_FLAGS] & (Tcp.FIN | Tcp.SYN)) == 0 && tail.tailroom() > 0;
             if (!canAppend) {
-                if (sk.wmemQueued >= sk.sndbuf()) {
+                tail = sk.wmemQueued < sk.sndbuf() ? allocSkb(sk, mss) : null;
+                if (tail == null) {
                     if (copied > 0) {
                         push(sk, flags & ~Socket.MSG_MORE);   // before sleeping, as tcp_sendmsg_locked()
                     }
@@ -61,16 +62,16 @@ final class TcpSendmsg {
                         if (copied > 0) {
                             break;
                         }
-                        throw new ErrnoException(Errno.EAGAIN, "the send buffer (SO_SNDBUF " + sk.sndbuf() + ") is full");
+                        throw new ErrnoException(Errno.EAGAIN, sk.wmemQueued < sk.sndbuf()
+                                ? "TCP is out of memory (net.ipv4.tcp_mem " + sk.tcp.sysctl.mem.text().replace('\t', ' ') + " pages)"
+                                : "the send buffer (SO_SNDBUF " + sk.sndbuf() + ") is full");
                     }
                     checkWritable(sk);
                     continue;
                 }
-                tail = sk.tcp.kernel.skbs().alloc(TcpOutput.MAX_HEADER, mss);
                 tail.cb[TcpSock.CB_SEQ] = sk.writeSeq;
                 tail.cb[TcpSock.CB_END_SEQ] = sk.writeSeq;
                 sk.writeQueue.addLast(tail);
-                sk.wmemQueued += tail.truesize();
                 if (sk.sendHead == null) {
                     sk.sendHead = tail;
                 }
@@ -102,10 +103,45 @@ final class TcpSendmsg {
         }
     }
 
-    /** Mirrors {@code sk_stream_wait_memory()}. */
+    /**
+     * A buffer for one MSS, charged. Mirrors {@code tcp_stream_alloc_skb()}: the first buffer of
+     * an empty queue is always charged ({@code sk_forced_mem_schedule}); another only as
+     * net.ipv4.tcp_mem allows ({@code sk_wmem_schedule}).
+     *
+     * @return null when TCP's memory refused it
+     */
+    private static SkBuff allocSkb(TcpSock sk, int mss) {
+        SkBuff skb = sk.tcp.kernel.skbs().alloc(TcpOutput.MAX_HEADER, mss);
+        if (sk.writeQueue.isEmpty()) {
+            sk.tcp.mem.forceSchedule(sk, skb.truesize());
+        } else if (!sk.tcp.mem.schedule(sk, skb.truesize(), true)) {
+            skb.free();
+            return null;
+        }
+        sk.chargeW(skb);
+        return skb;
+    }
+
+    /**
+     * Mirrors {@code sk_stream_wait_memory()}: waits for the send buffer to drain; when it has
+     * room and tcp_mem refused the buffer, sleeps {@code vm_wait} (a few to 200 ms) and lets
+     * the caller try again.
+     *
+     * @return false when the call may wait no longer (EAGAIN)
+     */
     private static boolean waitMemory(TcpSock sk, long deadline) {
-        return sk.sleepWhile(() -> sk.wmemQueued >= sk.sndbuf() && sk.pendingError() == null
-                && (sk.state == TcpState.ESTABLISHED || sk.state == TcpState.CLOSE_WAIT), deadline)
+        java.util.function.BooleanSupplier open = () -> sk.pendingError() == null
+                && (sk.shutdownBits() & Sock.SEND_SHUTDOWN) == 0
+                && (sk.state == TcpState.ESTABLISHED || sk.state == TcpState.CLOSE_WAIT);
+        if (sk.wmemQueued < sk.sndbuf()) {
+            if (deadline == -1) {
+                return false;
+            }
+            long wake = sk.now() + sk.tcp.mem.vmWaitNanos();
+            boolean userLimit = deadline <= wake;
+            return sk.sleepWhile(open, Math.min(deadline, wake)) || !userLimit;
+        }
+        return sk.sleepWhile(() -> sk.wmemQueued >= sk.sndbuf() && open.getAsBoolean(), deadline)
                 && sk.wmemQueued < sk.sndbuf();
     }
 

@@ -61,6 +61,8 @@ public final class TcpSock extends Sock {
     static final int CB_WHEN = 3;
     /** cb word: 1 once retransmitted (Karn: no RTT sample). */
     static final int CB_RETRANS = 4;
+    /** cb word: the truesize charged to the socket for a queued buffer ({@link TcpMem}). */
+    static final int CB_TRUESIZE = 5;
 
     final Tcp tcp;
     TcpState state = TcpState.CLOSE;
@@ -161,6 +163,11 @@ public final class TcpSock extends Sock {
     final SkbQueue writeQueue = new SkbQueue();
     SkBuff sendHead;
     int wmemQueued;
+    /** Bytes of pages taken from tcp_mem not yet used by a queued buffer ({@code sk_forward_alloc}). */
+    int forwardAlloc;
+    /** Destroyed: no longer counted among the namespace's TCP sockets. */
+    private boolean destroyed;
+    private final SkBuff.Destructor rmemFree = this::rmemFree;
     final SkbQueue ofoQueue = new SkbQueue();
     // listener
     int maxAckBacklog;
@@ -194,6 +201,7 @@ public final class TcpSock extends Sock {
         this.mssCache = 536;
         this.advmss = 536;
         this.rcvMss = 536;
+        tcp.mem.socketCreated();
     }
 
     @Override
@@ -227,12 +235,13 @@ public final class TcpSock extends Sock {
     }
 
     /**
-     * Grows the send buffer with the congestion window unless the user fixed SO_SNDBUF. Mirrors
-     * {@code tcp_sndbuf_expand()}: room for twice max(cwnd, 10, reordering + 1) segments with
-     * their overhead, up to {@code tcp_wmem[2]}.
+     * Grows the send buffer with the congestion window unless the user fixed SO_SNDBUF or TCP
+     * is short of memory ({@code tcp_should_expand_sndbuf}). Mirrors {@code tcp_sndbuf_expand()}:
+     * room for twice max(cwnd, 10, reordering + 1) segments with their overhead, up to
+     * {@code tcp_wmem[2]}.
      */
     void expandSndbuf() {
-        if (sndbufLock) {
+        if (sndbufLock || !tcp.mem.sndbufMayGrow()) {
             return;
         }
         long perSeg = mssCache + TcpOutput.MAX_HEADER + io.jnetstack.core.SkBuff.TRUESIZE_OVERHEAD;
@@ -560,15 +569,17 @@ public final class TcpSock extends Sock {
 
     /**
      * Whether a read would find {@code target} bytes, or should not wait for them. Mirrors
-     * {@code tcp_epollin_ready()}: fewer do when the receive buffer is nearly full or the
-     * window is down to a segment, since the peer cannot send the rest.
+     * {@code tcp_epollin_ready()}: fewer do when memory is short ({@code tcp_rmem_pressure}:
+     * TCP under pressure or the receive buffer nearly full) or the window is down to a segment,
+     * since the peer cannot send the rest.
      */
     private boolean readable(int target) {
         int avail = rcvNxt - copiedSeq;
         if (avail <= 0) {
             return false;
         }
-        return avail >= target || rmemAlloc > rcvbuf - (rcvbuf >> 3) || TcpInput.receiveWindow(this) <= rcvMss;
+        return avail >= target || tcp.mem.underPressure() || rmemAlloc > rcvbuf - (rcvbuf >> 3)
+                || TcpInput.receiveWindow(this) <= rcvMss;
     }
 
     @Override
@@ -696,10 +707,59 @@ public final class TcpSock extends Sock {
         return rmemAlloc;
     }
 
+    /**
+     * Charges a buffer to the receive side: {@code sk_rmem_alloc} and the forward allocation,
+     * scheduled before ({@link TcpCollapse#makeRoom}). Mirrors {@code skb_set_owner_r()}.
+     */
     void chargeR(SkBuff skb) {
+        int ts = skb.truesize();
         skb.sk = this;
-        skb.destructor = s -> rmemAlloc -= s.truesize();
-        rmemAlloc += skb.truesize();
+        skb.destructor = rmemFree;
+        skb.cb[CB_TRUESIZE] = ts;
+        rmemAlloc += ts;
+        TcpMem.charge(this, ts);
+    }
+
+    /** Mirrors {@code sock_rfree()}. */
+    private void rmemFree(SkBuff skb) {
+        int ts = TcpMem.charged(skb);
+        rmemAlloc -= ts;
+        tcp.mem.uncharge(this, ts);
+    }
+
+    /**
+     * Charges a buffer going on the write queue, scheduled before. Mirrors the accounting of
+     * {@code tcp_skb_entail()} / {@code tcp_queue_skb()}: {@code sk_wmem_queued} and {@code sk_mem_charge}.
+     */
+    void chargeW(SkBuff skb) {
+        int ts = skb.truesize();
+        skb.cb[CB_TRUESIZE] = ts;
+        wmemQueued += ts;
+        TcpMem.charge(this, ts);
+    }
+
+    /** Frees a buffer taken off the write queue. Mirrors {@code tcp_wmem_free_skb()}. */
+    void freeW(SkBuff skb) {
+        int ts = TcpMem.charged(skb);
+        wmemQueued -= ts;
+        tcp.mem.uncharge(this, ts);
+        skb.free();
+    }
+
+    /** Leaves the namespace's count of TCP sockets, once ({@code tcp_v4_destroy_sock}). */
+    void destroyed() {
+        if (!destroyed) {
+            destroyed = true;
+            tcp.mem.socketDestroyed();
+        }
+    }
+
+    boolean sndbufLocked() {
+        return sndbufLock;
+    }
+
+    void setSndbuf(int v) {
+        sndbuf = v;
     }
 
     /** Wakes readers ({@code sk_data_ready}). */
@@ -863,10 +923,9 @@ public final class TcpSock extends Sock {
     void purge() {
         purgeQueues();
         while (!writeQueue.isEmpty()) {
-            writeQueue.poll().free();
+            freeW(writeQueue.poll());
         }
         sendHead = null;
-        wmemQueued = 0;
         while (!ofoQueue.isEmpty()) {
             ofoQueue.poll().free();
         }

@@ -392,6 +392,11 @@ class TcpMutatedSegmentsTest {
         assertTrue(acked - (h.liss + 1 + (int) wrote) >= 0);
         assertEquals(0, badOutput, "every data segment sent carried the application's bytes");
         assertTrue(k.writeQueue.size() > 0 || k.sndUna == k.writeSeq);
+        assertTrue(k.forwardAlloc >= 0 && k.forwardAlloc < TcpMem.PAGE, "forward allocation " + k.forwardAlloc);
+        conn.close();
+        listener.close();
+        h.k.runFor(600 * SEC);
+        assertEquals(0, h.tcp().memoryPages(), "every page back once the sockets are gone: " + h.tcp().sockstat());
         System.out.printf("%d hostile segments in %.1f s wall (%.1f s virtual), %d segments out; peer stream %d bytes, "
                         + "application stream %d bytes; %s%n%s%n",
                 N, fuzzWall / 1e9, h.now() / 1e9, outSegments, peerRead, appWritten, h.net.formatDrops(),
