@@ -24,12 +24,13 @@ import io.jnetstack.wire.Ipv4Address;
  * (corking with UDP_CORK and MSG_MORE through {@link IpCork}), {@code udp_recvmsg},
  * {@code udp_v4_get_port}, {@code ip4_datagram_connect}, {@code udp_disconnect}.
  *
- * <p>What it does beyond {@link InetDatagramSock}, and raw and ping sockets do not: 0.0.0.0
- * addresses this host (the source, else 127.0.0.1) on connect and send, as
- * {@code ip_route_output_key_hash_rcu()} does; SO_DONTROUTE and MSG_DONTROUTE refuse gateways;
- * connect keeps IP_MULTICAST_IF's address as the source; an IP_TOS ancillary value outside
- * 0..255 is EINVAL; the route is looked up with the socket's TOS; disconnect forgets the bound
- * device.
+ * <p>The connect, ancillary data, receive copy and errors are {@link InetDatagramSock}'s. Where
+ * it still differs from raw and ping sockets here, though in Linux these share the same
+ * functions: 0.0.0.0 addresses this host (the source, else 127.0.0.1) on connect and send, as
+ * {@code ip_route_output_key_hash_rcu()} makes it; SO_DONTROUTE and MSG_DONTROUTE refuse
+ * gateways; connect keeps IP_MULTICAST_IF's address as the source; an IP_TOS ancillary value
+ * outside 0..255 is EINVAL; a send's route is looked up with the socket's TOS, not the
+ * ancillary one; disconnect forgets the bound device.
  */
 public final class UdpSock extends InetDatagramSock {
     private final Udp udp;
