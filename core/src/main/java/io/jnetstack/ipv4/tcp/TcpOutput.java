@@ -291,7 +291,7 @@ final class TcpOutput {
                         break;   // Nagle (RFC 896, RFC 1122 §4.2.3.4)
                     }
                 }
-                if (last) {
+                if (last && skb.len() > 0) {   // tcp_send_fin(): a bare FIN is FIN|ACK, no PSH
                     skb.cb[TcpSock.CB_FLAGS] |= Tcp.PSH;
                 }
                 if (transmitQueued(sk, skb) < 0) {
@@ -417,6 +417,7 @@ final class TcpOutput {
                 if (skb.len() > room) {
                     split(sk, skb, Math.max(room, 1));
                 }
+                skb.cb[TcpSock.CB_FLAGS] |= Tcp.PSH;   // tcp_write_wakeup() pushes what it sends
                 transmitQueued(sk, skb);
                 sk.sendHead = sk.writeQueue.next(skb);
                 int end = (int) skb.cb[TcpSock.CB_END_SEQ];
