@@ -40,6 +40,7 @@ final class ScriptRunner {
     private long lastTime;
     private int line;
     private long maxScriptUsecs;
+    private java.io.PrintStream trace;
 
     /** What a spawned call did; written by the user thread, read by the driver once it is done. */
     private static final class CallState {
@@ -84,6 +85,12 @@ final class ScriptRunner {
             sys = new Syscalls(bed.net(), c);
             matcher = new PacketMatcher(c.localIp(), c.remoteIp());
             builder = new PacketBuilder(c.localIp(), c.remoteIp(), c.localPort());
+            trace = c.trace();
+            if (trace != null) {
+                trace.println("== " + script.file());
+                bed.onSend(p -> trace.println(String.format(java.util.Locale.ROOT, "%10.6f   sent > %s",
+                        bed.micros(p.nanos()) / 1e6, PacketText.format(p, sys.currentFlow()))));
+            }
             return execute(c);
         }
     }
@@ -111,6 +118,9 @@ final class ScriptRunner {
 
     private void event(Event e, RunConfig c) {
         line = e.line();
+        if (trace != null) {
+            trace(e);
+        }
         switch (e.kind()) {
             case EventKind.OptionEvent o -> { }
             case EventKind.ShellEvent s -> {
@@ -128,6 +138,18 @@ final class ScriptRunner {
             case EventKind.PacketEvent p -> outbound(e, p.packet(), c);
             case EventKind.SyscallEvent sc -> syscall(e, sc, c);
         }
+    }
+
+    /** Prints a line as it starts, at the script time reached so far. */
+    private void trace(Event e) {
+        String what = switch (e.kind()) {
+            case EventKind.OptionEvent o -> "--" + o.name();
+            case EventKind.ShellEvent s -> "`shell`";
+            case EventKind.CodeEvent code -> "%{ code }%";
+            case EventKind.PacketEvent p -> (p.inbound() ? "< " : "> ") + PacketText.format(p.packet());
+            case EventKind.SyscallEvent sc -> sc.name() + "(...)";
+        };
+        trace.println(String.format(java.util.Locale.ROOT, "%10.6f line %d: %s", tb.now() / 1e6, e.line(), what));
     }
 
     // ---------------------------------------------------------------- time
@@ -303,6 +325,10 @@ final class ScriptRunner {
             if (done != null) {
                 it.remove();
                 long when = tb.micros(done.nanos());
+                if (trace != null) {
+                    trace.println(String.format(java.util.Locale.ROOT, "%10.6f   line %d: %s returned", when / 1e6,
+                            p.line(), p.name()));
+                }
                 if (when < p.end() - p.tol() || when > p.hi()) {
                     throw new ScriptFailure(p.line(), p.name() + " returned at " + seconds(when) + ", expected at "
                             + seconds(p.end()) + " (within " + p.tol() + " us)");

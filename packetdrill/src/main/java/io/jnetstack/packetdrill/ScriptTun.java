@@ -6,6 +6,7 @@ import io.jnetstack.core.NetDevice;
 import io.jnetstack.core.SkBuff;
 
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 
 /**
  * The script's side of the wire: an in-memory L3 device like the TUN device packetdrill drives.
@@ -18,6 +19,7 @@ final class ScriptTun extends NetDevice {
     private static final int HEADROOM = 64;
 
     private final ArrayDeque<Captured> sent = new ArrayDeque<>();
+    private Consumer<Captured> onSend;
 
     /**
      * One packet the stack sent.
@@ -33,6 +35,11 @@ final class ScriptTun extends NetDevice {
      */
     ScriptTun(String name, int mtu) {
         super(name, ARPHRD_NONE, 0, mtu, 68, 65535, IfFlags.POINTOPOINT | IfFlags.NOARP);
+    }
+
+    /** @param listener told of every packet the stack sends, as it is sent (null: none) */
+    void onSend(Consumer<Captured> listener) {
+        onSend = listener;
     }
 
     @Override
@@ -52,8 +59,12 @@ final class ScriptTun extends NetDevice {
 
     @Override
     protected TxResult startXmit(SkBuff skb) {
-        sent.add(new Captured(net().kernel().clock().nanos(), skb.toByteArray()));
+        Captured c = new Captured(net().kernel().clock().nanos(), skb.toByteArray());
+        sent.add(c);
         skb.free();
+        if (onSend != null) {
+            onSend.accept(c);
+        }
         return TxResult.OK;
     }
 

@@ -42,6 +42,11 @@ final class Testbed implements AutoCloseable {
         t0 = kernel.clock().nanos();
     }
 
+    /** @param listener told of every packet the stack sends, with its decoded form (null: none) */
+    void onSend(java.util.function.Consumer<LivePacket> listener) {
+        tun.onSend(listener == null ? null : c -> listener.accept(LivePacket.decode(c.nanos(), c.packet())));
+    }
+
     Kernel kernel() {
         return kernel;
     }
