@@ -118,11 +118,8 @@ final class ScriptRunner {
 
     private void event(Event e, RunConfig c) {
         line = e.line();
-        if (trace != null) {
-            trace(e);
-        }
         switch (e.kind()) {
-            case EventKind.OptionEvent o -> { }
+            case EventKind.OptionEvent o -> trace(e, lastTime);
             case EventKind.ShellEvent s -> {
                 at(e);
                 ShellCommands.run(tb.net(), s.command(), e.line(), c.lenientPreset());
@@ -140,8 +137,11 @@ final class ScriptRunner {
         }
     }
 
-    /** Prints a line as it starts, at the script time reached so far. */
-    private void trace(Event e) {
+    /** Prints a line as it runs, at script time {@code micros}. */
+    private void trace(Event e, long micros) {
+        if (trace == null) {
+            return;
+        }
         String what = switch (e.kind()) {
             case EventKind.OptionEvent o -> "--" + o.name();
             case EventKind.ShellEvent s -> "`shell`";
@@ -149,7 +149,7 @@ final class ScriptRunner {
             case EventKind.PacketEvent p -> (p.inbound() ? "< " : "> ") + PacketText.format(p.packet());
             case EventKind.SyscallEvent sc -> sc.name() + "(...)";
         };
-        trace.println(String.format(java.util.Locale.ROOT, "%10.6f line %d: %s", tb.now() / 1e6, e.line(), what));
+        trace.println(String.format(java.util.Locale.ROOT, "%10.6f line %d: %s", micros / 1e6, e.line(), what));
     }
 
     // ---------------------------------------------------------------- time
@@ -174,6 +174,7 @@ final class ScriptRunner {
         long when = t.kind() == TimeSpec.Kind.NONE || t.kind() == TimeSpec.Kind.ANY ? lastTime : resolve(t.start());
         advanceTo(when);
         lastTime = when;
+        trace(e, when);
     }
 
     /** Runs the stack to {@code target}, checking blocking calls as their windows close. */
@@ -249,6 +250,7 @@ final class ScriptRunner {
             }
         }
         String want = "> " + PacketText.format(p);
+        trace(e, expected);
         if (!waitFor(tb::hasSent, hi)) {
             throw new ScriptFailure(e.line(), "timed out waiting for a packet: expected " + want + " at "
                     + seconds(expected) + " (by " + seconds(hi) + ")");
@@ -291,6 +293,7 @@ final class ScriptRunner {
         long end = resolveEnd(t);
         long tol = tolerance(end, c);
         advanceTo(start);
+        trace(e, start);
         Syscalls.Prepared call = sys.prepare(sc, e.line());
         lastTime = start;
         pending.add(new Pending(e.line(), sc.name(), call, spawn(sc.name(), e.line(), call), end, tol));

@@ -3,6 +3,7 @@ package io.jnetstack.packetdrill;
 import io.jnetstack.core.Dev;
 import io.jnetstack.core.IfFlags;
 import io.jnetstack.core.NetDevice;
+import io.jnetstack.core.PktType;
 import io.jnetstack.core.SkBuff;
 
 import java.util.ArrayDeque;
@@ -76,7 +77,17 @@ final class ScriptTun extends NetDevice {
     void inject(byte[] packet) {
         SkBuff skb = net().kernel().skbs().alloc(HEADROOM, packet.length);
         skb.putData(packet, 0, packet.length);
-        if (Dev.ipPacketIn(this, skb)) {
+        if (packet.length > mtu() && isUp()) {
+            // Linux's tun_get_user() takes an IP packet of any length (to 64K): the MTU bounds
+            // what the device sends, not what it receives, and scripts inject segments longer
+            // than the MTU (a 2000-byte segment on a 1500-byte link) that Linux accepts.
+            skb.dev = this;
+            skb.protocol = (packet[0] & 0xf0) == 0x40 ? 0x0800 : (packet[0] & 0xf0) == 0x60 ? 0x86DD : 0;
+            skb.pktType = PktType.HOST;
+            skb.resetMacHeader();
+            stats().rx(packet.length);
+            Dev.netifRx(skb);
+        } else if (Dev.ipPacketIn(this, skb)) {
             Dev.netifRx(skb);
         }
     }
