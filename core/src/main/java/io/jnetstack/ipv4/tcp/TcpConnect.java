@@ -375,7 +375,7 @@ final class TcpConnect {
         c.copiedSeq = req.irs + 1;
         c.rcvWnd = req.rcvWnd;
         c.rcvSsthresh = req.rcvWnd;
-        c.windowClamp = 65535 << 14;
+        c.windowClamp = 65535 << req.rcvWscale;   // tcp_select_initial_window(): what the scale can say
         c.sackOk = req.sackOk;
         c.tsOk = req.tsOk;
         c.tsRecent = req.tsRecent;

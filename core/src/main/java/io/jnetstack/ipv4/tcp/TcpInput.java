@@ -289,6 +289,7 @@ final class TcpInput {
         sk.sndWscale = sk.wscaleOk ? Math.min(o.wscale, TcpOptions.MAX_WSCALE) : 0;
         if (!sk.wscaleOk) {
             sk.rcvWscale = 0;
+            sk.windowClamp = Math.min(sk.windowClamp, 65535);   // RFC 7323 §2.2: no scaling, 16 bits
         }
         sk.sackOk = o.sackOk && tcp.sysctl.sack.get() != 0;
         sk.tsOk = o.hasTimestamps && tcp.sysctl.timestamps.get() != 0;

@@ -513,7 +513,9 @@ public final class TcpSock extends Sock {
                 if (state == TcpState.LISTEN) {
                     throw new ErrnoException(Errno.EINVAL, "FIONREAD on a listening socket");
                 }
-                yield rcvNxt - copiedSeq;
+                // tcp_inq(): the peer's FIN takes a sequence number but is not data to read
+                yield rcvNxt - copiedSeq - (state == TcpState.CLOSE_WAIT || state == TcpState.LAST_ACK
+                        || state == TcpState.CLOSING ? 1 : 0);
             }
             case Socket.SIOCOUTQ -> {
                 if (state == TcpState.LISTEN) {
