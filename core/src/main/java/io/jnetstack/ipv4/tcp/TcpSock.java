@@ -609,7 +609,7 @@ public final class TcpSock extends Sock {
         }
         return switch (opt.name()) {
             case 1 -> nodelay ? 1 : 0;
-            case 2 -> userMss != 0 && state == TcpState.CLOSE ? userMss : mssCache;
+            case 2 -> userMss != 0 && (state == TcpState.CLOSE || state == TcpState.LISTEN) ? userMss : mssCache;
             case 3 -> corked ? 1 : 0;
             case 4 -> keepIdle != 0 ? keepIdle : (int) tcp.sysctl.keepaliveTime.get();
             case 5 -> keepIntvl != 0 ? keepIntvl : (int) tcp.sysctl.keepaliveIntvl.get();
