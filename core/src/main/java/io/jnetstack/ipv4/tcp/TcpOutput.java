@@ -175,6 +175,7 @@ final class TcpOutput {
                 sk.lastSendNanos = sk.now();
             }
             sk.segsOut++;
+            sk.dataSegsOut += payloadLen > 0 ? 1 : 0;
             tcp.mib.inc(TcpMib.OutSegs);
             if ((flags & Tcp.RST) != 0) {
                 tcp.mib.inc(TcpMib.OutRsts);

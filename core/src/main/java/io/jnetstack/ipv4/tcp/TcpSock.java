@@ -130,6 +130,7 @@ public final class TcpSock extends Sock {
     long bytesReceived;
     long segsOut;
     long segsIn;
+    long dataSegsOut, delivered;   // tcpi_data_segs_out, tcpi_delivered (TcpInfo)
     // delayed ACK
     boolean ackPending;
     int quickAcks;
@@ -539,7 +540,9 @@ public final class TcpSock extends Sock {
             }
             return false;
         }
-        int v = (Integer) value;
+        if (!(value instanceof Integer v)) {
+            throw new ErrnoException(Errno.ENOPROTOOPT, opt + " cannot be set");   // TCP_INFO is read only
+        }
         switch (opt.name()) {
             case 1 -> {
                 nodelay = v != 0;
@@ -618,6 +621,7 @@ public final class TcpSock extends Sock {
             case 8 -> linger2 == -2 ? (int) tcp.sysctl.finTimeout.get() : linger2;
             case 12 -> pingpong == 0 ? 1 : 0;
             case 18 -> userTimeoutMs;
+            case 11 -> TcpInfo.of(this);
             default -> throw new ErrnoException(Errno.ENOPROTOOPT, opt + " is not supported");
         };
     }
