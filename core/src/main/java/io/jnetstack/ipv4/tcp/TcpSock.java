@@ -546,8 +546,11 @@ public final class TcpSock extends Sock {
         switch (opt.name()) {
             case 1 -> {
                 nodelay = v != 0;
-                if (nodelay) {
+                if (nodelay) {   // TCP_NAGLE_OFF | TCP_NAGLE_PUSH: pushes once even what TCP_CORK holds
+                    boolean cork = corked;
+                    corked = false;
                     tcp.output.pushPending(this);
+                    corked = cork;
                 }
             }
             case 2 -> {
