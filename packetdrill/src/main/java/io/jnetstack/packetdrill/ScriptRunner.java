@@ -3,10 +3,12 @@ package io.jnetstack.packetdrill;
 import io.jnetstack.core.ErrnoException;
 import io.jnetstack.socket.Socket;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -40,7 +42,7 @@ final class ScriptRunner {
     private long lastTime;
     private int line;
     private long maxScriptUsecs;
-    private java.io.PrintStream trace;
+    private PrintStream trace;
 
     /** What a spawned call did; written by the user thread, read by the driver once it is done. */
     private static final class CallState {
@@ -88,7 +90,7 @@ final class ScriptRunner {
             trace = c.trace();
             if (trace != null) {
                 trace.println("== " + script.file());
-                bed.onSend(p -> trace.println(String.format(java.util.Locale.ROOT, "%10.6f   sent > %s",
+                bed.onSend(p -> trace.println(String.format(Locale.ROOT, "%10.6f   sent > %s",
                         bed.micros(p.nanos()) / 1e6, PacketText.format(p, sys.currentFlow()))));
             }
             return execute(c);
@@ -149,7 +151,7 @@ final class ScriptRunner {
             case EventKind.PacketEvent p -> (p.inbound() ? "< " : "> ") + PacketText.format(p.packet());
             case EventKind.SyscallEvent sc -> sc.name() + "(...)";
         };
-        trace.println(String.format(java.util.Locale.ROOT, "%10.6f line %d: %s", micros / 1e6, e.line(), what));
+        trace.println(String.format(Locale.ROOT, "%10.6f line %d: %s", micros / 1e6, e.line(), what));
     }
 
     // ---------------------------------------------------------------- time
@@ -220,7 +222,7 @@ final class ScriptRunner {
     }
 
     private static String seconds(long micros) {
-        return String.format(java.util.Locale.ROOT, "%.6f", micros / 1e6);
+        return String.format(Locale.ROOT, "%.6f", micros / 1e6);
     }
 
     // ---------------------------------------------------------------- packets
@@ -329,7 +331,7 @@ final class ScriptRunner {
                 it.remove();
                 long when = tb.micros(done.nanos());
                 if (trace != null) {
-                    trace.println(String.format(java.util.Locale.ROOT, "%10.6f   line %d: %s returned", when / 1e6,
+                    trace.println(String.format(Locale.ROOT, "%10.6f   line %d: %s returned", when / 1e6,
                             p.line(), p.name()));
                 }
                 if (when < p.end() - p.tol() || when > p.hi()) {
