@@ -34,6 +34,10 @@ final class PacketdrillCommand implements Callable<Integer> {
             description = "skip the defaults.sh settings the stack lacks instead of reporting the script unsupported")
     boolean lenientPreset;
 
+    @Option(names = {"-v", "--verbose"},
+            description = "print each script line as it runs and every packet in and out, with script times")
+    boolean verbose;
+
     @Parameters(arity = "1..*", paramLabel = "PATH", description = ".pkt files or directories holding them")
     List<Path> paths;
 
@@ -45,6 +49,9 @@ final class PacketdrillCommand implements Callable<Integer> {
         }
         if (wallClockSeconds != null) {
             config = config.withWallClock(Duration.ofSeconds(wallClockSeconds));
+        }
+        if (verbose) {
+            config = config.withTrace(System.out);
         }
         return PacketdrillMain.run(paths, System.out, report, config.withLenientPreset(lenientPreset));
     }

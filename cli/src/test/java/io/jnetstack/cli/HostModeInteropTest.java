@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static io.jnetstack.cli.AdminCommandsTest.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -81,6 +82,43 @@ class HostModeInteropTest {
             assertEquals(143, stopped.exitCode(), () -> "ends on SIGTERM, not by SIGKILL: " + stopped.describe());
             assertFalse(Files.exists(socket), "the control socket is removed");
             assertFalse(ns.run("ip", "link", "show", tap).ok(), "the TAP went with the process");
+        }
+    }
+
+    /**
+     * {@code host --fetch}: the stack's HTTP client downloads from Linux's {@code python3 -m
+     * http.server} through the TAP and prints the SHA-256, which matches the file's.
+     */
+    @Test
+    void fetchDownloadsFromALinuxHttpServer(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Netns.findTool("python3").isPresent(), "python3 is not installed");
+        byte[] data = new byte[5 << 20];
+        new java.util.SplittableRandom(5).nextBytes(data);
+        Files.write(dir.resolve("file"), data);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+        String tap = Netns.uniqueLinkName("jf");
+        Path out = dir.resolve("fetched");
+        List<String> cmd = new ArrayList<>(List.of(hostCommand(tap)));
+        cmd.remove(cmd.size() - 1);
+        cmd.remove(cmd.size() - 1);   // no --gateway
+        cmd.addAll(List.of("--fetch", "http://198.18.0.1:8000/file", "--out", out.toString()));
+        try (Netns ns = Netns.create();
+             Netns.Background host = ns.start(Duration.ofMinutes(2), cmd.toArray(String[]::new))) {
+            long deadline = System.nanoTime() + READY.toNanos();
+            while (!ns.run("ip", "link", "show", tap).ok()) {
+                assertTrue(System.nanoTime() < deadline && host.isAlive(), () -> "no TAP: " + host.stop().describe());
+                Thread.sleep(50);
+            }
+            ns.check("ip", "addr", "add", "198.18.0.1/24", "dev", tap);
+            ns.check("ip", "link", "set", tap, "up");
+            try (Netns.Background srv = ns.start(Duration.ofMinutes(2), "python3", "-m", "http.server", "8000", "--bind",
+                    "198.18.0.1", "--directory", dir.toString())) {
+                Netns.Result r = host.await(Duration.ofSeconds(90));
+                assertEquals(0, r.exitCode(), r::describe);
+                assertTrue(r.stdout().contains("status 200, " + data.length + " bytes"), r::describe);
+                assertTrue(r.stdout().contains("sha256 " + sha), r::describe);
+                assertArrayEquals(data, Files.readAllBytes(out));
+            }
         }
     }
 

@@ -120,6 +120,9 @@ public final class SockOpt<T> {
     public static final SockOpt<Integer> TCP_QUICKACK = of(SOL_TCP, 12, "TCP_QUICKACK", Integer.class);
     /** TCP: milliseconds unacknowledged data may wait before the connection is dropped. */
     public static final SockOpt<Integer> TCP_USER_TIMEOUT = of(SOL_TCP, 18, "TCP_USER_TIMEOUT", Integer.class);
+    /** TCP: {@code struct tcp_info} (read only). */
+    public static final SockOpt<io.jnetstack.ipv4.tcp.TcpInfo> TCP_INFO = of(SOL_TCP, 11, "TCP_INFO",
+            io.jnetstack.ipv4.tcp.TcpInfo.class);
 
     /** UDP: hold datagrams until uncorked. */
     public static final SockOpt<Integer> UDP_CORK = of(SOL_UDP, 1, "UDP_CORK", Integer.class);

@@ -3,6 +3,7 @@ package io.jnetstack.packetdrill;
 import io.jnetstack.core.Net;
 import io.jnetstack.wire.Ipv4Address;
 
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -30,62 +31,70 @@ import java.util.function.Consumer;
  * @param lenientPreset    whether settings of the defaults.sh preset that the stack lacks are
  *                         skipped rather than making the script unsupported (to see how far a
  *                         stack still missing some sysctls gets)
+ * @param trace            where to print each line as it runs and every packet in and out, with
+ *                         script times (to see why a script fails), or null for silence
  */
 public record RunConfig(long toleranceUsecs, double tolerancePercent, int localIp, int remoteIp, int localPort,
                         int mtu, long maxWaitUsecs, long maxScriptUsecs, Duration wallClock, TcpInfoSource tcpInfo,
-                        long seed, Consumer<Net> prepare, boolean lenientPreset) {
+                        long seed, Consumer<Net> prepare, boolean lenientPreset, PrintStream trace) {
 
     /** packetdrill's defaults, a 20 s wall-clock guard and TCP_INFO read through the socket API. */
     public static final RunConfig DEFAULTS = new RunConfig(4000, 0, Ipv4Address.parse("192.168.0.1"),
             Ipv4Address.parse("192.0.2.1"), 8080, 1500, 120_000_000L, 3_600_000_000L, Duration.ofSeconds(20),
-            TcpInfoSource.fromSocketOption(), 1, null, false);
+            TcpInfoSource.fromSocketOption(), 1, null, false, null);
 
     /** @return this configuration with another tolerance in µs */
     public RunConfig withToleranceUsecs(long usecs) {
         return new RunConfig(usecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
-                maxScriptUsecs, wallClock, tcpInfo, seed, prepare, lenientPreset);
+                maxScriptUsecs, wallClock, tcpInfo, seed, prepare, lenientPreset, trace);
     }
 
     /** @return this configuration with another tolerance in percent */
     public RunConfig withTolerancePercent(double percent) {
         return new RunConfig(toleranceUsecs, percent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
-                maxScriptUsecs, wallClock, tcpInfo, seed, prepare, lenientPreset);
+                maxScriptUsecs, wallClock, tcpInfo, seed, prepare, lenientPreset, trace);
     }
 
     /** @return this configuration with other addresses */
     public RunConfig withAddresses(int local, int remote) {
         return new RunConfig(toleranceUsecs, tolerancePercent, local, remote, localPort, mtu, maxWaitUsecs,
-                maxScriptUsecs, wallClock, tcpInfo, seed, prepare, lenientPreset);
+                maxScriptUsecs, wallClock, tcpInfo, seed, prepare, lenientPreset, trace);
     }
 
     /** @return this configuration with another latest script time */
     public RunConfig withMaxScriptUsecs(long usecs) {
         return new RunConfig(toleranceUsecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
-                usecs, wallClock, tcpInfo, seed, prepare, lenientPreset);
+                usecs, wallClock, tcpInfo, seed, prepare, lenientPreset, trace);
     }
 
     /** @return this configuration with another wall-clock guard */
     public RunConfig withWallClock(Duration limit) {
         return new RunConfig(toleranceUsecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
-                maxScriptUsecs, limit, tcpInfo, seed, prepare, lenientPreset);
+                maxScriptUsecs, limit, tcpInfo, seed, prepare, lenientPreset, trace);
     }
 
     /** @return this configuration with a step that prepares each script's namespace */
     public RunConfig withPrepare(Consumer<Net> step) {
         return new RunConfig(toleranceUsecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
-                maxScriptUsecs, wallClock, tcpInfo, seed, step, lenientPreset);
+                maxScriptUsecs, wallClock, tcpInfo, seed, step, lenientPreset, trace);
     }
 
     /** @return this configuration with the preset strict or lenient about missing sysctls */
     public RunConfig withLenientPreset(boolean lenient) {
         return new RunConfig(toleranceUsecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
-                maxScriptUsecs, wallClock, tcpInfo, seed, prepare, lenient);
+                maxScriptUsecs, wallClock, tcpInfo, seed, prepare, lenient, trace);
     }
 
     /** @return this configuration with another TCP_INFO source */
     public RunConfig withTcpInfo(TcpInfoSource source) {
         return new RunConfig(toleranceUsecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
-                maxScriptUsecs, wallClock, source, seed, prepare, lenientPreset);
+                maxScriptUsecs, wallClock, source, seed, prepare, lenientPreset, trace);
+    }
+
+    /** @return this configuration printing a trace of each script to {@code out} (null: none) */
+    public RunConfig withTrace(PrintStream out) {
+        return new RunConfig(toleranceUsecs, tolerancePercent, localIp, remoteIp, localPort, mtu, maxWaitUsecs,
+                maxScriptUsecs, wallClock, tcpInfo, seed, prepare, lenientPreset, out);
     }
 
     /**

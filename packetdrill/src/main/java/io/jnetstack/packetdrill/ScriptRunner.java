@@ -3,10 +3,12 @@ package io.jnetstack.packetdrill;
 import io.jnetstack.core.ErrnoException;
 import io.jnetstack.socket.Socket;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -40,6 +42,7 @@ final class ScriptRunner {
     private long lastTime;
     private int line;
     private long maxScriptUsecs;
+    private PrintStream trace;
 
     /** What a spawned call did; written by the user thread, read by the driver once it is done. */
     private static final class CallState {
@@ -84,6 +87,12 @@ final class ScriptRunner {
             sys = new Syscalls(bed.net(), c);
             matcher = new PacketMatcher(c.localIp(), c.remoteIp());
             builder = new PacketBuilder(c.localIp(), c.remoteIp(), c.localPort());
+            trace = c.trace();
+            if (trace != null) {
+                trace.println("== " + script.file());
+                bed.onSend(p -> trace.println(String.format(Locale.ROOT, "%10.6f   sent > %s",
+                        bed.micros(p.nanos()) / 1e6, PacketText.format(p, sys.currentFlow()))));
+            }
             return execute(c);
         }
     }
@@ -112,7 +121,7 @@ final class ScriptRunner {
     private void event(Event e, RunConfig c) {
         line = e.line();
         switch (e.kind()) {
-            case EventKind.OptionEvent o -> { }
+            case EventKind.OptionEvent o -> trace(e, lastTime);
             case EventKind.ShellEvent s -> {
                 at(e);
                 ShellCommands.run(tb.net(), s.command(), e.line(), c.lenientPreset());
@@ -128,6 +137,21 @@ final class ScriptRunner {
             case EventKind.PacketEvent p -> outbound(e, p.packet(), c);
             case EventKind.SyscallEvent sc -> syscall(e, sc, c);
         }
+    }
+
+    /** Prints a line as it runs, at script time {@code micros}. */
+    private void trace(Event e, long micros) {
+        if (trace == null) {
+            return;
+        }
+        String what = switch (e.kind()) {
+            case EventKind.OptionEvent o -> "--" + o.name();
+            case EventKind.ShellEvent s -> "`shell`";
+            case EventKind.CodeEvent code -> "%{ code }%";
+            case EventKind.PacketEvent p -> (p.inbound() ? "< " : "> ") + PacketText.format(p.packet());
+            case EventKind.SyscallEvent sc -> sc.name() + "(...)";
+        };
+        trace.println(String.format(Locale.ROOT, "%10.6f line %d: %s", micros / 1e6, e.line(), what));
     }
 
     // ---------------------------------------------------------------- time
@@ -152,6 +176,7 @@ final class ScriptRunner {
         long when = t.kind() == TimeSpec.Kind.NONE || t.kind() == TimeSpec.Kind.ANY ? lastTime : resolve(t.start());
         advanceTo(when);
         lastTime = when;
+        trace(e, when);
     }
 
     /** Runs the stack to {@code target}, checking blocking calls as their windows close. */
@@ -197,7 +222,7 @@ final class ScriptRunner {
     }
 
     private static String seconds(long micros) {
-        return String.format(java.util.Locale.ROOT, "%.6f", micros / 1e6);
+        return String.format(Locale.ROOT, "%.6f", micros / 1e6);
     }
 
     // ---------------------------------------------------------------- packets
@@ -227,6 +252,7 @@ final class ScriptRunner {
             }
         }
         String want = "> " + PacketText.format(p);
+        trace(e, expected);
         if (!waitFor(tb::hasSent, hi)) {
             throw new ScriptFailure(e.line(), "timed out waiting for a packet: expected " + want + " at "
                     + seconds(expected) + " (by " + seconds(hi) + ")");
@@ -269,6 +295,7 @@ final class ScriptRunner {
         long end = resolveEnd(t);
         long tol = tolerance(end, c);
         advanceTo(start);
+        trace(e, start);
         Syscalls.Prepared call = sys.prepare(sc, e.line());
         lastTime = start;
         pending.add(new Pending(e.line(), sc.name(), call, spawn(sc.name(), e.line(), call), end, tol));
@@ -303,6 +330,10 @@ final class ScriptRunner {
             if (done != null) {
                 it.remove();
                 long when = tb.micros(done.nanos());
+                if (trace != null) {
+                    trace.println(String.format(Locale.ROOT, "%10.6f   line %d: %s returned", when / 1e6,
+                            p.line(), p.name()));
+                }
                 if (when < p.end() - p.tol() || when > p.hi()) {
                     throw new ScriptFailure(p.line(), p.name() + " returned at " + seconds(when) + ", expected at "
                             + seconds(p.end()) + " (within " + p.tol() + " us)");

@@ -3,9 +3,11 @@ package io.jnetstack.packetdrill;
 import io.jnetstack.core.Dev;
 import io.jnetstack.core.IfFlags;
 import io.jnetstack.core.NetDevice;
+import io.jnetstack.core.PktType;
 import io.jnetstack.core.SkBuff;
 
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 
 /**
  * The script's side of the wire: an in-memory L3 device like the TUN device packetdrill drives.
@@ -18,6 +20,7 @@ final class ScriptTun extends NetDevice {
     private static final int HEADROOM = 64;
 
     private final ArrayDeque<Captured> sent = new ArrayDeque<>();
+    private Consumer<Captured> onSend;
 
     /**
      * One packet the stack sent.
@@ -33,6 +36,11 @@ final class ScriptTun extends NetDevice {
      */
     ScriptTun(String name, int mtu) {
         super(name, ARPHRD_NONE, 0, mtu, 68, 65535, IfFlags.POINTOPOINT | IfFlags.NOARP);
+    }
+
+    /** @param listener told of every packet the stack sends, as it is sent (null: none) */
+    void onSend(Consumer<Captured> listener) {
+        onSend = listener;
     }
 
     @Override
@@ -52,8 +60,12 @@ final class ScriptTun extends NetDevice {
 
     @Override
     protected TxResult startXmit(SkBuff skb) {
-        sent.add(new Captured(net().kernel().clock().nanos(), skb.toByteArray()));
+        Captured c = new Captured(net().kernel().clock().nanos(), skb.toByteArray());
+        sent.add(c);
         skb.free();
+        if (onSend != null) {
+            onSend.accept(c);
+        }
         return TxResult.OK;
     }
 
@@ -65,7 +77,17 @@ final class ScriptTun extends NetDevice {
     void inject(byte[] packet) {
         SkBuff skb = net().kernel().skbs().alloc(HEADROOM, packet.length);
         skb.putData(packet, 0, packet.length);
-        if (Dev.ipPacketIn(this, skb)) {
+        if (packet.length > mtu() && isUp()) {
+            // Linux's tun_get_user() takes an IP packet of any length (to 64K): the MTU bounds
+            // what the device sends, not what it receives, and scripts inject segments longer
+            // than the MTU (a 2000-byte segment on a 1500-byte link) that Linux accepts.
+            skb.dev = this;
+            skb.protocol = (packet[0] & 0xf0) == 0x40 ? 0x0800 : (packet[0] & 0xf0) == 0x60 ? 0x86DD : 0;
+            skb.pktType = PktType.HOST;
+            skb.resetMacHeader();
+            stats().rx(packet.length);
+            Dev.netifRx(skb);
+        } else if (Dev.ipPacketIn(this, skb)) {
             Dev.netifRx(skb);
         }
     }

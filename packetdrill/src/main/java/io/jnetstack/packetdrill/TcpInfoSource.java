@@ -1,5 +1,6 @@
 package io.jnetstack.packetdrill;
 
+import io.jnetstack.ipv4.tcp.TcpInfo;
 import io.jnetstack.socket.SockOpt;
 import io.jnetstack.socket.Socket;
 
@@ -11,9 +12,8 @@ import java.util.Map;
  * Where {@code %{ }%} code blocks read a socket's {@code struct tcp_info}: the fields by their
  * Linux names ({@code tcpi_snd_cwnd}, {@code tcpi_state}, ...) and values.
  *
- * <p>The TCP work can implement this directly, or simply define a {@code TCP_INFO} socket option
- * (level {@code SOL_TCP} = 6, number 11) that {@link SockOpt#lookup} finds and whose value is a
- * record or a map: {@link #fromSocketOption()} then reads it with no change here.
+ * <p>{@link #fromSocketOption()} reads the stack's {@code TCP_INFO} socket option (level
+ * {@code SOL_TCP} = 6, number 11, {@link TcpInfo}); a stand-in may give a record or a map.
  */
 @FunctionalInterface
 public interface TcpInfoSource {
@@ -57,6 +57,9 @@ public interface TcpInfoSource {
 
         static Map<String, Long> of(Object value) {
             Map<String, Long> out = new LinkedHashMap<>();
+            if (value instanceof TcpInfo info) {
+                return info.asMap();
+            }
             if (value instanceof Map<?, ?> map) {
                 map.forEach((k, v) -> put(out, String.valueOf(k), v));
             } else if (value != null && value.getClass().isRecord()) {

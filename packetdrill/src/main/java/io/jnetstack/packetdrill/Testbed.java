@@ -8,6 +8,7 @@ import io.jnetstack.ipv4.fib.Route;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * A fresh stack for one script: a deterministic kernel (virtual time), one namespace, and the
@@ -40,6 +41,11 @@ final class Testbed implements AutoCloseable {
         kernel.runFor(1_000_000L);
         tun.clearSent();
         t0 = kernel.clock().nanos();
+    }
+
+    /** @param listener told of every packet the stack sends, with its decoded form (null: none) */
+    void onSend(Consumer<LivePacket> listener) {
+        tun.onSend(listener == null ? null : c -> listener.accept(LivePacket.decode(c.nanos(), c.packet())));
     }
 
     Kernel kernel() {

@@ -45,6 +45,22 @@ class RunConfigTest {
     }
 
     @Test
+    void aTraceShowsEachLineAndEveryPacketWithScriptTimes() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        Outcome o = Packetdrill.run("t.pkt", """
+                0    socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3
+                +0   bind(3, ..., ...) = 0
+                +.2  sendto(3, ..., 3, 0, ..., ...) = 3
+                +0   > udp (3)
+                """, RunConfig.DEFAULTS.withTrace(new java.io.PrintStream(bytes, true)));
+        assertEquals(Outcome.passed(), o);
+        String trace = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(true, trace.contains("  0.200000 line 3: sendto(...)"), trace);
+        assertEquals(true, trace.contains("  0.200000   sent > udp (3)"), trace);
+        assertEquals(true, trace.contains("  0.200000 line 4: > udp (3)"), trace);
+    }
+
+    @Test
     void everyUnsupportedConstructIsNamedBeforeRunning() throws ParseException {
         Script s = Parser.parse("u.pkt", """
                 --strict_segments

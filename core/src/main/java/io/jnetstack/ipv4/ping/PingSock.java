@@ -4,7 +4,6 @@ import io.jnetstack.core.Errno;
 import io.jnetstack.core.ErrnoException;
 import io.jnetstack.core.SkBuff;
 import io.jnetstack.core.Sysctls;
-import io.jnetstack.ipv4.IpCork;
 import io.jnetstack.ipv4.Rtable;
 import io.jnetstack.socket.IcmpErr;
 import io.jnetstack.socket.InetDatagramSock;
@@ -30,16 +29,12 @@ import io.jnetstack.wire.Ipv4Address;
  * sends through {@code ip_append_data}; {@code ping_recvmsg} returns the echo reply from its
  * ICMP header on, with the sender.
  */
-public final class PingSock extends InetDatagramSock implements IpCork.Allocator {
+public final class PingSock extends InetDatagramSock {
     private final PingTable ping;
-    private final IpCork cork;
-    private boolean bindPortLock;
-    private long allocDeadline;
 
     private PingSock(Sockets table, PingTable ping) {
         super(table, Socket.SOCK_DGRAM, Socket.IPPROTO_ICMP);
         this.ping = ping;
-        this.cork = new IpCork(net.inet());
     }
 
     /**
@@ -124,11 +119,6 @@ public final class PingSock extends InetDatagramSock implements IpCork.Allocator
 
     // ================================================================ send
 
-    @Override
-    public SkBuff alloc(int headroom, int size) {
-        return allocSendSkb(headroom, size, allocDeadline);
-    }
-
     /**
      * Mirrors {@code ping_v4_sendmsg()} with {@code ping_common_sendmsg()} and
      * {@code ping_v4_push_pending_frames()}: at least an ICMP header (EINVAL), an echo request
@@ -166,34 +156,11 @@ public final class PingSock extends InetDatagramSock implements IpCork.Allocator
             throw new ErrnoException(Errno.EINVAL, "ping sockets send echo requests (type 8, code 0), not type "
                     + Icmp.type(user, 0) + " code " + Icmp.code(user, 0));
         }
-        int dst;
-        if (msg.name() != null) {
-            dst = msg.name().addr();
-        } else if (connected) {
-            dst = daddr;
-        } else {
-            throw new ErrnoException(Errno.EDESTADDRREQ, "the ping socket is not connected: give an address (sendto) or connect() first");
-        }
+        int dst = destination(msg, "ping socket").addr();
         Ipcm ipc = cmsgSend(msg);
-        int oif = ipc.oif();
-        int src = ipc.src();
-        if (Ipv4Address.isMulticast(dst)) {
-            if (oif == 0) {
-                oif = mcIndex;
-            }
-            if (src == 0) {
-                src = mcAddr;
-            }
-        }
-        Rtable rt = routeOutput(dst, src, ipc.tos(), oif);
-        if ((rt.flags() & Rtable.RTCF_BROADCAST) != 0 && !broadcast) {
-            throw new ErrnoException(Errno.EACCES, "pinging broadcast " + Ipv4Address.format(dst) + " needs SO_BROADCAST");
-        }
-        if (src == 0) {
-            src = sourceFor(rt, dst);
-        }
+        Flow f = routeFlow(dst, ipc.src(), ipc.oif(), ipc.tos(), 0, "pinging");
         allocDeadline = deadline;
-        cork.setup(rt, src, dst, Ipv4.PROTO_ICMP, ttlFor(ipc, dst), ipc.tos(), priority, mark, pmtudisc, !mcLoop, Icmp.HEADER_LEN);
+        cork.setup(f.rt(), f.src(), dst, Ipv4.PROTO_ICMP, ttlFor(ipc, dst), ipc.tos(), priority, mark, pmtudisc, !mcLoop, Icmp.HEADER_LEN);
         int rc = cork.append(msg.iov(), (int) total - Icmp.HEADER_LEN, this, null);
         if (rc < 0) {
             int mtu = cork.route().mtu();
@@ -245,12 +212,7 @@ public final class PingSock extends InetDatagramSock implements IpCork.Allocator
             if (skb == null) {
                 return 0;
             }
-            int len = skb.len();
-            int copied = (int) Math.min(len, msg.remaining());
-            copyToIov(skb, 0, copied, msg.iov());
-            msg.name(new SockAddrIn(Ipv4.src(skb.buf(), skb.networkHeader()), 0));
-            cmsgRecv(msg, skb);
-            msg.flags(copied < len ? Socket.MSG_TRUNC : 0);
+            int copied = copyDatagram(msg, skb, 0);
             freeDatagram(skb, flags);
             return copied;
         } finally {
@@ -293,17 +255,9 @@ public final class PingSock extends InetDatagramSock implements IpCork.Allocator
             }
             default -> e = Errno.EHOSTUNREACH;
         }
-        if (!recverr) {
-            if (!hard || !connected) {
-                return;
-            }
-        } else {
-            byte[] payload = new byte[Math.max(0, skb.len() - icmpOff)];
-            skb.copyBits(icmpOff, payload, 0, payload.length);
-            int qdst = Ipv4.dst(skb.buf(), skb.data());
-            queueError(new SockExtendedErr(e, SockExtendedErr.ORIGIN_ICMP, type, code, info, offender, new SockAddrIn(qdst, 0)), payload);
-        }
-        reportError(e);
+        int qdst = Ipv4.dst(skb.buf(), skb.data());
+        ipIcmpError(new SockExtendedErr(e, SockExtendedErr.ORIGIN_ICMP, type, code, info, offender, new SockAddrIn(qdst, 0)),
+                recverr ? quotedFrom(skb, icmpOff) : null, hard);
     }
 
     /** Mirrors {@code ping_close()} → {@code sk_common_release()} with {@code ping_unhash()}. */

@@ -1,6 +1,5 @@
 package io.jnetstack.ipv4.ping;
 
-import io.jnetstack.core.DropReason;
 import io.jnetstack.core.Net;
 import io.jnetstack.core.NetDevice;
 import io.jnetstack.core.SkBuff;
@@ -146,16 +145,7 @@ public final class PingTable implements PingHandler {
             if (sk == null) {
                 return false;
             }
-            t.enter(Stage.SOCK_QUEUE_RCV_SKB, skb, net.name(), dev);
-            DropReason r;
-            try {
-                r = sk.queueRcvSkb(skb);
-            } finally {
-                t.exit();
-            }
-            if (r != null) {
-                net.drop(skb, r);
-            }
+            sk.queueRcvOrDrop(skb);
             return true;
         } finally {
             t.exit();

@@ -1,6 +1,5 @@
 package io.jnetstack.ipv4.raw;
 
-import io.jnetstack.core.DropReason;
 import io.jnetstack.core.Net;
 import io.jnetstack.core.SkBuff;
 import io.jnetstack.ipv4.Icmp;
@@ -137,16 +136,7 @@ public final class Raw implements RawHandler {
         t.enter(Stage.RAW_RCV, skb, net.name(), skb.dev == null ? "" : skb.dev.name());
         try {
             skb.push(skb.data() - skb.networkHeader());
-            t.enter(Stage.SOCK_QUEUE_RCV_SKB, skb, net.name(), skb.dev == null ? "" : skb.dev.name());
-            DropReason r;
-            try {
-                r = sk.queueRcvSkb(skb);
-            } finally {
-                t.exit();
-            }
-            if (r != null) {
-                net.drop(skb, r);
-            }
+            sk.queueRcvOrDrop(skb);
         } finally {
             t.exit();
         }

@@ -4,7 +4,6 @@ import io.jnetstack.core.Errno;
 import io.jnetstack.core.ErrnoException;
 import io.jnetstack.core.NetDevice;
 import io.jnetstack.core.SkBuff;
-import io.jnetstack.ipv4.IpCork;
 import io.jnetstack.ipv4.IpMib;
 import io.jnetstack.ipv4.IpOutput;
 import io.jnetstack.ipv4.Rtable;
@@ -33,17 +32,14 @@ import io.jnetstack.wire.Ipv4Address;
  * show it there. IPPROTO_RAW (255) implies IP_HDRINCL; such a socket matches only datagrams of
  * protocol 255, so in practice it only sends, as {@code raw(7)} says.
  */
-public final class RawSock extends InetDatagramSock implements IpCork.Allocator {
+public final class RawSock extends InetDatagramSock {
     private final Raw raw;
-    private final IpCork cork;
     /** ICMP_FILTER: bit {@code t} set drops ICMP type {@code t} (types under 32). */
     private int icmpFilter;
-    private long allocDeadline;
 
     RawSock(Sockets table, Raw raw, int protocol) {
         super(table, Socket.SOCK_RAW, protocol);
         this.raw = raw;
-        this.cork = new IpCork(net.inet());
         this.num = protocol;
         this.hdrincl = protocol == Socket.IPPROTO_RAW;
         raw.hash(this);
@@ -105,11 +101,6 @@ public final class RawSock extends InetDatagramSock implements IpCork.Allocator 
 
     // ================================================================ send
 
-    @Override
-    public SkBuff alloc(int headroom, int size) {
-        return allocSendSkb(headroom, size, allocDeadline);
-    }
-
     /**
      * Mirrors {@code raw_sendmsg()}: the destination from the message or the connection
      * (EDESTADDRREQ), ancillary data, the multicast interface, the route (EACCES for broadcast
@@ -137,38 +128,15 @@ public final class RawSock extends InetDatagramSock implements IpCork.Allocator 
         if ((flags & Socket.MSG_OOB) != 0) {
             throw new ErrnoException(Errno.EOPNOTSUPP, "raw sockets have no out-of-band data");
         }
-        int dst;
-        if (msg.name() != null) {
-            dst = msg.name().addr();
-        } else if (connected) {
-            dst = daddr;
-        } else {
-            throw new ErrnoException(Errno.EDESTADDRREQ, "the raw socket is not connected: give an address (sendto) or connect() first");
-        }
+        int dst = destination(msg, "raw socket").addr();
         Ipcm ipc = cmsgSend(msg);
-        int oif = ipc.oif();
-        int src = ipc.src();
-        if (Ipv4Address.isMulticast(dst)) {
-            if (oif == 0) {
-                oif = mcIndex;
-            }
-            if (src == 0) {
-                src = mcAddr;
-            }
-        }
-        Rtable rt = routeOutput(dst, src, ipc.tos(), oif);
-        if ((rt.flags() & Rtable.RTCF_BROADCAST) != 0 && !broadcast) {
-            throw new ErrnoException(Errno.EACCES, "sending to broadcast " + Ipv4Address.format(dst) + " needs SO_BROADCAST");
-        }
-        if (src == 0) {
-            src = sourceFor(rt, dst);
-        }
+        Flow f = routeFlow(dst, ipc.src(), ipc.oif(), ipc.tos(), 0, "sending to");
         allocDeadline = deadline;
         if (hdrincl) {
-            return sendHdrinc(msg, len, rt, src, dst, deadline);
+            return sendHdrinc(msg, len, f.rt(), f.src(), dst, deadline);
         }
         if (!cork.pending()) {
-            cork.setup(rt, src, dst, protocol, ttlFor(ipc, dst), ipc.tos(), priority, mark, pmtudisc, !mcLoop, 0);
+            cork.setup(f.rt(), f.src(), dst, protocol, ttlFor(ipc, dst), ipc.tos(), priority, mark, pmtudisc, !mcLoop, 0);
         }
         int rc = cork.append(msg.iov(), len, this, null);
         if (rc < 0) {
@@ -282,11 +250,7 @@ public final class RawSock extends InetDatagramSock implements IpCork.Allocator 
                 return 0;
             }
             int len = skb.len();
-            int copied = (int) Math.min(len, msg.remaining());
-            copyToIov(skb, 0, copied, msg.iov());
-            msg.name(new SockAddrIn(Ipv4.src(skb.buf(), skb.networkHeader()), 0));
-            cmsgRecv(msg, skb);
-            msg.flags(copied < len ? Socket.MSG_TRUNC : 0);
+            int copied = copyDatagram(msg, skb, 0);
             freeDatagram(skb, flags);
             return (flags & Socket.MSG_TRUNC) != 0 ? len : copied;
         } finally {
@@ -320,18 +284,11 @@ public final class RawSock extends InetDatagramSock implements IpCork.Allocator 
                 hard = ie.fatal();
             }
         }
-        if (recverr) {
-            byte[] b = skb.buf();
-            int q = skb.data();
-            int from = hdrincl ? 0 : Ipv4.headerLen(b, q);
-            byte[] payload = new byte[Math.max(0, skb.len() - from)];
-            skb.copyBits(from, payload, 0, payload.length);
-            queueError(new SockExtendedErr(e, SockExtendedErr.ORIGIN_ICMP, type, code, info, offender,
-                    new SockAddrIn(Ipv4.dst(b, q), 0)), payload);
-        }
-        if (recverr || hard) {
-            reportError(e);
-        }
+        byte[] b = skb.buf();
+        int q = skb.data();
+        byte[] payload = recverr ? quotedFrom(skb, hdrincl ? 0 : Ipv4.headerLen(b, q)) : null;
+        ipIcmpError(new SockExtendedErr(e, SockExtendedErr.ORIGIN_ICMP, type, code, info, offender,
+                new SockAddrIn(Ipv4.dst(b, q), 0)), payload, hard);
     }
 
     /** Mirrors {@code raw_close()} → {@code sk_common_release()}. */
@@ -373,10 +330,5 @@ public final class RawSock extends InetDatagramSock implements IpCork.Allocator 
             throw new ErrnoException(Errno.EOPNOTSUPP, "ICMP_FILTER applies to IPPROTO_ICMP raw sockets, not protocol " + protocol);
         }
         return icmpFilter;
-    }
-
-    /** Bytes of the datagram being corked (MSG_MORE). */
-    public int corkedBytes() {
-        return cork.length();
     }
 }

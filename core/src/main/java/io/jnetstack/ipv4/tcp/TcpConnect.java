@@ -200,6 +200,7 @@ final class TcpConnect {
         sk.sndWscale = sk.wscaleOk ? Math.min(o.wscale, TcpOptions.MAX_WSCALE) : 0;
         if (!sk.wscaleOk) {
             sk.rcvWscale = 0;
+            sk.windowClamp = Math.min(sk.windowClamp, 65535);   // RFC 7323 §2.2: no scaling, 16 bits
         }
         sk.sackOk = o.sackOk && sk.tcp.sysctl.sack.get() != 0;
         sk.tsOk = o.hasTimestamps && sk.tcp.sysctl.timestamps.get() != 0;
@@ -587,7 +588,7 @@ final class TcpConnect {
         c.copiedSeq = req.irs + 1;
         c.rcvWnd = req.rcvWnd;
         c.rcvSsthresh = req.rcvWnd;
-        c.windowClamp = 65535 << 14;
+        c.windowClamp = 65535 << req.rcvWscale;   // tcp_select_initial_window(): what the scale can say
         c.sackOk = req.sackOk;
         c.tsOk = req.tsOk;
         c.tsRecent = req.tsRecent;

@@ -494,6 +494,7 @@ final class TcpInput {
         int priorOut = sk.packetsOut;
         int acked = cleanRtxQueue(sk, s.ack, s);
         sk.bytesAcked += s.ack - priorUna;
+        sk.delivered += acked;
         sk.sndUna = s.ack;
         sk.retransmits = 0;
         sk.probesOut = 0;

@@ -175,6 +175,7 @@ final class TcpOutput {
                 sk.lastSendNanos = sk.now();
             }
             sk.segsOut++;
+            sk.dataSegsOut += payloadLen > 0 ? 1 : 0;
             tcp.mib.inc(TcpMib.OutSegs);
             if ((flags & Tcp.RST) != 0) {
                 tcp.mib.inc(TcpMib.OutRsts);
@@ -272,8 +273,8 @@ final class TcpOutput {
                 }
                 int seq = (int) skb.cb[TcpSock.CB_SEQ];
                 int end = (int) skb.cb[TcpSock.CB_END_SEQ];
-                if (sk.packetsOut >= sk.cwnd) {
-                    break;
+                if (sk.packetsOut >= sk.cwnd && !((skb.cb[TcpSock.CB_FLAGS] & Tcp.FIN) != 0 && skb.len() <= mss)) {
+                    break;   // tcp_cwnd_test(): not strict about the congestion window for the final FIN
                 }
                 if (end - (sk.sndUna + sk.sndWnd) > 0 && !(skb.len() == 0 && (skb.cb[TcpSock.CB_FLAGS] & Tcp.FIN) != 0
                         && seq - (sk.sndUna + sk.sndWnd) <= 0)) {

@@ -144,6 +144,7 @@ public final class TcpSock extends Sock {
     long bytesReceived;
     long segsOut;
     long segsIn;
+    long dataSegsOut, delivered;   // tcpi_data_segs_out, tcpi_delivered (TcpInfo)
     // delayed ACK
     boolean ackPending;
     int quickAcks;
@@ -619,12 +620,17 @@ public final class TcpSock extends Sock {
             }
             return false;
         }
-        int v = (Integer) value;
+        if (!(value instanceof Integer v)) {
+            throw new ErrnoException(Errno.ENOPROTOOPT, opt + " cannot be set");   // TCP_INFO is read only
+        }
         switch (opt.name()) {
             case 1 -> {
                 nodelay = v != 0;
-                if (nodelay) {
+                if (nodelay) {   // TCP_NAGLE_OFF | TCP_NAGLE_PUSH: pushes once even what TCP_CORK holds
+                    boolean cork = corked;
+                    corked = false;
                     tcp.output.pushPending(this);
+                    corked = cork;
                 }
             }
             case 2 -> {
@@ -689,7 +695,7 @@ public final class TcpSock extends Sock {
         }
         return switch (opt.name()) {
             case 1 -> nodelay ? 1 : 0;
-            case 2 -> userMss != 0 && state == TcpState.CLOSE ? userMss : mssCache;
+            case 2 -> userMss != 0 && (state == TcpState.CLOSE || state == TcpState.LISTEN) ? userMss : mssCache;
             case 3 -> corked ? 1 : 0;
             case 4 -> keepIdle != 0 ? keepIdle : (int) tcp.sysctl.keepaliveTime.get();
             case 5 -> keepIntvl != 0 ? keepIntvl : (int) tcp.sysctl.keepaliveIntvl.get();
@@ -698,6 +704,7 @@ public final class TcpSock extends Sock {
             case 8 -> linger2 == -2 ? (int) tcp.sysctl.finTimeout.get() : linger2;
             case 12 -> pingpong == 0 ? 1 : 0;
             case 18 -> userTimeoutMs;
+            case 11 -> TcpInfo.of(this);
             default -> throw new ErrnoException(Errno.ENOPROTOOPT, opt + " is not supported");
         };
     }

@@ -215,17 +215,9 @@ public final class Udp implements InetProtocol {
                 skb.resetTransportHeader();
             }
             skb.pull(io.jnetstack.wire.Udp.HEADER_LEN);
-            t.enter(Stage.SOCK_QUEUE_RCV_SKB, skb, net.name(), skb.dev == null ? "" : skb.dev.name());
-            DropReason r;
-            try {
-                r = sk.queueRcvSkb(skb);
-            } finally {
-                t.exit();
-            }
-            if (r != null) {
+            if (!sk.queueRcvOrDrop(skb)) {
                 mib.inc(UdpMib.RcvbufErrors);
                 mib.inc(UdpMib.InErrors);
-                net.drop(skb, r);
             }
         } finally {
             t.exit();

@@ -2,15 +2,13 @@ package io.jnetstack.ipv4.udp;
 
 import io.jnetstack.core.Errno;
 import io.jnetstack.core.ErrnoException;
-import io.jnetstack.core.NetDevice;
 import io.jnetstack.core.SkBuff;
 import io.jnetstack.ipv4.IpCork;
 import io.jnetstack.ipv4.IpMib;
 import io.jnetstack.ipv4.Rtable;
-import io.jnetstack.socket.Cmsg;
 import io.jnetstack.socket.IcmpErr;
+import io.jnetstack.socket.InetDatagramSock;
 import io.jnetstack.socket.Msghdr;
-import io.jnetstack.socket.Sock;
 import io.jnetstack.socket.SockAddrIn;
 import io.jnetstack.socket.SockExtendedErr;
 import io.jnetstack.socket.SockOpt;
@@ -21,28 +19,29 @@ import io.jnetstack.trace.Tracer;
 import io.jnetstack.wire.Ipv4;
 import io.jnetstack.wire.Ipv4Address;
 
-import java.nio.ByteBuffer;
-
 /**
  * A UDP socket. Mirrors {@code struct udp_sock} with {@code udp_prot}: {@code udp_sendmsg}
  * (corking with UDP_CORK and MSG_MORE through {@link IpCork}), {@code udp_recvmsg},
  * {@code udp_v4_get_port}, {@code ip4_datagram_connect}, {@code udp_disconnect}.
+ *
+ * <p>The connect, ancillary data, receive copy and errors are {@link InetDatagramSock}'s. Where
+ * it still differs from raw and ping sockets here, though in Linux these share the same
+ * functions: 0.0.0.0 addresses this host (the source, else 127.0.0.1) on connect and send, as
+ * {@code ip_route_output_key_hash_rcu()} makes it; SO_DONTROUTE and MSG_DONTROUTE refuse
+ * gateways; connect keeps IP_MULTICAST_IF's address as the source; an IP_TOS ancillary value
+ * outside 0..255 is EINVAL; a send's route is looked up with the socket's TOS, not the
+ * ancillary one; disconnect forgets the bound device.
  */
-public final class UdpSock extends Sock implements IpCork.Allocator {
+public final class UdpSock extends InetDatagramSock {
     private final Udp udp;
-    private final IpCork cork;
     private boolean corkOpt;
-    private boolean bindAddrLock;
-    private boolean bindPortLock;
     private int pendingDport;
-    private long allocDeadline;
     /** Journey id of the datagram being sent, reserved by {@link #sendmsg} (0: not tracing). */
     private long traceId;
 
     UdpSock(Sockets table, Udp udp) {
         super(table, Socket.SOCK_DGRAM, Socket.IPPROTO_UDP);
         this.udp = udp;
-        this.cork = new IpCork(net.inet());
     }
 
     @Override
@@ -100,37 +99,20 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
     @Override
     protected void connect(SockAddrIn addr, long deadline) {
         autobind();
-        int oif = boundDev == null ? 0 : boundDev.ifindex();
-        int src = saddr;
-        if (Ipv4Address.isMulticast(addr.addr())) {
-            if (oif == 0) {
-                oif = mcIndex;
-            }
-            if (src == 0) {
-                src = mcAddr;
-            }
-        }
         int dst = addr.addr();
+        int src = saddr;
         if (dst == 0) {
             dst = src != 0 ? src : Ipv4Address.LOOPBACK;
             src = dst;
         }
-        Rtable rt = route(dst, src, oif);
-        if ((rt.flags() & Rtable.RTCF_BROADCAST) != 0 && !broadcast) {
-            throw new ErrnoException(Errno.EACCES, "connect to broadcast " + Ipv4Address.format(dst) + " needs SO_BROADCAST");
-        }
-        if (dontRoute && rt.gateway() != 0) {
+        Flow f = routeFlow(dst, src, boundOif(), tos, 0, "connect to");
+        if (dontRoute && f.rt().gateway() != 0) {
             throw notOnLink(dst);
         }
         if (saddr == 0) {
-            saddr = src != 0 ? src : sourceFor(rt, dst);
+            saddr = f.src();
         }
-        if (rcvSaddr == 0) {
-            rcvSaddr = saddr;
-        }
-        daddr = dst;
-        dport = addr.port();
-        connected = true;
+        setPeer(dst, addr.port());
     }
 
     /**
@@ -139,47 +121,12 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
      */
     @Override
     protected void disconnect() {
-        connected = false;
-        daddr = 0;
-        dport = 0;
+        datagramDisconnect();
         boundDev = null;
-        if (!bindAddrLock) {
-            rcvSaddr = 0;
-            saddr = 0;
-        }
         if (!bindPortLock && num != 0) {
             udp.table.unhash(this, num);
             num = 0;
         }
-    }
-
-    /**
-     * Mirrors {@code ip_route_output_flow()} for the socket: ENODEV when the output interface
-     * (SO_BINDTODEVICE, IP_PKTINFO, IP_MULTICAST_IF) no longer exists, else the route or the
-     * routing error (ENETUNREACH counted as OutNoRoutes).
-     */
-    private Rtable route(int dst, int src, int oif) {
-        NetDevice dev = oif == 0 ? null : net.device(oif);
-        if (oif != 0 && dev == null) {
-            throw new ErrnoException(Errno.ENODEV, "no interface with index " + oif + " in namespace " + net.name());
-        }
-        Tracer t = kernel.tracer();
-        t.enter(Stage.IP_ROUTE_OUTPUT_FLOW, traceId, net.name(), dev == null ? "" : dev.name());
-        Rtable rt;
-        try {
-            rt = inet.routing().output(dst, src, tos, dev, mark);
-        } finally {
-            t.exit();
-        }
-        if (rt == null) {
-            Errno e = inet.routing().lastError();
-            if (e == null || e == Errno.ENETUNREACH) {
-                inet.ipMib().inc(IpMib.OutNoRoutes);
-            }
-            throw new ErrnoException(e == null ? Errno.ENETUNREACH : e, "no route to " + Ipv4Address.format(dst)
-                    + (dev == null ? "" : " via " + dev.name()) + " in namespace " + net.name());
-        }
-        return rt;
     }
 
     /**
@@ -192,19 +139,16 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
                 + " is not on a connected network and SO_DONTROUTE/MSG_DONTROUTE forbids gateways");
     }
 
-    private int sourceFor(Rtable rt, int dst) {
-        if (rt.prefsrc() != 0) {
-            return rt.prefsrc();
+    /** As {@code ip_cmsg_send()}: an IP_TOS value outside 0..255 is EINVAL. */
+    @Override
+    protected int cmsgTos(int value) {
+        if (value < 0 || value > 255) {
+            throw new ErrnoException(Errno.EINVAL, "IP_TOS ancillary data must be 0..255");
         }
-        return inet.devinet().selectAddress(rt.dev, dst, io.jnetstack.ipv4.Inet.SCOPE_UNIVERSE);
+        return value;
     }
 
     // ================================================================ send
-
-    @Override
-    public SkBuff alloc(int headroom, int size) {
-        return allocSendSkb(headroom, size, allocDeadline);
-    }
 
     /**
      * Mirrors {@code udp_sendmsg()}: destination from the message or the connection
@@ -243,84 +187,27 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
         if (cork.pending()) {
             return appendAndMaybePush(msg, len, corkreq);
         }
-        SockAddrIn to = msg.name();
-        int dst;
-        int port;
-        if (to != null) {
-            if (to.port() == 0) {
-                throw new ErrnoException(Errno.EINVAL, "cannot send to port 0");
-            }
-            dst = to.addr();
-            port = to.port();
-        } else {
-            if (!connected) {
-                throw new ErrnoException(Errno.EDESTADDRREQ, "the socket is not connected: give an address (sendto) or connect() first");
-            }
-            dst = daddr;
-            port = dport;
+        if (msg.name() != null && msg.name().port() == 0) {
+            throw new ErrnoException(Errno.EINVAL, "cannot send to port 0");
         }
-        int src = saddr;
-        int oif = boundDev == null ? 0 : boundDev.ifindex();
-        int sendTos = tos;
-        int cmsgTtl = 0;
-        for (Cmsg c : msg.control()) {
-            switch (c) {
-                case Cmsg.IpPktinfo p -> {
-                    if (p.ifindex() != 0) {
-                        oif = p.ifindex();
-                    }
-                    if (p.specDst() != 0) {
-                        src = p.specDst();
-                    }
-                }
-                case Cmsg.IpTos x -> {
-                    if (x.tos() < 0 || x.tos() > 255) {
-                        throw new ErrnoException(Errno.EINVAL, "IP_TOS ancillary data must be 0..255");
-                    }
-                    sendTos = x.tos();
-                }
-                case Cmsg.IpTtl x -> {
-                    if (x.ttl() < 1 || x.ttl() > 255) {
-                        throw new ErrnoException(Errno.EINVAL, "IP_TTL ancillary data must be 1..255");
-                    }
-                    cmsgTtl = x.ttl();
-                }
-                case Cmsg.IpRecvErr x -> throw new ErrnoException(Errno.EINVAL, "IP_RECVERR is not ancillary data to send");
-            }
-        }
+        SockAddrIn to = destination(msg, "socket");
+        Ipcm ipc = cmsgSend(msg);
+        int dst = to.addr();
+        int src = ipc.src();
         if (dst == 0) {
             // ip_route_output_key_hash_rcu(): no destination means this host, sent from and to
             // the source chosen, or 127.0.0.1; udp_sendmsg then takes both from the flow.
             dst = src != 0 ? src : Ipv4Address.LOOPBACK;
             src = dst;
         }
-        boolean mcast = Ipv4Address.isMulticast(dst);
-        if (mcast) {
-            if (oif == 0) {
-                oif = mcIndex;
-            }
-            if (src == 0) {
-                src = mcAddr;
-            }
-        }
         autobind();
-        Rtable rt = route(dst, src, oif);
-        if ((rt.flags() & Rtable.RTCF_BROADCAST) != 0 && !broadcast) {
-            throw new ErrnoException(Errno.EACCES, "sending to broadcast " + Ipv4Address.format(dst) + " needs SO_BROADCAST");
-        }
-        if ((dontRoute || (flags & Socket.MSG_DONTROUTE) != 0) && rt.gateway() != 0) {
+        Flow f = routeFlow(dst, src, ipc.oif(), tos, traceId, "sending to");
+        if ((dontRoute || (flags & Socket.MSG_DONTROUTE) != 0) && f.rt().gateway() != 0) {
             throw notOnLink(dst);
         }
-        if (src == 0) {
-            src = sourceFor(rt, dst);
-        }
-        // __ip_make_skb(): the cmsg TTL, else IP_MULTICAST_TTL for a multicast route, else
-        // IP_TTL or the default.
-        int sendTtl = cmsgTtl != 0 ? cmsgTtl
-                : mcast || rt.type() == Rtable.RTN_MULTICAST ? mcTtl
-                : ttl >= 0 ? ttl : inet.net().sysctls().entry("net.ipv4.ip_default_ttl").getInt();
-        cork.setup(rt, src, dst, Ipv4.PROTO_UDP, sendTtl, sendTos, priority, mark, pmtudisc, !mcLoop, io.jnetstack.wire.Udp.HEADER_LEN);
-        pendingDport = port;
+        cork.setup(f.rt(), f.src(), dst, Ipv4.PROTO_UDP, ttlFor(ipc, dst), ipc.tos(), priority, mark, pmtudisc, !mcLoop,
+                io.jnetstack.wire.Udp.HEADER_LEN);
+        pendingDport = to.port();
         return appendAndMaybePush(msg, len, corkreq);
     }
 
@@ -343,10 +230,10 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
             int dst = cork.daddr();
             cork.flush();
             Errno e = Errno.of(-rc);
-            if (e == Errno.EMSGSIZE && recverr) {
+            if (e == Errno.EMSGSIZE) {
                 // ip_local_error() is given inet_dport: the connected peer's port, 0 when the
                 // socket is not connected, whatever port the sendto named.
-                queueError(new SockExtendedErr(e, SockExtendedErr.ORIGIN_LOCAL, 0, 0, mtu, 0, new SockAddrIn(dst, dport)), new byte[0]);
+                localError(e, dst, dport, mtu);
             }
             if (e == Errno.ENOBUFS) {
                 udp.mib.inc(UdpMib.SndbufErrors);
@@ -410,15 +297,7 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
             t.point(Stage.__SKB_RECV_UDP, skb, net.name(), skb.dev == null ? "" : skb.dev.name(),
                     (flags & Socket.MSG_PEEK) != 0 ? "peek" : "");
             int ulen = skb.len();
-            long room = msg.remaining();
-            int copied = (int) Math.min(ulen, room);
-            copyToIov(skb, 0, copied, msg.iov());
-            byte[] b = skb.buf();
-            int nh = skb.networkHeader();
-            int th = skb.transportHeader();
-            msg.name(new SockAddrIn(Ipv4.src(b, nh), io.jnetstack.wire.Udp.srcPort(b, th)));
-            addControl(msg, skb, b, nh);
-            msg.flags(copied < ulen ? Socket.MSG_TRUNC : 0);
+            int copied = copyDatagram(msg, skb, io.jnetstack.wire.Udp.srcPort(skb.buf(), skb.transportHeader()));
             if ((flags & Socket.MSG_PEEK) == 0) {
                 udp.mib.inc(UdpMib.InDatagrams);
             }
@@ -426,22 +305,6 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
             return (flags & Socket.MSG_TRUNC) != 0 ? ulen : copied;
         } finally {
             t.exit();
-        }
-    }
-
-    /** Mirrors {@code ip_cmsg_recv()}. */
-    private void addControl(Msghdr msg, SkBuff skb, byte[] b, int nh) {
-        if (pktinfo) {
-            int dst = Ipv4.dst(b, nh);
-            int spec = inet.routing().addressType(dst) == Rtable.RTN_LOCAL ? dst
-                    : inet.devinet().selectAddress(skb.dev, Ipv4.src(b, nh), io.jnetstack.ipv4.Inet.SCOPE_UNIVERSE);
-            msg.control().add(new Cmsg.IpPktinfo(skb.dev == null ? 0 : skb.dev.ifindex(), spec, dst));
-        }
-        if (recvTtl) {
-            msg.control().add(new Cmsg.IpTtl(Ipv4.ttl(b, nh)));
-        }
-        if (recvTos) {
-            msg.control().add(new Cmsg.IpTos(Ipv4.tos(b, nh)));
         }
     }
 
@@ -470,20 +333,8 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
         if (e == null) {
             return;
         }
-        if (!recverr) {
-            if (!e.fatal() || !connected) {
-                return;
-            }
-        } else {
-            queueError(new SockExtendedErr(e.errno(), SockExtendedErr.ORIGIN_ICMP, type, code, info, offender,
-                    new SockAddrIn(dst, port)), payload);
-        }
-        reportError(e.errno());
-    }
-
-    @Override
-    protected int poll() {
-        return datagramPoll();
+        ipIcmpError(new SockExtendedErr(e.errno(), SockExtendedErr.ORIGIN_ICMP, type, code, info, offender,
+                new SockAddrIn(dst, port)), payload, e.fatal());
     }
 
     /** Mirrors {@code udp_lib_close()} → {@code sk_common_release()}. */
@@ -522,10 +373,5 @@ public final class UdpSock extends Sock implements IpCork.Allocator {
     @Override
     protected long ioctl(int request) {
         return super.ioctl(request);
-    }
-
-    /** Bytes of the datagram being corked. */
-    public int corkedBytes() {
-        return cork.length();
     }
 }
