@@ -167,7 +167,7 @@ final class TcpRecvmsg {
             }
             int n = Math.min(Math.min(skb.len() - offset, max - done), mark);
             if (!trunc) {
-                copy(skb, offset, n, iov);
+                TcpSock.copyOut(skb, offset, n, iov);
             }
             done += n;
             consumed = true;
@@ -185,28 +185,6 @@ final class TcpRecvmsg {
             }
         }
         return consumed ? done : -1;
-    }
-
-    private static void copy(SkBuff skb, int offset, int len, ByteBuffer[] iov) {
-        int done = 0;
-        for (ByteBuffer b : iov) {
-            if (done == len) {
-                break;
-            }
-            int n = Math.min(b.remaining(), len - done);
-            if (n == 0) {
-                continue;
-            }
-            if (b.hasArray()) {
-                skb.copyBits(offset + done, b.array(), b.arrayOffset() + b.position(), n);
-                b.position(b.position() + n);
-            } else {
-                byte[] tmp = new byte[n];
-                skb.copyBits(offset + done, tmp, 0, n);
-                b.put(tmp);
-            }
-            done += n;
-        }
     }
 
     /**

@@ -254,6 +254,11 @@ public final class TcpSock extends Sock {
         }
     }
 
+    /** Copies received bytes to the user's buffers ({@code skb_copy_datagram_msg}), for tcp_recvmsg. */
+    static int copyOut(SkBuff skb, int offset, int len, ByteBuffer[] iov) {
+        return copyToIov(skb, offset, len, iov);
+    }
+
     /** Smoothed RTT in microseconds (0 before the first sample). */
     public long srttMicros() {
         return srttUs >> 3;
