@@ -234,7 +234,7 @@ class TcpInteropTest {
         makeFile(www.resolve("small"), 100_000);
         try (HttpServer http = HttpServer.start(host.net, 80, www); StreamServices echo = StreamServices.echo(host.net, 7)) {
             String client = "import socket,time\n"
-                    + "s=socket.create_connection(('" + STACK + "',7),timeout=10)\n"
+                    + "s=socket.create_connection(('" + STACK + "',7),timeout=60)\n"
                     + "print('connected',flush=True)\n"
                     + "total=0\nend=time.time()+12\nb=b'x'*16384\n"
                     + "while time.time()<end:\n"
@@ -242,7 +242,7 @@ class TcpInteropTest {
                     + "  while n<len(b):\n    n+=len(s.recv(65536))\n"
                     + "  total+=n\n"
                     + "print('echoed',total,flush=True)\n";
-            try (Netns.Background mover = ns.start(Duration.ofSeconds(60), "python3", "-c", client)) {
+            try (Netns.Background mover = ns.start(Duration.ofSeconds(120), "python3", "-c", client)) {
                 assertTrue(mover.awaitOutput("connected", Duration.ofSeconds(20)), () -> mover.stop().describe());
                 Thread.sleep(500);
                 long before = echo.bytes();
@@ -256,7 +256,7 @@ class TcpInteropTest {
                     flood.await(Duration.ofSeconds(20));
                     during = echo.bytes() - before;
                 }
-                assertTrue(mover.awaitOutput("echoed", Duration.ofSeconds(30)), () -> mover.stop().describe());
+                assertTrue(mover.awaitOutput("echoed", Duration.ofSeconds(90)), () -> mover.stop().describe());
                 // Bytes echoed while hping3 flooded: the established connection did not stall.
                 assertTrue(during > 64 * 1024, "the established connection kept moving data: " + during + " bytes during the flood");
             }
