@@ -258,7 +258,6 @@ class UdpReceiveTest {
     }
 
     @Test
-    @Disabled("needs IGMP/multicast input merge: multicast datagrams are not routed to local sockets yet")
     void aJoinedGroupIsReceived() {
         Socket member = Lan.udp(lan.r);
         member.bind(new SockAddrIn(0, 5000));

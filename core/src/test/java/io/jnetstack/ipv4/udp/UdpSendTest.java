@@ -291,8 +291,6 @@ class UdpSendTest {
     }
 
     @Test
-    @Disabled("needs ip_mc_output (IGMP/multicast input merge): with IP_MULTICAST_LOOP (default 1) Linux loops a sent"
-            + " multicast datagram back to the sender host's members")
     void aSentMulticastIsLoopedBackToLocalMembers() {
         int group = Ipv4Address.parse("239.5.5.5");
         Socket member = Lan.udp(lan.a);
@@ -308,7 +306,6 @@ class UdpSendTest {
     }
 
     @Test
-    @Disabled("needs ip_mc_output (IGMP/multicast input merge): Linux loops a sent broadcast back to the sender's own sockets")
     void aSentBroadcastIsAlsoDeliveredLocally() {
         Socket local = Lan.udp(lan.a);
         local.bind(new SockAddrIn(0, 6000));
