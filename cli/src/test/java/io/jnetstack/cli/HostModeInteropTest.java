@@ -103,16 +103,18 @@ class HostModeInteropTest {
         cmd.remove(cmd.size() - 1);   // no --gateway
         cmd.addAll(List.of("--fetch", "http://198.18.0.1:8000/file", "--out", out.toString()));
         try (Netns ns = Netns.create();
-             Netns.Background host = ns.start(Duration.ofMinutes(2), cmd.toArray(String[]::new))) {
-            long deadline = System.nanoTime() + READY.toNanos();
-            while (!ns.run("ip", "link", "show", tap).ok()) {
-                assertTrue(System.nanoTime() < deadline && host.isAlive(), () -> "no TAP: " + host.stop().describe());
-                Thread.sleep(50);
-            }
-            ns.check("ip", "addr", "add", "198.18.0.1/24", "dev", tap);
-            ns.check("ip", "link", "set", tap, "up");
-            try (Netns.Background srv = ns.start(Duration.ofMinutes(2), "python3", "-m", "http.server", "8000", "--bind",
-                    "198.18.0.1", "--directory", dir.toString())) {
+             Netns.Background srv = ns.start(Duration.ofMinutes(2), "python3", "-u", "-m", "http.server", "8000", "--bind",
+                     "0.0.0.0", "--directory", dir.toString())) {
+            // The server listens before the stack exists, so the stack's SYN never meets a closed port.
+            assertTrue(srv.awaitOutput("Serving HTTP", Duration.ofSeconds(30)), () -> srv.stop().describe());
+            try (Netns.Background host = ns.start(Duration.ofMinutes(2), cmd.toArray(String[]::new))) {
+                long deadline = System.nanoTime() + READY.toNanos();
+                while (!ns.run("ip", "link", "show", tap).ok()) {
+                    assertTrue(System.nanoTime() < deadline && host.isAlive(), () -> "no TAP: " + host.stop().describe());
+                    Thread.sleep(50);
+                }
+                ns.check("ip", "addr", "add", "198.18.0.1/24", "dev", tap);
+                ns.check("ip", "link", "set", tap, "up");
                 Netns.Result r = host.await(Duration.ofSeconds(90));
                 assertEquals(0, r.exitCode(), r::describe);
                 assertTrue(r.stdout().contains("status 200, " + data.length + " bytes"), r::describe);

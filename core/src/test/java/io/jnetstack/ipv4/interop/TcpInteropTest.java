@@ -113,7 +113,7 @@ class TcpInteropTest {
     void theStacksClientFetchesFromLinuxHttpServer() throws Exception {
         Path www = Files.createDirectories(dir.resolve("srv"));
         String sha = makeFile(www.resolve("file"), 20L << 20);
-        try (Netns.Background srv = ns.start(Duration.ofMinutes(2), "python3", "-m", "http.server", "8000", "--bind", LINUX,
+        try (Netns.Background srv = ns.start(Duration.ofMinutes(2), "python3", "-u", "-m", "http.server", "8000", "--bind", LINUX,
                 "--directory", www.toString())) {
             assertTrue(srv.awaitOutput("Serving HTTP", Duration.ofSeconds(20)) || waitPort(), () -> srv.stop().describe());
             Path out = dir.resolve("fetched");
