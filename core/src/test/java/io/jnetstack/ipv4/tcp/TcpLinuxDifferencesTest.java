@@ -64,9 +64,6 @@ class TcpLinuxDifferencesTest {
     }
 
     @Test
-    @Disabled("PAWS has no tolerance here: Linux accepts a TSval up to one tick older than TS.Recent "
-            + "(TCP_PAWS_WINDOW) and exempts disordered pure ACKs (tcp_disordered_ack); reordering by "
-            + "a millisecond makes this stack drop segments Linux keeps")
     void pawsToleratesOneTick() {
         ReliabilityHarness h = new ReliabilityHarness(94);
         Socket s = h.passiveOpen(synOpts(1000, false, true, -1), WIN);
