@@ -613,10 +613,6 @@ public final class Tcp implements InetProtocol {
         return mib().format();
     }
 
-    static int icmpOffenderOf(SkBuff skb) {
-        return (int) skb.cb[Icmp.ERROR_CB_OFFENDER];
-    }
-
     /** A 4-tuple key: local address and port, remote address and port. */
     static final class Tuple {
         int laddr;

@@ -689,8 +689,4 @@ final class TcpOutput {
             t.exit();
         }
     }
-
-    static int scopeUniverse() {
-        return Inet.SCOPE_UNIVERSE;
-    }
 }

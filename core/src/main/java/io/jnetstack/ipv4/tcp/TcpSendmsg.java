@@ -79,7 +79,7 @@ final class TcpSendmsg {
             int room = Math.min(mss - tail.len(), tail.tailroom());
             int n = (int) Math.min(room, total - copied);
             int at = tail.put(n);
-            copyFrom(iov, tail.buf(), at, n);
+            TcpSock.copyIn(iov, tail.buf(), at, n);
             tail.cb[TcpSock.CB_END_SEQ] = (int) tail.cb[TcpSock.CB_END_SEQ] + n;
             sk.writeSeq += n;
             copied += n;
@@ -169,18 +169,6 @@ final class TcpSendmsg {
             sk.tcp.output.writeXmit(sk, !more && !sk.corked);
         } finally {
             t.exit();
-        }
-    }
-
-    private static void copyFrom(ByteBuffer[] iov, byte[] dst, int at, int len) {
-        int done = 0;
-        for (ByteBuffer b : iov) {
-            if (done == len) {
-                break;
-            }
-            int n = Math.min(b.remaining(), len - done);
-            b.get(dst, at + done, n);
-            done += n;
         }
     }
 }

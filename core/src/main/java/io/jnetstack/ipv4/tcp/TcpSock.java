@@ -254,6 +254,11 @@ public final class TcpSock extends Sock {
         }
     }
 
+    /** Copies the user's bytes into a write-queue buffer ({@code memcpy_from_msg}), for tcp_sendmsg. */
+    static void copyIn(ByteBuffer[] iov, byte[] dst, int at, int len) {
+        copyFromIov(iov, dst, at, len);
+    }
+
     /** Copies received bytes to the user's buffers ({@code skb_copy_datagram_msg}), for tcp_recvmsg. */
     static int copyOut(SkBuff skb, int offset, int len, ByteBuffer[] iov) {
         return copyToIov(skb, offset, len, iov);
@@ -946,9 +951,5 @@ public final class TcpSock extends Sock {
     @Override
     public String toString() {
         return "tcp " + state.ssName() + " " + new SockAddrIn(rcvSaddr, num) + " " + new SockAddrIn(daddr, dport);
-    }
-
-    static ByteBuffer[] none() {
-        return new ByteBuffer[0];
     }
 }

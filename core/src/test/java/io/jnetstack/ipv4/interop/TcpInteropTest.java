@@ -264,7 +264,4 @@ class TcpInteropTest {
             assertTrue(cookies > 0, "SYN cookies were sent: " + cookies + "\n" + lab.k.call(() -> Tcp.of(host.net).extMib().formatNonZero()));
         }
     }
-
-    static void unused() throws IOException {
-    }
 }
