@@ -285,7 +285,7 @@ final class TapLab implements AutoCloseable {
                     + net.formatLinks(true) + net.inet().devinet().format()
                     + "neigh:\n" + net.inet().arpTable().format(true)
                     + "route cache:\n" + net.inet().routing().formatExceptions()
-                    + net.inet().formatNstat() + "drops:\n" + net.formatDrops()
+                    + io.jnetstack.admin.Nstat.format(net, false, java.util.List.of()) + "drops:\n" + net.formatDrops()
                     + "echo replies: " + replies() + "\nICMP errors in: " + icmpErrorsIn() + "\n");
         }
     }

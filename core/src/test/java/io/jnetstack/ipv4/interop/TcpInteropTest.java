@@ -38,6 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TcpInteropTest {
     static final String LINUX = "198.18.1.1";
     static final String STACK = "198.18.1.2";
+    /** An on-link address nobody answers for: the SYN flood's spoofed source. */
+    static final String SPOOFED = "198.18.1.77";
     static final Duration WAIT = Duration.ofSeconds(60);
 
     TapLab lab;
@@ -247,8 +249,12 @@ class TcpInteropTest {
                 Thread.sleep(500);
                 long before = echo.bytes();
                 long during;
+                // The flood comes from a spoofed on-link address that never answers (as a real
+                // flood does): from Linux's own address, hping3's source ports would sweep curl's,
+                // and a flood SYN on curl's 4-tuple, answered before curl's lost handshake ACK
+                // arrives, draws a challenge ACK that the listener resets, as Linux's would.
                 try (Netns.Background flood = ns.start(Duration.ofSeconds(30), "timeout", "10", "hping3", "-q", "-S", "-p", "80",
-                        "--flood", STACK)) {
+                        "-a", SPOOFED, "--flood", STACK)) {
                     Thread.sleep(3000);
                     Path got = dir.resolve("small");
                     Netns.Result r = curl("http://" + STACK + "/small", got, 20);
