@@ -146,6 +146,8 @@ public final class TcpSock extends Sock {
     long segsIn;
     // delayed ACK
     boolean ackPending;
+    /** In-order data did not fit TCP's memory: the next ACK goes now, with window 0 ({@code ICSK_ACK_NOMEM}). */
+    boolean ackNomem;
     int quickAcks;
     int pingpong;
     long atoNanos;
