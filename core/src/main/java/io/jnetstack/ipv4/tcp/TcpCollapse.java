@@ -24,8 +24,9 @@ final class TcpCollapse {
 
     /**
      * Whether {@code need} more bytes of truesize fit in the receive buffer and TCP's memory.
-     * Mirrors {@code tcp_try_rmem_schedule()}: over SO_RCVBUF the receive queue is collapsed
-     * ({@code tcp_prune_queue}); when net.ipv4.tcp_mem refuses the pages, out-of-order data after
+     * Mirrors {@code tcp_try_rmem_schedule()}: over SO_RCVBUF the receive queue is collapsed, then
+     * out-of-order data after {@code seq} goes ({@code tcp_prune_queue}, RcvPruned when even that
+     * is not enough); when net.ipv4.tcp_mem refuses the pages, out-of-order data after
      * {@code seq} is thrown away until they are granted ({@code tcp_prune_ofo_queue}).
      *
      * @param seq the sequence number of the arriving segment
@@ -39,11 +40,15 @@ final class TcpCollapse {
         if (!fits) {
             collapse(sk);
             if (sk.rmem() + need > sk.rcvbuf()) {
-                return false;
+                pruneOfo(sk, seq, need);
+                if (sk.rmem() + need > sk.rcvbuf()) {
+                    sk.tcp.ext.inc(TcpExtMib.RcvPruned);
+                    return false;
+                }
             }
         }
         while (!sk.tcp.mem.schedule(sk, need, false)) {
-            if (!pruneOfo(sk, seq)) {
+            if (!pruneOfo(sk, seq, need)) {
                 return false;
             }
         }
@@ -52,14 +57,15 @@ final class TcpCollapse {
 
     /**
      * Room for in-order data. Mirrors the {@code queue_and_out} step of {@code tcp_data_queue()}:
-     * when {@link #makeRoom} fails the segment is dropped, unless the receive queue is empty:
-     * then it is charged all the same ({@code sk_forced_mem_schedule}), so a connection always
-     * moves.
+     * when {@link #makeRoom} fails an ACK with window 0 goes at once ({@code ICSK_ACK_NOMEM |
+     * ICSK_ACK_NOW}) and the segment is dropped, unless the receive queue is empty: then it is
+     * charged all the same ({@code sk_forced_mem_schedule}), so a connection always moves.
      */
     static boolean roomInOrder(TcpSock sk, int seq, int need) {
         if (makeRoom(sk, seq, need)) {
             return true;
         }
+        sk.ackNomem = true;
         if (!sk.rcvQueue().isEmpty()) {
             return false;
         }
@@ -69,12 +75,13 @@ final class TcpCollapse {
 
     /**
      * Throws out-of-order data away from the end, down to the arriving segment, an eighth of
-     * SO_RCVBUF at a time, on while TCP is under memory pressure. Mirrors
-     * {@code tcp_prune_ofo_queue()}.
+     * SO_RCVBUF at a time until the arriving {@code need} bytes fit the buffer, on while TCP is
+     * under memory pressure. Mirrors {@code tcp_prune_ofo_queue()} ({@code tcp_can_ingest}).
+     * Pruning first is what keeps window 0 for want of memory from locking a hole out.
      *
      * @return whether anything went
      */
-    static boolean pruneOfo(TcpSock sk, int seq) {
+    static boolean pruneOfo(TcpSock sk, int seq, int need) {
         SkbQueue q = sk.ofoQueue;
         if (q.isEmpty()) {
             return false;
@@ -90,7 +97,7 @@ final class TcpCollapse {
             sk.tcp.net.drop(skb, DropReason.TCP_OFO_QUEUE_PRUNE);
             pruned = true;
             if (goal <= 0) {
-                if (sk.rmem() <= sk.rcvbuf() && !sk.tcp.mem.underPressure()) {
+                if (sk.rmem() + need <= sk.rcvbuf() && !sk.tcp.mem.underPressure()) {
                     break;
                 }
                 goal = sk.rcvbuf() >> 3;

@@ -8,7 +8,7 @@ public enum TcpExtMib {
     TCPLossUndo, TCPLostRetransmit, TCPRenoFailures, TCPLossFailures, TCPFastRetrans, TCPSlowStartRetrans,
     TCPTimeouts, TCPLossProbes, TCPRenoRecoveryFail, TCPRcvCollapsed, TCPBacklogCoalesce, TCPAbortOnData,
     TCPAbortOnClose, TCPAbortOnMemory, TCPAbortOnTimeout, TCPAbortOnLinger, TCPAbortFailed, TCPMemoryPressures,
-    TCPMemoryPressuresChrono, OfoPruned,
+    TCPMemoryPressuresChrono, OfoPruned, RcvPruned,
     TCPSYNChallenge, TCPChallengeACK, TCPBacklogDrop, TCPMinTTLDrop, TCPDeferAcceptDrop, TCPTimeWaitOverflow,
     TCPReqQFullDoCookies, TCPReqQFullDrop, TCPRcvQDrop, TCPOFOQueue, TCPOFODrop, TCPOFOMerge, TCPZeroWindowDrop,
     TCPRcvCoalesce, TCPWantZeroWindowAdv, TCPToZeroWindowAdv, TCPFromZeroWindowAdv, TCPOrigDataSent, TCPSynRetrans,

@@ -956,7 +956,8 @@ final class TcpInput {
 
     /**
      * Mirrors {@code __tcp_ack_snd_check()} (RFC 1122 §4.2.3.2, RFC 5681 §4.2): ACK now in
-     * quick-ACK mode, when more than one full segment is unacknowledged, or when told; else
+     * quick-ACK mode, when more than one full segment is unacknowledged, when memory refused
+     * data ({@code ICSK_ACK_NOW} with {@code ICSK_ACK_NOMEM}) or when told; else
      * within the delayed-ACK timeout.
      */
     void ackSndCheck(TcpSock sk, boolean now) {
@@ -964,7 +965,7 @@ final class TcpInput {
             return;
         }
         boolean twoSegs = sk.rcvNxt - sk.rcvWup > sk.rcvMss;
-        if (now || sk.quickAcks > 0 || twoSegs) {
+        if (now || sk.quickAcks > 0 || twoSegs || sk.ackNomem) {
             tcp.output.sendAck(sk);
             return;
         }

@@ -33,9 +33,17 @@ final class TcpOutput {
      * The window to advertise. Mirrors {@code tcp_select_window()} / {@code __tcp_select_window()}:
      * the payload the free receive buffer can hold ({@link TcpSock#winFromSpace}, half of it until
      * the peer's segments are measured), rounded down to the receive MSS, never
-     * less than what was already offered (RFC 9293 §3.8.6.2.2: do not shrink), scaled.
+     * less than what was already offered (RFC 9293 §3.8.6.2.2: do not shrink), scaled. Except
+     * that as Linux, in-order data refused for want of memory gets window 0 at once
+     * ({@code ICSK_ACK_NOMEM}): the peer then probes until the reader frees memory.
      */
     int selectWindow(TcpSock sk) {
+        if (sk.ackNomem) {
+            // Out of memory for in-order data: window 0 now, even if that shrinks it.
+            sk.rcvWnd = 0;
+            sk.rcvWup = sk.rcvNxt;
+            return 0;
+        }
         int free = sk.winFromSpace(sk.rcvbuf() - sk.rmem());
         free = Math.min(free, sk.windowClamp);
         int mss = Math.max(sk.rcvMss, 1);
@@ -236,6 +244,7 @@ final class TcpOutput {
             sk.quickAcks--;
         }
         sk.ackPending = false;
+        sk.ackNomem = false;
         sk.timers.cancelDelack();
     }
 

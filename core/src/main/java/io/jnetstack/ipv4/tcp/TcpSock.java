@@ -147,6 +147,8 @@ public final class TcpSock extends Sock {
     long dataSegsOut, delivered;   // tcpi_data_segs_out, tcpi_delivered (TcpInfo)
     // delayed ACK
     boolean ackPending;
+    /** In-order data did not fit TCP's memory: the next ACK goes now, with window 0 ({@code ICSK_ACK_NOMEM}). */
+    boolean ackNomem;
     int quickAcks;
     int pingpong;
     long atoNanos;

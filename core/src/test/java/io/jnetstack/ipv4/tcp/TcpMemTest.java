@@ -114,26 +114,33 @@ class TcpMemTest {
         TcpSock k = sk(s);
         h.net.sysctls().set("net.ipv4.tcp_mem", "4 6 8");
         int segs = 40;
-        for (int i = 0; i < segs; i++) {
-            h.inject(A | Tcp.PSH, 1 + i * 1000, 1000, 1, WIN);
+        int seq = 1;
+        while (h.net.drops(DropReason.PROTO_MEM) == 0) {
+            assertTrue(seq < segs * 1000, "never refused");
+            h.clear();
+            h.inject(A | Tcp.PSH, seq, 1000, 1, WIN);
+            seq += 1000;
         }
         assertTrue(h.tcp().memoryPressure(), "above tcp_mem[1]");
         assertEquals(1, ext(h, TcpExtMib.TCPMemoryPressures));
-        long dropped = h.net.drops(DropReason.PROTO_MEM);
-        assertTrue(ext(h, TcpExtMib.TCPRcvQDrop) > 0, "above tcp_mem[2] data is refused");
-        assertEquals(dropped, ext(h, TcpExtMib.TCPRcvQDrop) + ext(h, TcpExtMib.TCPOFODrop),
-                "after the first drop the rest is out of order");
-        assertTrue(h.tcp().memoryPages() <= 8 + 1, "pages " + h.tcp().memoryPages());
+        assertEquals(1, ext(h, TcpExtMib.TCPRcvQDrop));
+        assertTrue(h.tcp().memoryPages() <= 8, "pages " + h.tcp().memoryPages());
         int have = k.rcvNxt - (h.riss + 1);
-        assertEquals(segs * 1000 - have - 1000 * k.ofoQueue.size(), dropped * 1000, "what was not taken was dropped");
-        assertTrue(have > 0);
+        assertEquals(seq - 1000 - 1, have, "all but the last segment were taken");
+        ReliabilityHarness.Out nomem = h.next();
+        assertEquals(have + 1, nomem.tcp().ack() - h.riss);
+        assertEquals(0, nomem.tcp().window(), "refused for memory: window 0 at once (ICSK_ACK_NOMEM)");
+        h.inject(A | Tcp.PSH, seq - 1000, 1000, 1, WIN);   // beyond window 0: not taken, answered
+        assertEquals(have, k.rcvNxt - (h.riss + 1));
+        assertEquals(1, h.net.drops(DropReason.PROTO_MEM));
+        assertEquals(have + 1, h.next().tcp().ack() - h.riss);
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         got.writeBytes(read(s, 1 << 20));
         assertEquals(have, got.size());
         assertFalse(h.tcp().memoryPressure(), "the reader freed the memory: below tcp_mem[0]");
         assertTrue(ext(h, TcpExtMib.TCPMemoryPressuresChrono) >= 0);
-        // The peer sends again what was dropped, a little at a time; nothing is lost.
-        for (int seq = 1 + have; seq < 1 + segs * 1000; seq += 1000) {
+        // The peer sends again what was dropped, and the rest; nothing is lost.
+        for (seq = 1 + have; seq < 1 + segs * 1000; seq += 1000) {
             h.inject(A | Tcp.PSH, seq, 1000, 1, WIN);
             got.writeBytes(read(s, 1 << 20));
         }
@@ -178,6 +185,35 @@ class TcpMemTest {
         assertTrue(h.net.drops(DropReason.TCP_OFO_QUEUE_PRUNE) > 0, "out-of-order data went for the hole");
         assertTrue(k.rcvNxt - (h.riss + 1) >= 2000, "the hole was filled");
         assertEquals(0, h.net.drops(DropReason.PROTO_MEM) - ext(h, TcpExtMib.TCPOFODrop));
+        byte[] got = read(s, 1 << 20);
+        assertArrayEquals(fill(1, got.length), got);
+    }
+
+    @Test
+    void theSegmentFillingTheHoleDisplacesOutOfOrderDataFromAFullReceiveBuffer() {
+        ReliabilityHarness h = new ReliabilityHarness(309);
+        Socket l = h.socket();
+        l.setsockopt(SockOpt.SO_RCVBUF, 8192);   // 16 KiB, inherited
+        l.bind(new io.jnetstack.socket.SockAddrIn(0, ReliabilityHarness.PORT));
+        l.listen(4);
+        Socket s = h.passiveOpen(l, synOpts(1000, false, false, -1), WIN);
+        TcpSock k = sk(s);
+        h.inject(A | Tcp.PSH, 1, 1000, 1, WIN);
+        for (int seq = 2001; seq < 9001; seq += 1000) {
+            h.inject(A | Tcp.PSH, seq, 1000, 1, WIN);   // a hole at 1001; the buffer fills
+        }
+        assertTrue(ext(h, TcpExtMib.TCPOFODrop) > 0, "the buffer is full");
+        int ofo = k.ofoQueue.size();
+        h.clear();
+        h.inject(A | Tcp.PSH, 1001, 1000, 1, WIN);
+        // tcp_prune_queue: collapsing is not enough, so out-of-order data goes (tcp_prune_ofo_queue)
+        // and the segment the connection needs is taken; refusing it would close the window on
+        // the hole for good.
+        assertTrue(h.net.drops(DropReason.TCP_OFO_QUEUE_PRUNE) > 0);
+        assertTrue(k.ofoQueue.size() < ofo);
+        assertTrue(k.rcvNxt - (h.riss + 1) >= 2000, "the hole was filled");
+        assertEquals(0, ext(h, TcpExtMib.TCPRcvQDrop));
+        assertTrue(h.next().tcp().window() > 0);
         byte[] got = read(s, 1 << 20);
         assertArrayEquals(fill(1, got.length), got);
     }
