@@ -49,16 +49,22 @@ final class TcpTimers {
         return rtx != null && rtx.pending();
     }
 
-    /** (Re)arms the retransmission timer at the current RTO with backoff. */
+    /**
+     * (Re)arms the retransmission timer at the current RTO with backoff. In Linux the probe
+     * timer is the same timer ({@code icsk_retransmit_timer}, {@code inet_csk_reset_xmit_timer()}),
+     * so a pending zero-window or MSG_MORE probe ends here.
+     */
     void armRtx() {
-        rtx = timer(rtx, "tcp rtx", this::retransmitTimer);
-        rtx.armAfter(Math.min(sk.rtoNanos << Math.min(sk.backoff, 20), RTO_MAX));
+        armRtx(Math.min(sk.rtoNanos << Math.min(sk.backoff, 20), RTO_MAX));
     }
 
-    /** Arms the retransmission timer {@code after} from now, whatever the RTO. */
+    /** Arms the retransmission timer {@code after} from now, whatever the RTO; a pending probe ends. */
     void armRtx(long after) {
         rtx = timer(rtx, "tcp rtx", this::retransmitTimer);
         rtx.armAfter(after);
+        if (probe != null) {
+            probe.cancel();
+        }
     }
 
     void cancelRtx() {
