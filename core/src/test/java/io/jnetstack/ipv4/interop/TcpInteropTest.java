@@ -205,6 +205,37 @@ class TcpInteropTest {
     }
 
     /**
+     * Loss on the Linux side where the kernel has no sch_netem: Linux's egress on the TAP is an
+     * htb whose cls_bpf classifier (classic BPF, {@code ld rand}) sends 3% of the packets to a
+     * class whose pfifo holds nothing, so they are dropped; the 5 ms delay is the stack's own
+     * netem on its side. Linux's ACKs (and requests) are lost, and the transfer still completes
+     * intact; the qdisc's drop counter proves the loss happened.
+     */
+    @Test
+    void aTransferSurvivesLinuxSideRandomLossWithoutNetem() throws Exception {
+        String dev = host.ifName();
+        long threshold = (long) (0.03 * (1L << 32));
+        String prog = "4,32 0 0 4294963256,53 1 0 " + threshold + ",6 0 0 65538,6 0 0 65537";
+        for (String[] cmd : new String[][] {
+                {"tc", "qdisc", "replace", "dev", dev, "root", "handle", "1:", "htb", "default", "1"},
+                {"tc", "class", "add", "dev", dev, "parent", "1:", "classid", "1:1", "htb", "rate", "10gbit", "quantum", "60000"},
+                {"tc", "class", "add", "dev", dev, "parent", "1:", "classid", "1:2", "htb", "rate", "10gbit", "quantum", "60000"},
+                {"tc", "qdisc", "add", "dev", dev, "parent", "1:2", "handle", "2:", "pfifo", "limit", "0"},
+                {"tc", "filter", "add", "dev", dev, "parent", "1:", "bpf", "bytecode", prog}}) {
+            Netns.Result r = ns.run(Duration.ofSeconds(10), cmd);
+            Assumptions.assumeTrue(r.ok() || !r.stderr().contains("not found") && !r.stderr().contains("unknown"),
+                    "this kernel lacks htb, pfifo or cls_bpf: " + r.stderr().trim());
+            assertTrue(r.ok(), r::describe);
+        }
+        lab.k.run(() -> host.tap.setQdisc(new io.jnetstack.core.sched.Netem(io.jnetstack.core.sched.Netem.Config.parse("delay 5ms"))));
+        download8MiB();
+        Netns.Result stats = ns.run(Duration.ofSeconds(10), "tc", "-s", "qdisc", "show", "dev", dev);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("qdisc pfifo 2:.*?dropped (\\d+)", java.util.regex.Pattern.DOTALL)
+                .matcher(stats.stdout());
+        assertTrue(m.find() && Long.parseLong(m.group(1)) > 0, () -> "Linux dropped nothing:\n" + stats.stdout());
+    }
+
+    /**
      * The same loss and delay on the stack's side of the link (its own netem on the TAP): the
      * stack's data segments are lost and delayed, Linux's ACKs are not, so the stack's
      * retransmission does the work. Runs where the kernel lacks sch_netem too.
