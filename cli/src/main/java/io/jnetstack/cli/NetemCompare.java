@@ -1,0 +1,258 @@
+package io.jnetstack.cli;
+
+import io.jnetstack.core.ErrnoException;
+import io.jnetstack.core.Kernel;
+import io.jnetstack.core.Net;
+import io.jnetstack.core.sched.Netem;
+import io.jnetstack.link.TunTapDevice;
+import io.jnetstack.link.Veth;
+import io.jnetstack.link.tuntap.TunTapFile;
+import io.jnetstack.socket.SockAddrIn;
+import io.jnetstack.socket.Socket;
+import io.jnetstack.wire.Ipv4Address;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Goodput of one TCP stream over a lossy, long path: jnetstack against the Linux kernel with the
+ * same impairment ({@code netem delay 10ms loss 1%} on both directions: 20 ms RTT, 1% random loss
+ * each way).
+ * <ul>
+ *   <li>jnetstack: two stacks on a veth pair (MTU 1500) with that netem on both ends, in virtual
+ *       time; goodput is the bytes the receiver read over the virtual seconds of the run. Several
+ *       seeds are averaged.</li>
+ *   <li>Linux: two network namespaces the harness creates, each with a TAP device whose other end
+ *       is a jnetstack router in this JVM (real time, forwarding, the same netem on both of its
+ *       TAPs). The kernel's own iperf3 runs from one namespace to the other; its goodput is
+ *       {@code sum_received}. The router stands in for the veth pair because this machine's
+ *       kernel has neither veth nor sch_netem; it adds no loss of its own (its qdisc drop counters
+ *       are reported) and its forwarding is far faster than the path's goodput.</li>
+ * </ul>
+ * Addresses are 198.18.20.0/24 and 198.18.21.0/24, only inside the namespaces created here,
+ * which are deleted afterwards.
+ */
+final class NetemCompare {
+    /** The impairment on every direction of both paths. */
+    static final String NETEM = "delay 10ms loss 1%";
+
+    record Result(double stackBitsPerSec, double kernelBitsPerSec, String kernelNote) {
+        double ratio() {
+            return stackBitsPerSec / kernelBitsPerSec;
+        }
+    }
+
+    private NetemCompare() {
+    }
+
+    // ================================================================ jnetstack, virtual time
+
+    /** Goodput in bits per second of a {@code seconds}-long bulk transfer in virtual time. */
+    static double stack(long seed, int seconds) {
+        Kernel k = Kernel.deterministic(seed);
+        Net a = k.newNet("a");
+        Net b = k.newNet("b");
+        Veth va = Veth.createPair(a, "veth0", b, "veth0");
+        a.loopback().up();
+        b.loopback().up();
+        va.up();
+        va.peer().up();
+        int addrB = Ipv4Address.parse("198.18.0.2");
+        a.inet().devinet().add(va, Ipv4Address.parse("198.18.0.1"), 24);
+        b.inet().devinet().add(va.peer(), addrB, 24);
+        va.setQdisc(new Netem(Netem.Config.parse(NETEM)));
+        va.peer().setQdisc(new Netem(Netem.Config.parse(NETEM)));
+        k.runFor(1_000_000_000L);
+        Socket listener = b.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
+        listener.bind(new SockAddrIn(0, 5201));
+        listener.listen(16);
+        Socket c = a.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
+        c.connect(new SockAddrIn(addrB, 5201));
+        Socket s = listener.accept();
+        ByteBuffer out = ByteBuffer.allocate(256 * 1024);
+        ByteBuffer in = ByteBuffer.allocate(256 * 1024);
+        long t0 = k.clock().nanos();
+        long end = t0 + seconds * 1_000_000_000L;
+        long got = 0;
+        while (k.clock().nanos() < end) {
+            boolean progress = false;
+            out.clear();
+            try {
+                progress = c.send(out, Socket.MSG_DONTWAIT) > 0;
+            } catch (ErrnoException e) {
+                // the send buffer is full
+            }
+            while (true) {
+                in.clear();
+                int n;
+                try {
+                    n = s.recv(in, Socket.MSG_DONTWAIT);
+                } catch (ErrnoException e) {
+                    break;
+                }
+                got += n;
+                progress = true;
+            }
+            if (!progress && !k.step(end)) {
+                break;
+            }
+        }
+        long elapsed = k.clock().nanos() - t0;
+        c.close();
+        s.close();
+        listener.close();
+        return got * 8e9 / elapsed;
+    }
+
+    // ================================================================ Linux, real time
+
+    /**
+     * Goodput in bits per second of the kernel's iperf3 through a netem router in this JVM.
+     *
+     * @return null with the reason in {@code why[0]} when it cannot run here
+     */
+    static Double kernel(int seconds, StringBuilder note) {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            note.append("not root");
+            return null;
+        }
+        if (!onPath("iperf3") || !onPath("ip")) {
+            note.append("iperf3 or ip is not installed");
+            return null;
+        }
+        String tag = Long.toHexString(System.nanoTime() & 0xffffffL);
+        String nsA = "jns-nc-a-" + tag;
+        String nsB = "jns-nc-b-" + tag;
+        String ifA = "jnca" + tag;
+        String ifB = "jncb" + tag;
+        List<String> created = new ArrayList<>();
+        Kernel k = Kernel.realtime();
+        try {
+            for (String ns : List.of(nsA, nsB)) {
+                sh("ip", "netns", "add", ns);
+                created.add(ns);
+                sh("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+                sh("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
+            }
+            Net r = k.newNet("router");
+            TunTapDevice ta = k.call(() -> TunTapDevice.open(r, ifA, TunTapFile.Mode.TAP));
+            TunTapDevice tb = k.call(() -> TunTapDevice.open(r, ifB, TunTapFile.Mode.TAP));
+            Netem qa = new Netem(Netem.Config.parse(NETEM));
+            Netem qb = new Netem(Netem.Config.parse(NETEM));
+            k.run(() -> {
+                r.sysctls().set("net.ipv4.ip_forward", "1");
+                r.loopback().up();
+                ta.up();
+                tb.up();
+                r.inet().devinet().add(ta, Ipv4Address.parse("198.18.20.1"), 24);
+                r.inet().devinet().add(tb, Ipv4Address.parse("198.18.21.1"), 24);
+                ta.setQdisc(qa);
+                tb.setQdisc(qb);
+            });
+            linuxEnd(nsA, ifA, "198.18.20.2/24", "198.18.20.1");
+            linuxEnd(nsB, ifB, "198.18.21.2/24", "198.18.21.1");
+            Process server = new ProcessBuilder("ip", "netns", "exec", nsB, "iperf3", "-s", "-1", "-B", "198.18.21.2")
+                    .redirectErrorStream(true).start();
+            try {
+                Thread.sleep(500);
+                String json = sh("ip", "netns", "exec", nsA, "iperf3", "-c", "198.18.21.2", "-t", Integer.toString(seconds),
+                        "-J", "-C", "cubic");
+                Matcher m = Pattern.compile("\"sum_received\"\\s*:\\s*\\{[^}]*?\"bits_per_second\"\\s*:\\s*([0-9.eE+]+)",
+                        Pattern.DOTALL).matcher(json);
+                if (!m.find()) {
+                    note.append("iperf3 printed no sum_received: ").append(json.length() > 400 ? json.substring(0, 400) : json);
+                    return null;
+                }
+                String retr = find(json, "\"sum_sent\"\\s*:\\s*\\{[^}]*?\"retransmits\"\\s*:\\s*(\\d+)");
+                note.append("kernel iperf3 through a jnetstack netem router over TAPs (no veth/sch_netem in this kernel); ")
+                        .append("kernel retransmits ").append(retr)
+                        .append(", mean RTT ").append(find(json, "\"mean_rtt\"\\s*:\\s*(\\d+)")).append(" us").append(", router netem drops (the 1% loss) ")
+                        .append(k.call(() -> qa.stats().drops + qb.stats().drops) + " of " + k.call(() -> qa.stats().packets + qb.stats().packets));
+                return Double.parseDouble(m.group(1));
+            } finally {
+                server.destroyForcibly();
+                server.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (IOException | RuntimeException e) {
+            note.append("could not run: ").append(e.getMessage());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            note.append("interrupted");
+            return null;
+        } finally {
+            k.close();
+            for (String ns : created) {
+                try {
+                    sh("ip", "netns", "del", ns);
+                } catch (IOException | RuntimeException e) {
+                    // best effort: already gone
+                }
+            }
+        }
+    }
+
+    private static void linuxEnd(String ns, String ifName, String cidr, String gateway) throws IOException {
+        sh("ip", "link", "set", "dev", ifName, "netns", ns);
+        sh("ip", "netns", "exec", ns, "ip", "link", "set", "dev", ifName, "up");
+        sh("ip", "netns", "exec", ns, "ip", "addr", "add", cidr, "dev", ifName);
+        sh("ip", "netns", "exec", ns, "ip", "route", "add", "default", "via", gateway);
+    }
+
+    private static String find(String text, String regex) {
+        Matcher m = Pattern.compile(regex, Pattern.DOTALL).matcher(text);
+        return m.find() ? m.group(1) : "?";
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+            if (new java.io.File(dir, tool).canExecute()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String sh(String... cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", cmd) + ": timed out");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + out.trim());
+        }
+        return out;
+    }
+
+    /** Both sides: the stack averaged over {@code seeds} runs. */
+    static Result run(int seconds, int seeds) {
+        double sum = 0;
+        for (int i = 0; i < seeds; i++) {
+            sum += stack(1 + i, seconds);
+        }
+        StringBuilder note = new StringBuilder();
+        Double kernel = kernel(seconds, note);
+        return new Result(sum / seeds, kernel == null ? Double.NaN : kernel, note.toString());
+    }
+
+    /** A quick manual run: {@code NetemCompare [seconds]}. */
+    public static void main(String[] args) {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        Result r = run(seconds, 3);
+        System.out.printf("stack %.2f Mbit/s, kernel %.2f Mbit/s, ratio %.2f (%s)%n", r.stackBitsPerSec() / 1e6,
+                r.kernelBitsPerSec() / 1e6, r.ratio(), r.kernelNote());
+    }
+}
