@@ -462,14 +462,18 @@ final class Iperf3Session {
                     sentTotal += n;
                     server.sent(n);
                 } else {
-                    scratch.clear();
-                    int n = sock.recv(scratch, Socket.MSG_DONTWAIT);
-                    if (n == 0) {
-                        active = false;
-                        return;
-                    }
-                    account(n, now);
-                    server.received(n);
+                    // Drain: a full buffer means more may be queued; less means the queue is empty.
+                    int n;
+                    do {
+                        scratch.clear();
+                        n = sock.recv(scratch, Socket.MSG_DONTWAIT);
+                        if (n == 0) {
+                            active = false;
+                            return;
+                        }
+                        account(n, now);
+                        server.received(n);
+                    } while (n == scratch.capacity());
                 }
             } catch (ErrnoException e) {
                 if (e.errno() != Errno.EAGAIN) {
