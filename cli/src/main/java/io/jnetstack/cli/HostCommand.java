@@ -20,8 +20,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code jnetstack host --tap NAME --addr CIDR [--gateway IP]}: one stack in real time on a TAP
- * device of the current network namespace, answering ARP and ping and echoing UDP on port 7 until
- * SIGINT or SIGTERM, with a
+ * device of the current network namespace, answering ARP and ping, echoing on port 7 and serving
+ * iperf3 on port 5201 until SIGINT or SIGTERM, with a
  * control socket ({@link ControlProtocol}) for {@code ip}, {@code nstat}, {@code sysctl},
  * {@code ping}, {@code link} and {@code ss}. This command line is a contract: tools and tests outside the
  * project use it, and the ready line
@@ -30,7 +30,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "host", mixinStandardHelpOptions = true,
         description = {"Runs one jnetstack stack on the TAP device NAME of the current network namespace (created when"
                 + " absent, attached when it exists) with the address CIDR and a default route via the gateway;"
-                + " it answers ARP and ping and serves echo (RFC 862, UDP and TCP port 7), discard (TCP 9) and, with --www DIR,"
+                + " it answers ARP and ping and serves echo (RFC 862, UDP and TCP port 7), discard (TCP 9), iperf3 (TCP 5201) and, with --www DIR,"
                 + " HTTP/1.1 on port 80, until SIGINT or SIGTERM; with --fetch URL it downloads one URL through the stack and exits, then closes the TAP and removes its control socket.",
                 "When ready it prints one line: `jnetstack host: tap NAME up, ADDR/LEN, gateway GW; control socket PATH`.",
                 "The control socket (/run/jnetstack/NAME.sock, or /tmp/jnetstack/NAME.sock when /run is not writable)"
@@ -89,6 +89,7 @@ final class HostCommand implements Callable<Integer> {
             echo = io.jnetstack.admin.EchoService.udp(net, io.jnetstack.admin.EchoService.PORT);
             services.add(io.jnetstack.apps.StreamServices.echo(net, 7));
             services.add(io.jnetstack.apps.StreamServices.discard(net, 9));
+            services.add(io.jnetstack.apps.Iperf3Server.start(net, io.jnetstack.apps.Iperf3Server.PORT));
             if (www != null) {
                 services.add(io.jnetstack.apps.HttpServer.start(net, 80, www));
             }
