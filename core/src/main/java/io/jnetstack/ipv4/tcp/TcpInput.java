@@ -834,6 +834,10 @@ final class TcpInput {
             sk.chargeR(skb);
             sk.rcvQueue().addLast(skb);
             measureRcvMss(sk, skb, len);
+            if (sk.tsOk && s.opts.hasTimestamps && s.opts.tsEcr != 0) {
+                TcpRcvSpace.measureTs(sk, s.opts.tsEcr, len);
+            }
+            TcpRcvSpace.measure(sk);
             sk.ackPending = true;
         } else {
             skb.free();

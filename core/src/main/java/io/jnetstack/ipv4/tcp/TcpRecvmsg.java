@@ -121,6 +121,9 @@ final class TcpRecvmsg {
             }
         }
         if (!peek) {
+            if (copied > 0) {
+                TcpRcvSpace.adjust(sk);
+            }
             cleanupRbuf(sk, copied);
         }
         return copied;

@@ -104,6 +104,15 @@ public final class TcpSock extends Sock {
     /** Payload per byte of buffer memory, in 1/256 ({@code scaling_ratio}); 1/2 until measured. */
     int scalingRatio = 128;
     int rcvSsthresh;
+    // receive-buffer autotuning (TcpRcvSpace): the receiver's RTT estimate ×8 in µs
+    // (rcv_rtt_est), its window-based sample, and what the application read per RTT (rcvq_space)
+    long rcvRttUs8;
+    int rcvRttSeq;
+    long rcvRttTime;
+    int rcvRttLastTsecr;
+    int rcvqSpace;
+    int rcvqSeq;
+    long rcvqTime;
     // options
     boolean wscaleOk;
     int sndWscale;
@@ -299,6 +308,16 @@ public final class TcpSock extends Sock {
     /** SO_SNDBUF as set. */
     int sndbuf() {
         return sndbuf;
+    }
+
+    /** Whether the application fixed the receive buffer (SO_RCVBUF: {@code SOCK_RCVBUF_LOCK}). */
+    boolean rcvbufLocked() {
+        return rcvbufLock;
+    }
+
+    /** Autotuning raises {@code sk_rcvbuf}; the readers' wait conditions see the room. */
+    void setRcvbufAuto(int bytes) {
+        rcvbuf = bytes;
     }
 
     long now() {
