@@ -18,8 +18,9 @@ import io.jnetstack.trace.Tracer;
  * one needs room. Everything held is flushed at the end of every poll (Linux keeps packets
  * across a poll that used its whole budget for up to a jiffy; flushing at once keeps runs
  * deterministic). Merging copies each segment's payload behind the first one's in one pooled
- * linear buffer, so the merged packet is what the TCP receive path handles best and nothing is
- * allocated in steady state. Only devices with {@link NetdevFeatures#GRO} merge.
+ * linear buffer (doubled as it fills, so its truesize stays within twice the data), so the
+ * merged packet is what the TCP receive path handles best and nothing is allocated in steady
+ * state. Only devices with {@link NetdevFeatures#GRO} merge.
  */
 public final class Gro {
     /** Mirrors MAX_GRO_SKBS: flows held at once per NAPI context. */
@@ -112,7 +113,8 @@ public final class Gro {
             return false;
         }
         if (p.tailroom() < len || p.isCloned()) {
-            int room = Math.min(MAX_SIZE - p.len(), SkBuffPool.LARGE - p.data() - p.headLen());
+            // Double the buffer (the pool's classes double), so truesize stays within twice the data.
+            int room = Math.min(Math.max(len, p.headLen()), SkBuffPool.LARGE - p.data() - p.headLen());
             if (room < len) {
                 return false;
             }

@@ -373,7 +373,7 @@ public abstract class NetDevice {
      * @throws ErrnoException EOPNOTSUPP when a bit asked for is fixed on this device
      */
     public void setFeatures(long on, long off) {
-        long fixed = (on | off) & ~hwFeatures;
+        long fixed = (((features | on) & ~off) ^ features) & ~hwFeatures;
         if (fixed != 0) {
             throw new ErrnoException(Errno.EOPNOTSUPP, "cannot change " + NetdevFeatures.names(fixed)
                     + " on " + name + ": fixed for a " + kind() + " device");
@@ -413,6 +413,14 @@ public abstract class NetDevice {
 
     /** The {@code ip link} line for this device, with statistics when asked. */
     public String format(boolean withStats) {
+        return format(withStats, false);
+    }
+
+    /**
+     * The {@code ip link} lines for this device, with statistics and, for {@code ip -d link},
+     * the kind and GSO/GRO limits when asked.
+     */
+    public String format(boolean withStats, boolean details) {
         StringBuilder sb = new StringBuilder();
         String state = isRunning() ? "UP" : isUp() ? "DOWN" : "DOWN";
         if (type == ARPHRD_LOOPBACK && isUp()) {
@@ -427,6 +435,10 @@ public abstract class NetDevice {
             sb.append("    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n");
         } else {
             sb.append("    link/none\n");
+        }
+        if (details) {
+            sb.append("    ").append(kind()).append(" gso_max_size ").append(gsoMaxSize).append(" gso_max_segs 65535")
+                    .append(" gro_max_size ").append(Gro.MAX_SIZE).append('\n');
         }
         if (withStats) {
             sb.append(stats.format(true));

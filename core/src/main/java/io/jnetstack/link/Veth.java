@@ -32,16 +32,17 @@ public final class Veth extends NetDevice {
 
     private Veth(String name) {
         super(name, ARPHRD_ETHER, 14, 1500, 68, MAX_MTU, IfFlags.BROADCAST | IfFlags.MULTICAST);
-        initFeatures(FEATURES, FEATURES);
+        initFeatures(FEATURES, FEATURES | NetdevFeatures.GRO);
     }
 
     /**
      * Mirrors VETH_FEATURES: scatter/gather, any checksum, TSO, receive checksum; all
-     * toggleable with {@link #setFeatures}. GRO is on too, so segments from a peer that cuts its
-     * packets (TSO off) are merged again.
+     * toggleable with {@link #setFeatures}. GRO is off by default as on Linux (the peer's GSO
+     * packets cross whole anyway); {@code ethtool -K veth gro on} merges segments from a peer
+     * that cuts its packets.
      */
     public static final long FEATURES = NetdevFeatures.SG | NetdevFeatures.HW_CSUM | NetdevFeatures.TSO
-            | NetdevFeatures.TSO_ECN | NetdevFeatures.RXCSUM | NetdevFeatures.GSO | NetdevFeatures.GRO;
+            | NetdevFeatures.TSO_ECN | NetdevFeatures.RXCSUM | NetdevFeatures.GSO;
 
     /**
      * Creates a pair, as {@code ip link add NAME type veth peer name PEER netns ...}: {@code name}
@@ -171,6 +172,11 @@ public final class Veth extends NetDevice {
             done++;
         }
         return done;
+    }
+
+    /** This end's receive NAPI context (its GRO state and counters). */
+    public Napi napi() {
+        return napi;
     }
 
     /** Frames waiting on this end's receive ring. */

@@ -88,8 +88,13 @@ public final class InetOffload implements PacketOffload {
             }
             byte[] b = skb.buf();
             int ip = skb.data();
-            if ((b[ip] & 0xff) != 0x45 || Ipv4.protocol(b, ip) != Ipv4.PROTO_TCP || !Ipv4.checksumOk(b, ip)) {
-                gro.deliver(skb);   // options, other protocols, bad headers: the normal path decides
+            if (Ipv4.protocol(b, ip) != Ipv4.PROTO_TCP || (b[ip] & 0xf0) != 0x40 || !Ipv4.checksumOk(b, ip)) {
+                gro.deliver(skb);   // other protocols, bad headers: the normal path decides
+                return;
+            }
+            if ((b[ip] & 0xff) != 0x45) {
+                // IP options: not merged. Linux lets it overtake its flow; going up behind it keeps the order.
+                TcpOffload.flushFlowAndDeliver(gro, skb, Ipv4.headerLen(b, ip));
                 return;
             }
             boolean flush = Ipv4.totalLength(b, ip) != skb.len()

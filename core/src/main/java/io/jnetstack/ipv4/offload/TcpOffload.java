@@ -182,7 +182,12 @@ public final class TcpOffload {
 
     /** The segment cannot be merged: the flow it belongs to goes up first, to keep the order. */
     private static void flushFlowAndDeliver(Gro gro, SkBuff skb) {
-        int pi = skb.headLen() >= Ipv4.HEADER_LEN + 4 ? lookup(gro, skb.buf(), skb.data()) : -1;
+        flushFlowAndDeliver(gro, skb, Ipv4.HEADER_LEN);
+    }
+
+    /** As above for a TCP segment behind an IP header of {@code ihl} bytes. */
+    static void flushFlowAndDeliver(Gro gro, SkBuff skb, int ihl) {
+        int pi = skb.headLen() >= ihl + 4 ? lookup(gro, skb.buf(), skb.data(), ihl) : -1;
         if (pi >= 0) {
             gro.flush(pi);
         }
@@ -191,9 +196,13 @@ public final class TcpOffload {
 
     /** The held flow with the same addresses and ports, or -1. Mirrors {@code tcp_gro_lookup()}. */
     private static int lookup(Gro gro, byte[] b, int ip) {
+        return lookup(gro, b, ip, Ipv4.HEADER_LEN);
+    }
+
+    private static int lookup(Gro gro, byte[] b, int ip, int ihl) {
         int src = Ipv4.src(b, ip);
         int dst = Ipv4.dst(b, ip);
-        int ports = be32(b, ip + Ipv4.HEADER_LEN);
+        int ports = be32(b, ip + ihl);
         for (int i = 0; i < gro.size(); i++) {
             SkBuff p = gro.held(i);
             byte[] pb = p.buf();
