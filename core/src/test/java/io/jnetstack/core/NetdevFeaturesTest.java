@@ -40,6 +40,8 @@ class NetdevFeaturesTest {
         v.setMtu(65535);
         assertEquals(65535, v.mtu());
         assertTrue(v.formatFeatures().contains("scatter-gather: off\n"));
+        assertTrue(v.format(false, true).contains("    veth gso_max_size 65536 gso_max_segs 65535 gro_max_size 65536\n"),
+                v.format(false, true));
     }
 
     @Test

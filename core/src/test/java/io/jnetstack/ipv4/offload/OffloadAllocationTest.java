@@ -24,14 +24,24 @@ class OffloadAllocationTest {
 
     @Test
     void gsoSegmentationAllocatesNothingPerPacket() {
+        gsoPath(false);
+    }
+
+    @Test
+    void gsoPacketsPassedWholeAllocateNothingPerPacket() {
+        gsoPath(true);
+    }
+
+    private void gsoPath(boolean tso) {
         Kernel k = Kernel.deterministic(3);
         Net a = k.newNet("a");
         Net b = k.newNet("b");
         Veth v0 = Veth.createPair(a, "veth0", b, "veth1");
         v0.up();
         v0.peer().up();
-        v0.setFeatures(0, NetdevFeatures.TSO);
-        v0.peer().setFeatures(0, NetdevFeatures.GRO);
+        if (!tso) {
+            v0.setFeatures(0, NetdevFeatures.TSO);
+        }
         long[] frames = new long[1];
         b.addProtocol(0x0800, (skb, dev) -> {
             frames[0]++;
@@ -48,9 +58,10 @@ class OffloadAllocationTest {
         long allocated = mx.getCurrentThreadAllocatedBytes() - before;
         long nanos = System.nanoTime() - t0;
         template.free();
-        assertEquals((2_000L + packets) * SEGS, frames[0]);
-        System.out.printf("GSO: %d packets of %d segments: %.0f segments/s, %.2f GB/s payload, %d bytes allocated%n",
-                packets, SEGS, packets * (double) SEGS / nanos * 1e9, packets * (double) f.payload / nanos, allocated);
+        assertEquals((2_000L + packets) * (tso ? 1 : SEGS), frames[0]);
+        System.out.printf("GSO %s: %d packets of %d segments: %.0f packets/s, %.0f segments/s, %.2f GB/s payload,"
+                + " %d bytes allocated%n", tso ? "whole (TSO)" : "segmented", packets, SEGS, packets / (double) nanos * 1e9,
+                packets * (double) SEGS / nanos * 1e9, packets * (double) f.payload / nanos, allocated);
         assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes for " + packets + " GSO packets");
         assertEquals(0, k.skbs().inUse());
     }
