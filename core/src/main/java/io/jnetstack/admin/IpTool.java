@@ -280,7 +280,7 @@ public final class IpTool {
         StringBuilder sb = new StringBuilder();
         for (NetDevice d : net.devices()) {
             if ((only == null || d == only) && (!upOnly || d.isUp())) {
-                sb.append(d.format(stats > 0));
+                sb.append(d.format(stats > 0, opts.details()));
             }
         }
         return sb.toString();

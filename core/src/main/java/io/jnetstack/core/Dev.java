@@ -71,16 +71,40 @@ public final class Dev {
                 net.drop(skb, DropReason.DEV_READY);
                 return Qdisc.NET_XMIT_DROP;
             }
+            return xmitNoQueue(skb, dev, net);
+        } finally {
+            t.exit();
+            sn.bhEnable();
+        }
+    }
+
+    /**
+     * The noqueue branch of {@code __dev_queue_xmit()}: {@code validate_xmit_skb()}, then the
+     * driver, segment by segment when the packet was segmented; what the driver refuses is dropped.
+     */
+    private static int xmitNoQueue(SkBuff skb, NetDevice dev, Net net) {
+        int v = Gso.validateXmit(skb, dev);
+        if (v == Gso.XMIT_DROPPED) {
+            return Qdisc.NET_XMIT_DROP;
+        }
+        if (v == Gso.XMIT_AS_IS) {
             if (hardStartXmit(skb, dev) == NetDevice.TxResult.BUSY) {
                 dev.stats().txDropped++;
                 net.drop(skb, DropReason.FULL_RING);
                 return Qdisc.NET_XMIT_DROP;
             }
             return Qdisc.NET_XMIT_SUCCESS;
-        } finally {
-            t.exit();
-            sn.bhEnable();
         }
+        int rc = Qdisc.NET_XMIT_SUCCESS;
+        SkBuff seg;
+        while ((seg = dev.gsoSegs.poll()) != null) {
+            if (hardStartXmit(seg, dev) == NetDevice.TxResult.BUSY) {
+                dev.stats().txDropped++;
+                net.drop(seg, DropReason.FULL_RING);
+                rc = Qdisc.NET_XMIT_DROP;
+            }
+        }
+        return rc;
     }
 
     /** Mirrors {@code __dev_xmit_skb()}: bypass an idle qdisc, else enqueue and run it. */
@@ -166,13 +190,51 @@ public final class Dev {
                 q.requeue(skb);
                 return false;
             }
-            if (hardStartXmit(skb, dev) == NetDevice.TxResult.BUSY) {
-                q.requeue(skb);
-                return false;
+            int v = Gso.validateXmit(skb, dev);
+            if (v == Gso.XMIT_DROPPED) {
+                return true;
             }
-            return !dev.queueStopped;
+            if (v == Gso.XMIT_AS_IS) {
+                if (hardStartXmit(skb, dev) == NetDevice.TxResult.BUSY) {
+                    q.requeue(skb);
+                    return false;
+                }
+                return !dev.queueStopped;
+            }
+            return xmitSegments(q, dev);
         } finally {
             t.exit();
+        }
+    }
+
+    /**
+     * Hands the segments of a GSO packet to the driver one by one. Mirrors the loop of
+     * {@code dev_hard_start_xmit()} over a segment list: when the driver refuses one or stops
+     * its queue, the rest go back to the qdisc in order ({@code dev_requeue_skb()}).
+     *
+     * @return true when the qdisc may go on sending
+     */
+    private static boolean xmitSegments(Qdisc q, NetDevice dev) {
+        SkbQueue segs = dev.gsoSegs;
+        SkBuff seg;
+        while ((seg = segs.poll()) != null) {
+            if (hardStartXmit(seg, dev) == NetDevice.TxResult.BUSY) {
+                requeueRest(q, segs);
+                q.requeue(seg);
+                return false;
+            }
+            if (dev.queueStopped && !segs.isEmpty()) {
+                requeueRest(q, segs);
+                return false;
+            }
+        }
+        return !dev.queueStopped;
+    }
+
+    private static void requeueRest(Qdisc q, SkbQueue segs) {
+        SkBuff s;
+        while ((s = segs.pollLast()) != null) {
+            q.requeue(s);
         }
     }
 

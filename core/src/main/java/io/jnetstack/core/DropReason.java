@@ -28,6 +28,10 @@ public enum DropReason {
     FULL_RING,
     /** The driver failed to hand the frame on (a TAP write error). */
     DEV_XMIT_ERROR,
+    /** A GSO packet could not be segmented ({@code SKB_DROP_REASON_SKB_GSO_SEG}). */
+    SKB_GSO_SEG,
+    /** A partial checksum could not be finished in software ({@code SKB_DROP_REASON_SKB_CSUM}). */
+    SKB_CSUM,
     /** A frame for another host ({@code SKB_DROP_REASON_OTHERHOST}). */
     OTHERHOST,
     /** Memory limits were hit ({@code SKB_DROP_REASON_NOMEM}). */

@@ -13,11 +13,27 @@ public abstract class Napi {
     boolean polling;
     boolean missed;
     Napi nextPoll;
+    /** The flows GRO holds ({@code napi->gro}); flushed at the end of every poll. */
+    final Gro gro;
 
     /** A NAPI context for {@code dev} polled at most {@code weight} frames at a time (Linux: 64). */
     protected Napi(NetDevice dev, int weight) {
         this.dev = dev;
         this.weight = weight;
+        this.gro = dev == null ? null : new Gro(dev);
+    }
+
+    /**
+     * Receives a frame from the poll through GRO (data at the network header, after
+     * {@code eth_type_trans()}). Mirrors {@code napi_gro_receive()}.
+     */
+    public final void groReceive(SkBuff skb) {
+        gro.receive(skb);
+    }
+
+    /** This context's GRO state and counters. */
+    public Gro gro() {
+        return gro;
     }
 
     /**

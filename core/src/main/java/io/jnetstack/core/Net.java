@@ -26,6 +26,9 @@ public final class Net {
     private int nextIfindex = 1;
     private final int[] handlerTypes = new int[MAX_HANDLERS];
     private final PacketHandler[] handlers = new PacketHandler[MAX_HANDLERS];
+    private final PacketOffload[] offloads = new PacketOffload[4];
+    private final int[] offloadTypes = new int[4];
+    private int offloadCount;
     private int handlerCount;
     private PacketTap[] taps = new PacketTap[0];
     private final long[] drops = new long[DropReason.values().length];
@@ -182,6 +185,34 @@ public final class Net {
                 return;
             }
         }
+    }
+
+    /**
+     * Registers the GSO/GRO callbacks for an EtherType, replacing any. Mirrors
+     * {@code dev_add_offload()}, per namespace.
+     */
+    public void addOffload(int etherType, PacketOffload offload) {
+        for (int i = 0; i < offloadCount; i++) {
+            if (offloadTypes[i] == etherType) {
+                offloads[i] = offload;
+                return;
+            }
+        }
+        if (offloadCount == offloads.length) {
+            throw new ErrnoException(Errno.ENOSPC, "too many offload handlers in " + name);
+        }
+        offloadTypes[offloadCount] = etherType;
+        offloads[offloadCount++] = offload;
+    }
+
+    /** The GSO/GRO callbacks for an EtherType, or null. Mirrors {@code gro_find_receive_by_type()}. */
+    public PacketOffload offload(int etherType) {
+        for (int i = 0; i < offloadCount; i++) {
+            if (offloadTypes[i] == etherType) {
+                return offloads[i];
+            }
+        }
+        return null;
     }
 
     /** The handler for an EtherType, or null. */

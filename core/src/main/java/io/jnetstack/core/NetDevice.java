@@ -18,6 +18,9 @@ public abstract class NetDevice {
         BUSY
     }
 
+    /** Mirrors GSO_MAX_SIZE: the largest GSO packet, IP header included. */
+    public static final int GSO_MAX_SIZE = 65536;
+
     /** Mirrors ARPHRD_ETHER. */
     public static final int ARPHRD_ETHER = 1;
     /** Mirrors ARPHRD_LOOPBACK. */
@@ -41,6 +44,14 @@ public abstract class NetDevice {
     boolean queueStopped;
     private PacketTap[] taps = new PacketTap[0];
     RxHandler rxHandler;
+    /** Offloads on ({@code dev->features}); software GSO and GRO by default, as Linux. */
+    private long features = NetdevFeatures.GSO | NetdevFeatures.GRO;
+    /** Offloads the user may toggle ({@code dev->hw_features}). */
+    private long hwFeatures = NetdevFeatures.GSO | NetdevFeatures.GRO;
+    /** The largest GSO packet the device takes ({@code dev->gso_max_size}). */
+    private int gsoMaxSize = GSO_MAX_SIZE;
+    /** Segments of the GSO packet being transmitted ({@code skb_gso_segment()}'s list). */
+    final SkbQueue gsoSegs = new SkbQueue();
 
     /**
      * A device not yet registered.
@@ -328,8 +339,88 @@ public abstract class NetDevice {
         rxHandler = h;
     }
 
+    // ---------------------------------------------------------------- offload features
+
+    /** The offloads that are on ({@code dev->features}, {@link NetdevFeatures} bits). */
+    public long features() {
+        return features;
+    }
+
+    /** The offloads the user may change ({@code dev->hw_features}). */
+    public long hwFeatures() {
+        return hwFeatures;
+    }
+
+    /** True when every bit of {@code f} is on. */
+    public boolean hasFeatures(long f) {
+        return (features & f) == f;
+    }
+
+    /**
+     * Sets what the driver supports and what is on at creation, as a driver's probe fills
+     * {@code hw_features} and {@code features}. The software features (GSO, GRO) stay toggleable.
+     */
+    protected final void initFeatures(long on, long changeable) {
+        hwFeatures = changeable | NetdevFeatures.GSO | NetdevFeatures.GRO;
+        features = fixFeatures(on);
+    }
+
+    /**
+     * Turns offloads on or off, as {@code ethtool -K NAME feature on|off}: only bits in
+     * {@link #hwFeatures()} change; the result is made consistent (TSO needs scatter/gather and a
+     * checksum offload). Mirrors {@code __netdev_update_features()} / {@code netdev_fix_features()}.
+     *
+     * @throws ErrnoException EOPNOTSUPP when a bit asked for is fixed on this device
+     */
+    public void setFeatures(long on, long off) {
+        long fixed = (((features | on) & ~off) ^ features) & ~hwFeatures;
+        if (fixed != 0) {
+            throw new ErrnoException(Errno.EOPNOTSUPP, "cannot change " + NetdevFeatures.names(fixed)
+                    + " on " + name + ": fixed for a " + kind() + " device");
+        }
+        long was = features;
+        features = fixFeatures((features | on) & ~off);
+        if (was != features) {
+            notifyNet(NetdevEvent.CHANGE);
+        }
+    }
+
+    /** Mirrors {@code netdev_fix_features()}: TSO without SG or without checksum offload is dropped. */
+    private static long fixFeatures(long f) {
+        if ((f & NetdevFeatures.SG) == 0 || (f & NetdevFeatures.CSUM_MASK) == 0) {
+            f &= ~NetdevFeatures.GSO_MASK;
+        }
+        return f;
+    }
+
+    /** The largest GSO packet this device takes ({@code gso_max_size}). */
+    public int gsoMaxSize() {
+        return gsoMaxSize;
+    }
+
+    /** Sets {@code gso_max_size}, as {@code ip link set NAME gso_max_size N}. */
+    public void setGsoMaxSize(int n) {
+        if (n < 0 || n > GSO_MAX_SIZE) {
+            throw new ErrnoException(Errno.EINVAL, "gso_max_size must be 0.." + GSO_MAX_SIZE);
+        }
+        gsoMaxSize = n;
+    }
+
+    /** The {@code ethtool -k NAME} listing of this device's offloads. */
+    public String formatFeatures() {
+        return NetdevFeatures.format(name, features, hwFeatures);
+    }
+
     /** The {@code ip link} line for this device, with statistics when asked. */
     public String format(boolean withStats) {
+        return format(withStats, false);
+    }
+
+    /**
+     * The {@code ip link} lines for this device, with statistics and, for {@code ip -d link},
+     * the kind and GSO/GRO limits when asked.
+     */
+    public String format(boolean withStats, boolean details) {
         StringBuilder sb = new StringBuilder();
         String state = isRunning() ? "UP" : isUp() ? "DOWN" : "DOWN";
         if (type == ARPHRD_LOOPBACK && isUp()) {
@@ -344,6 +435,10 @@ public abstract class NetDevice {
             sb.append("    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n");
         } else {
             sb.append("    link/none\n");
+        }
+        if (details) {
+            sb.append("    ").append(kind()).append(" gso_max_size ").append(gsoMaxSize).append(" gso_max_segs 65535")
+                    .append(" gro_max_size ").append(Gro.MAX_SIZE).append('\n');
         }
         if (withStats) {
             sb.append(stats.format(true));

@@ -384,6 +384,27 @@ public final class SkBuff {
 
     // ---------------------------------------------------------------- GSO
 
+    /** {@code SKB_GSO_TCPV4}: a TCP/IPv4 packet to be cut into gso_size segments. */
+    public static final int GSO_TCPV4 = 1;
+    /** {@code SKB_GSO_DODGY}: GSO metadata from an untrusted source (a TAP reader); recheck. */
+    public static final int GSO_DODGY = 1 << 1;
+    /** {@code SKB_GSO_TCP_ECN}: the first segment carries CWR, the others must not. */
+    public static final int GSO_TCP_ECN = 1 << 2;
+
+    /** True when this is a GSO packet. Mirrors {@code skb_is_gso()}. */
+    public boolean isGso() {
+        return shinfo.gsoSize != 0;
+    }
+
+    /**
+     * True when the transport checksum need not be verified: the link vouched for it
+     * (CHECKSUM_UNNECESSARY) or it never left this host's memory (CHECKSUM_PARTIAL, looped back
+     * by loopback or veth). Mirrors {@code skb_csum_unnecessary()}.
+     */
+    public boolean csumUnnecessary() {
+        return ipSummed == CsumState.UNNECESSARY || ipSummed == CsumState.PARTIAL;
+    }
+
     /** Segment size for GSO, 0 when not a GSO packet. */
     public int gsoSize() {
         return shinfo.gsoSize;
@@ -465,6 +486,16 @@ public final class SkBuff {
         return c;
     }
 
+    /**
+     * Copies the metadata a segment inherits from the packet it was cut from: header marks,
+     * protocol, device, route, priority, mark, time stamp, checksum state, control block, trace
+     * ids. Mirrors what {@code skb_segment()} copies with {@code __copy_skb_header()}; the socket
+     * and destructor stay with the original.
+     */
+    public void copyMetadataFrom(SkBuff o) {
+        copyHeaderFrom(o);
+    }
+
     private void copyHeaderFrom(SkBuff o) {
         macHeader = o.macHeader;
         networkHeader = o.networkHeader;
@@ -504,6 +535,21 @@ public final class SkBuff {
         int newHeadroom = Math.max(headroom, data);
         int tailroom = dataLen > 0 ? 0 : end - tail;
         reallocHead(newHeadroom, newHeadroom + headLen() + tailroom);
+    }
+
+    /**
+     * Makes the linear data private with at least {@code need} bytes of tailroom, reallocating
+     * when short. Mirrors {@code pskb_expand_head(skb, 0, ntail)}; only for buffers without
+     * fragments (a fragment list has no tail to grow).
+     */
+    public void ensureTailroom(int need) {
+        if (dataLen > 0) {
+            throw new IllegalStateException("ensureTailroom on a buffer with fragments");
+        }
+        if (!isCloned() && end - tail >= need) {
+            return;
+        }
+        reallocHead(data, data + headLen() + need);
     }
 
     /**

@@ -4,27 +4,34 @@ package io.jnetstack.core;
  * Recycles packet buffers so the steady-state data path allocates nothing.
  *
  * <p>Plays the role of the kernel's skbuff_head_cache and page allocator. Linear buffers come in
- * two size classes (a 2 KiB class that holds an Ethernet frame with headroom, and a 66 KiB
- * class for 64 KiB loopback/veth/GSO packets); larger requests are allocated and left to the
- * garbage collector. Free lists are bounded. One pool per {@link Kernel}: buffers cross
- * namespaces over veth. Not thread-safe (callers hold the kernel lock).
+ * size classes: a 2 KiB class that holds an Ethernet frame with headroom, classes doubling from
+ * 4 KiB for merged (GRO) and linearised packets, so a buffer's truesize stays within twice its
+ * data, and a 66 KiB class for 64 KiB loopback/veth/GSO packets; larger requests are allocated
+ * and left to the garbage collector. Free lists are bounded. One pool per {@link Kernel}:
+ * buffers cross namespaces over veth. Not thread-safe (callers hold the kernel lock).
  */
 public final class SkBuffPool {
     /** Size of the small class: fits MTU 1500 plus generous headroom. */
     public static final int SMALL = 2048;
     /** Size of the large class: a 64 KiB IP packet plus headroom. */
     public static final int LARGE = 65536 + 512;
-    private static final int[] CLASS_SIZE = {SMALL, LARGE};
-    private static final int[] CLASS_LIMIT = {8192, 256};
+    private static final int[] CLASS_SIZE = {SMALL, 4096, 8192, 16384, 32768, LARGE};
+    private static final int[] CLASS_LIMIT = {8192, 512, 512, 256, 256, 256};
     private static final int HEADER_LIMIT = 16384;
 
-    private final SkbShared[] freeShared0 = new SkbShared[CLASS_LIMIT[0]];
-    private final SkbShared[] freeShared1 = new SkbShared[CLASS_LIMIT[1]];
-    private final int[] freeCount = new int[2];
+    private final SkbShared[][] freeShared = new SkbShared[CLASS_SIZE.length][];
+    private final int[] freeCount = new int[CLASS_SIZE.length];
     private final SkBuff[] freeHeaders = new SkBuff[HEADER_LIMIT];
     private int freeHeaderCount;
     private long allocated;
     private long inUse;
+
+    /** An empty pool. */
+    public SkBuffPool() {
+        for (int c = 0; c < CLASS_SIZE.length; c++) {
+            freeShared[c] = new SkbShared[CLASS_LIMIT[c]];
+        }
+    }
 
     /**
      * A new empty buffer whose linear part holds at least {@code size} bytes, with data at
@@ -60,12 +67,12 @@ public final class SkBuffPool {
     }
 
     SkbShared shared(int size) {
-        int c = size <= SMALL ? 0 : size <= LARGE ? 1 : -1;
+        int c = sizeClass(size);
         SkbShared s;
         if (c < 0) {
             s = new SkbShared(new byte[size], -1);
         } else if (freeCount[c] > 0) {
-            SkbShared[] stack = c == 0 ? freeShared0 : freeShared1;
+            SkbShared[] stack = freeShared[c];
             s = stack[--freeCount[c]];
             stack[freeCount[c]] = null;
         } else {
@@ -73,6 +80,15 @@ public final class SkBuffPool {
         }
         s.dataref = 1;
         return s;
+    }
+
+    private static int sizeClass(int size) {
+        for (int c = 0; c < CLASS_SIZE.length; c++) {
+            if (size <= CLASS_SIZE[c]) {
+                return c;
+            }
+        }
+        return -1;
     }
 
     void releaseShared(SkbShared s) {
@@ -84,7 +100,7 @@ public final class SkBuffPool {
         if (c < 0 || freeCount[c] == CLASS_LIMIT[c]) {
             return;
         }
-        (c == 0 ? freeShared0 : freeShared1)[freeCount[c]++] = s;
+        freeShared[c][freeCount[c]++] = s;
     }
 
     void release(SkBuff skb) {

@@ -152,6 +152,9 @@ public final class Softnet {
             int work;
             try {
                 work = n.poll(weight);
+                if (n.gro != null) {
+                    n.gro.flushAll();   // napi_complete_done() → napi_gro_flush()
+                }
             } finally {
                 n.polling = false;
             }

@@ -155,6 +155,7 @@ public final class Inet {
         addProtocol(io.jnetstack.wire.Ipv4.PROTO_ICMP, icmp);
         addProtocol(io.jnetstack.wire.Ipv4.PROTO_IGMP, igmp);
         net.addProtocol(EtherType.IPV4, input::rcv);
+        net.addOffload(EtherType.IPV4, new io.jnetstack.ipv4.offload.InetOffload(net));
         net.addProtocol(EtherType.ARP, arp::rcv);
         net.addNetdevListener(devinet::netdevEvent);
         net.addNetdevListener(igmp::netdevEvent);

@@ -168,6 +168,11 @@ public final class IpInput {
             skb.resetNetworkHeader();
             skb.pull(ihl);
             skb.resetTransportHeader();
+            if (skb.ipSummed == io.jnetstack.core.CsumState.PARTIAL) {
+                // skb_csum_unnecessary(): a partial checksum never left this host's memory (looped
+                // back by lo or veth, or merged by GRO after each segment was checked).
+                skb.ipSummed = io.jnetstack.core.CsumState.UNNECESSARY;
+            }
             RawHandler raw = inet.rawHandler();
             boolean rawTook = raw != null && raw.localDeliver(skb, proto);
             InetProtocol p = inet.protocol(proto);

@@ -3,13 +3,16 @@ package io.jnetstack.link;
 import io.jnetstack.core.Dev;
 import io.jnetstack.core.IfFlags;
 import io.jnetstack.core.NetDevice;
+import io.jnetstack.core.NetdevFeatures;
 import io.jnetstack.core.SkBuff;
 import io.jnetstack.trace.Stage;
 
 /**
  * The loopback device {@code lo}: every frame sent is received again by the same namespace.
  * Mirrors {@code drivers/net/loopback.c}: MTU 65536, no queue, {@code loopback_xmit} hands the
- * frame to {@code netif_rx} after {@code eth_type_trans}.
+ * frame to {@code netif_rx} after {@code eth_type_trans}. Features as {@code loopback_setup()}:
+ * scatter/gather, checksum and TSO offload, all fixed, so GSO packets and partial checksums
+ * pass whole; the receiving side trusts them ({@code skb_csum_unnecessary()}).
  */
 public final class Loopback extends NetDevice {
     /** Linux's loopback MTU. */
@@ -18,6 +21,9 @@ public final class Loopback extends NetDevice {
     /** A loopback device named {@code lo}. */
     public Loopback() {
         super("lo", ARPHRD_LOOPBACK, 14, LOOPBACK_MTU, 0, LOOPBACK_MTU, IfFlags.LOOPBACK);
+        // loopback_setup(): everything offloaded and fixed, the data never leaves memory.
+        initFeatures(NetdevFeatures.SG | NetdevFeatures.HW_CSUM | NetdevFeatures.TSO | NetdevFeatures.TSO_ECN
+                | NetdevFeatures.RXCSUM | NetdevFeatures.GSO | NetdevFeatures.GRO, 0);
     }
 
     @Override

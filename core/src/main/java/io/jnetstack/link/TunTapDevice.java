@@ -6,11 +6,15 @@ import io.jnetstack.core.Errno;
 import io.jnetstack.core.ErrnoException;
 import io.jnetstack.core.IfFlags;
 import io.jnetstack.core.Kernel;
+import io.jnetstack.core.Napi;
 import io.jnetstack.core.Net;
 import io.jnetstack.core.NetDevice;
+import io.jnetstack.core.NetdevFeatures;
 import io.jnetstack.core.SkBuff;
+import io.jnetstack.core.SkbQueue;
 import io.jnetstack.link.tuntap.TunTapException;
 import io.jnetstack.link.tuntap.TunTapFile;
+import io.jnetstack.link.tuntap.VnetHdr;
 import io.jnetstack.trace.Stage;
 import io.jnetstack.wire.MacAddress;
 
@@ -21,14 +25,37 @@ import io.jnetstack.wire.MacAddress;
  * The stack's side of a {@code tun_net_xmit()}/{@code tun_get_user()} pair.
  *
  * <p>Needs a real-time {@link Kernel}: the reader thread enters the stack through the kernel lock
- * and runs the receive softirq inline, as an interrupt would.
+ * with a batch of frames on the device's ring and runs the receive softirq inline, as an
+ * interrupt would; the NAPI poll hands them to GRO ({@code napi_gro_receive}, as
+ * {@code IFF_NAPI}), which merges a flow's segments.
+ *
+ * <p>Opened with a virtio-net header ({@code IFF_VNET_HDR}) the device offloads like a virtio NIC:
+ * {@code TUNSETOFFLOAD} with {@code TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO_ECN} lets Linux hand the
+ * stack TSO frames up to 64 KiB with partial checksums, and the stack hands Linux its GSO
+ * packets whole with partial checksums ({@link VnetHdr}); the device's features say so (SG,
+ * HW_CSUM, TSO, RXCSUM).
  */
 public final class TunTapDevice extends NetDevice implements AutoCloseable {
     private static final int HEADROOM = 64;
     private static final long READ_TIMEOUT_MS = 200;
+    /** Frames taken from the file per entry into the stack (one NAPI batch). */
+    static final int RX_BATCH = 64;
+    /** Frames the ring holds before new ones are dropped. */
+    static final int RING_LIMIT = 1024;
+    /** The offloads a vnet-header device asks Linux for ({@code TUNSETOFFLOAD}). */
+    public static final int VNET_OFFLOADS = TunTapFile.TUN_F_CSUM | TunTapFile.TUN_F_TSO4 | TunTapFile.TUN_F_TSO_ECN;
+    /** Features of a device with a virtio-net header. */
+    static final long VNET_FEATURES = NetdevFeatures.SG | NetdevFeatures.HW_CSUM | NetdevFeatures.TSO
+            | NetdevFeatures.TSO_ECN | NetdevFeatures.RXCSUM | NetdevFeatures.GSO | NetdevFeatures.GRO;
 
     private final TunTapFile file;
+    private final int vnetLen;
     private final byte[] txScratch = new byte[TunTapFile.BUFFER_SIZE];
+    private final byte[] rxBuf = new byte[TunTapFile.BUFFER_SIZE];
+    private final SkbQueue ring = new SkbQueue();
+    private final Napi napi;
+    private final Runnable rxBatch = this::receiveBatch;
+    private int rxFirstLen;
     private Thread reader;
     private volatile boolean closing;
 
@@ -38,6 +65,16 @@ public final class TunTapDevice extends NetDevice implements AutoCloseable {
                 file.mode() == TunTapFile.Mode.TAP ? IfFlags.BROADCAST | IfFlags.MULTICAST
                         : IfFlags.POINTOPOINT | IfFlags.NOARP | IfFlags.MULTICAST);
         this.file = file;
+        this.vnetLen = file.vnetHdr() ? VnetHdr.LEN : 0;
+        if (file.vnetHdr()) {
+            initFeatures(VNET_FEATURES, VNET_FEATURES);
+        }
+        this.napi = new Napi(this, 64) {
+            @Override
+            protected int poll(int budget) {
+                return pollRing(budget);
+            }
+        };
     }
 
     /**
@@ -48,12 +85,31 @@ public final class TunTapDevice extends NetDevice implements AutoCloseable {
      *                        not root, ENOENT without /dev/net/tun, EBUSY when in use)
      */
     public static TunTapDevice open(Net net, String ifName, TunTapFile.Mode mode) {
+        return open(net, ifName, mode, false);
+    }
+
+    /**
+     * Like {@link #open(Net, String, TunTapFile.Mode)}; with {@code vnetHdr} the file carries a
+     * virtio-net header ({@code IFF_VNET_HDR}) and asks Linux for {@link #VNET_OFFLOADS}
+     * ({@code TUNSETOFFLOAD}): large frames and partial checksums both ways.
+     *
+     * @throws ErrnoException as {@link #open(Net, String, TunTapFile.Mode)}
+     */
+    public static TunTapDevice open(Net net, String ifName, TunTapFile.Mode mode, boolean vnetHdr) {
         if (net.kernel().isVirtual()) {
             throw new ErrnoException(Errno.EINVAL, "a TAP/TUN device talks to the real kernel: use Kernel.realtime(), not a deterministic kernel");
         }
         TunTapFile f;
         try {
-            f = TunTapFile.open(ifName, mode, false);
+            f = TunTapFile.open(ifName, mode, vnetHdr);
+            if (vnetHdr) {
+                try {
+                    f.setOffload(VNET_OFFLOADS);
+                } catch (TunTapException e) {
+                    f.close();
+                    throw e;
+                }
+            }
         } catch (TunTapException e) {
             Errno errno = Errno.of(e.errno());
             throw new ErrnoException(errno == null ? Errno.EIO : errno, e.getMessage());
@@ -85,13 +141,29 @@ public final class TunTapDevice extends NetDevice implements AutoCloseable {
         }
     }
 
-    /** Mirrors the stack side of {@code tun_net_xmit()}: one frame per write. */
+    @Override
+    protected void stop() {
+        ring.purge();
+    }
+
+    /**
+     * Mirrors the stack side of {@code tun_net_xmit()}: one frame per write, after a virtio-net
+     * header describing its offloads when the file has one (a GSO packet goes whole).
+     */
     @Override
     protected TxResult startXmit(SkBuff skb) {
         net().kernel().tracer().point(Stage.TUN_NET_XMIT, skb, net().name(), name(), "");
         try {
             int len = skb.len();
-            if (skb.dataLen() == 0) {
+            if (vnetLen > 0) {
+                if (!VnetHdr.write(skb, txScratch, 0)) {
+                    stats().txErrors++;
+                    net().drop(skb, DropReason.DEV_HDR);
+                    return TxResult.OK;
+                }
+                skb.copyBits(0, txScratch, vnetLen, len);
+                file.write(txScratch, 0, vnetLen + len);
+            } else if (skb.dataLen() == 0) {
                 file.write(skb.buf(), skb.data(), len);
             } else {
                 skb.copyBits(0, txScratch, 0, len);
@@ -107,12 +179,11 @@ public final class TunTapDevice extends NetDevice implements AutoCloseable {
     }
 
     private void readLoop() {
-        byte[] buf = new byte[TunTapFile.BUFFER_SIZE];
         Kernel k = net().kernel();
         while (!closing) {
             int n;
             try {
-                n = file.read(buf, 0, buf.length, READ_TIMEOUT_MS);
+                n = file.read(rxBuf, 0, rxBuf.length, READ_TIMEOUT_MS);
             } catch (TunTapException e) {
                 if (closing || !file.isOpen()) {
                     return;
@@ -123,20 +194,74 @@ public final class TunTapDevice extends NetDevice implements AutoCloseable {
             if (n < 0) {
                 continue;
             }
-            int len = n;
-            k.run(() -> receive(buf, len));
+            rxFirstLen = n;
+            k.run(rxBatch);
         }
     }
 
-    /** Mirrors the stack side of {@code tun_get_user()}: a frame read from the file. */
-    private void receive(byte[] frame, int len) {
-        SkBuff skb = net().kernel().skbs().alloc(HEADROOM, len);
-        skb.putData(frame, 0, len);
-        net().kernel().tracer().point(Stage.TUN_GET_USER, skb, net().name(), name(), "");
-        boolean ok = file.mode() == TunTapFile.Mode.TAP ? Dev.ethFrameIn(this, skb) : Dev.ipPacketIn(this, skb);
-        if (ok) {
-            Dev.netifRx(skb);
+    /**
+     * Under the kernel lock: the frame just read and whatever else the file holds, up to
+     * {@link #RX_BATCH}, onto the ring; then the NAPI poll (run when the lock is left).
+     */
+    private void receiveBatch() {
+        receive(rxBuf, rxFirstLen);
+        for (int i = 1; i < RX_BATCH; i++) {
+            int n;
+            try {
+                n = file.read(rxBuf, 0, rxBuf.length, 0);
+            } catch (TunTapException e) {
+                break;
+            }
+            if (n < 0) {
+                break;
+            }
+            receive(rxBuf, n);
         }
+        if (!ring.isEmpty()) {
+            napi.schedule();
+        }
+    }
+
+    /**
+     * Mirrors the stack side of {@code tun_get_user()}: a frame read from the file, its
+     * virtio-net header applied ({@code virtio_net_hdr_to_skb()}), checked and classified.
+     */
+    private void receive(byte[] frame, int n) {
+        int len = n - vnetLen;
+        if (len < 0) {
+            stats().rxErrors++;
+            stats().rxLengthErrors++;
+            return;
+        }
+        SkBuff skb = net().kernel().skbs().alloc(HEADROOM, len);
+        skb.putData(frame, vnetLen, len);
+        net().kernel().tracer().point(Stage.TUN_GET_USER, skb, net().name(), name(), "");
+        if (vnetLen > 0 && !VnetHdr.apply(frame, 0, skb)) {
+            stats().rxErrors++;
+            net().drop(skb, DropReason.DEV_HDR);
+            return;
+        }
+        boolean ok = file.mode() == TunTapFile.Mode.TAP ? Dev.ethFrameIn(this, skb) : Dev.ipPacketIn(this, skb);
+        if (!ok) {
+            return;
+        }
+        if (ring.size() >= RING_LIMIT) {
+            stats().rxDropped++;
+            net().drop(skb, DropReason.FULL_RING);
+            return;
+        }
+        ring.addLast(skb);
+    }
+
+    /** The NAPI poll: frames from the ring through GRO. */
+    private int pollRing(int budget) {
+        int done = 0;
+        SkBuff skb;
+        while (done < budget && (skb = ring.poll()) != null) {
+            napi.groReceive(skb);
+            done++;
+        }
+        return done;
     }
 
     /** Stops the reader and closes the file. */

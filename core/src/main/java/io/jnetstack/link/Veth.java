@@ -6,6 +6,7 @@ import io.jnetstack.core.IfFlags;
 import io.jnetstack.core.Napi;
 import io.jnetstack.core.Net;
 import io.jnetstack.core.NetDevice;
+import io.jnetstack.core.NetdevFeatures;
 import io.jnetstack.core.SkBuff;
 import io.jnetstack.core.SkbQueue;
 import io.jnetstack.trace.Stage;
@@ -16,7 +17,8 @@ import io.jnetstack.wire.MacAddress;
  * live in two namespaces. Mirrors {@code drivers/net/veth.c} in its NAPI mode:
  * {@code veth_xmit} checks and classifies the frame for the peer ({@code __dev_forward_skb}),
  * puts it on the peer's ring and schedules the peer's NAPI; {@code veth_poll} hands frames to
- * {@code netif_receive_skb}. Default MTU 1500 (up to 65535); no qdisc unless one is attached.
+ * {@code napi_gro_receive}. Default MTU 1500 (up to 65535); no qdisc unless one is attached. With
+ * TSO on (the default) a GSO packet crosses whole, as Linux's veth passes GSO skbs.
  */
 public final class Veth extends NetDevice {
     /** Mirrors VETH_RING_SIZE. */
@@ -30,7 +32,17 @@ public final class Veth extends NetDevice {
 
     private Veth(String name) {
         super(name, ARPHRD_ETHER, 14, 1500, 68, MAX_MTU, IfFlags.BROADCAST | IfFlags.MULTICAST);
+        initFeatures(FEATURES, FEATURES | NetdevFeatures.GRO);
     }
+
+    /**
+     * Mirrors VETH_FEATURES: scatter/gather, any checksum, TSO, receive checksum; all
+     * toggleable with {@link #setFeatures}. GRO is off by default as on Linux (the peer's GSO
+     * packets cross whole anyway); {@code ethtool -K veth gro on} merges segments from a peer
+     * that cuts its packets.
+     */
+    public static final long FEATURES = NetdevFeatures.SG | NetdevFeatures.HW_CSUM | NetdevFeatures.TSO
+            | NetdevFeatures.TSO_ECN | NetdevFeatures.RXCSUM | NetdevFeatures.GSO;
 
     /**
      * Creates a pair, as {@code ip link add NAME type veth peer name PEER netns ...}: {@code name}
@@ -143,20 +155,28 @@ public final class Veth extends NetDevice {
         return TxResult.OK;
     }
 
-    /** Mirrors {@code veth_poll()}: up to budget frames from the ring to the stack. */
+    /**
+     * Mirrors {@code veth_poll()}: up to budget frames from the ring to the stack, through GRO
+     * ({@code napi_gro_receive}); GSO packets from the peer go up whole.
+     */
     private int poll(int budget) {
         int done = 0;
         SkBuff skb;
         while (done < budget && (skb = ring.poll()) != null) {
             net().kernel().tracer().enter(Stage.VETH_POLL, skb, net().name(), name());
             try {
-                Dev.netifReceiveSkb(skb);
+                napi.groReceive(skb);
             } finally {
                 net().kernel().tracer().exit();
             }
             done++;
         }
         return done;
+    }
+
+    /** This end's receive NAPI context (its GRO state and counters). */
+    public Napi napi() {
+        return napi;
     }
 
     /** Frames waiting on this end's receive ring. */

@@ -81,7 +81,7 @@ class TunTapDeviceInteropTest {
         assertTrue(k.call(() -> tap.stats().rxPackets) >= 1);
         long id = k.call(() -> k.tracer().packetsAt(Stage.TUN_GET_USER).getFirst());
         Journey j = k.call(() -> k.tracer().journey(id));
-        assertTrue(j.containsInOrder(List.of("tun_get_user", "eth_type_trans", "netif_rx", "process_backlog",
+        assertTrue(j.containsInOrder(List.of("tun_get_user", "eth_type_trans", "napi_gro_receive", "netif_receive_skb",
                 "__netif_receive_skb", "__netif_receive_skb_core")), j::tree);
     }
 
