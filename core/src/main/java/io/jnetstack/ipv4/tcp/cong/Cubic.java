@@ -67,6 +67,8 @@ public final class Cubic implements CongestionControl {
     private static final long MAX_OFFS = 1L << 18;
     /** {@code epoch_start} while no epoch runs (Linux uses 0, a time jiffies can take here). */
     private static final long NO_EPOCH = Long.MIN_VALUE;
+    /** The cube root of {@link Long#MAX_VALUE}, rounded down. */
+    private static final long MAX_CBRT = (1L << 21) - 1;
 
     private final CubicParams params;
     private final HystartListener hystartListener;
@@ -388,13 +390,13 @@ public final class Cubic implements CongestionControl {
         return (us + perJiffy - 1) / perJiffy;
     }
 
-    /** The largest x with x^3 &lt;= a, for a &gt;= 0. */
+    /** The largest x with x^3 &lt;= a, for a &gt;= 0 (at most 2^21 - 1, whose cube still fits). */
     static long floorCbrt(long a) {
-        long x = (long) Math.cbrt((double) a);
+        long x = Math.min((long) Math.cbrt((double) a), MAX_CBRT);
         while (x > 0 && x * x * x > a) {
             x--;
         }
-        while ((x + 1) * (x + 1) * (x + 1) <= a) {
+        while (x < MAX_CBRT && (x + 1) * (x + 1) * (x + 1) <= a) {
             x++;
         }
         return x;
