@@ -24,8 +24,9 @@ package io.jnetstack.ipv4.tcp.cong;
  *       20 before the first loss ({@code last_max_cwnd == 0}), recomputed at most once per jiffy
  *       and, while the window does not change, at most every {@code HZ/32} jiffies.</li>
  * </ul>
- * Where Linux's 32-bit arithmetic would wrap (a convex region longer than about 256 s) the
- * cubic term saturates instead, which leaves {@code cnt} at its floor of 2.
+ * Where Linux's 64-bit product would wrap (|t - K| past about 350 s) the cubic term here
+ * saturates from 256 s on instead, which leaves {@code cnt} at its floor of 2 (or at
+ * {@code 100 * cwnd} below the origin).
  *
  * <h2>The Reno-friendly region</h2>
  * RFC 9438 §4.3: an estimate of Reno's window grows by one segment per {@code cwnd * 15/8}
