@@ -64,4 +64,12 @@ public interface CongestionState {
 
     /** {@code prior_cwnd}: the window before the last reduction, for undo. */
     int priorCwnd();
+
+    /**
+     * {@code lsndtime}: when data was last sent, on the clock of {@link #nowUs()}. The engine
+     * raises {@link CaEvent#TX_START} before it records the new send time (as
+     * {@code tcp_event_data_sent()} does), so during that event this is the time the connection
+     * went idle; CUBIC shifts its epoch by the idle time.
+     */
+    long lastSendUs();
 }
