@@ -39,7 +39,10 @@ public final class JmhMain {
             new Runner(opts).run();
             return 0;
         } catch (RunnerException | java.io.IOException e) {
-            System.err.println("jmh: " + e.getMessage());
+            System.err.println("jmh: " + e);
+            if (e.getCause() != null) {
+                e.getCause().printStackTrace();
+            }
             return 1;
         }
     }
