@@ -17,13 +17,9 @@ import java.util.concurrent.TimeUnit;
  *     veth pair with the default MTU of 1,500, addresses 198.18.0.1/24 and 198.18.0.2/24 that
  *     exist only inside them; {@code iperf3 -s} in one, {@code iperf3 -c -t N -J} in the other,
  *     once each way ({@code -R} for server to client), the receiver's rate from the JSON.</li>
- * <li>jnetstack: not measured yet. TODO(integrator): the stack's side needs
- *     {@code io.jnetstack.apps.Iperf3Server} (being written elsewhere; API
- *     {@code static Iperf3Server start(Net net, int port)} and {@code close()}). The plan: a
- *     real-time {@code Kernel} with one {@code Net} on a TAP device moved into namespace B of
- *     {@link #kernel}'s set-up in place of the veth peer (TAP MTU 1,500, the stack at
- *     198.18.0.2/24), {@code Iperf3Server.start(net, 5201)}, then the same two client runs from
- *     namespace A; see {@link #stack}. Until then no {@code ratio iperf3} line is printed.</li>
+ * <li>jnetstack: not measured yet, a TODO for the integrator: the real iperf3 client in a
+ *     namespace against {@code io.jnetstack.apps.Iperf3Server} on a stack over TAP; the plan is in
+ *     {@link #stack}. Until then no {@code ratio iperf3} line is printed.</li>
  * </ul>
  * Needs root (namespaces), {@code ip} and {@code iperf3}; otherwise {@link #unavailableReason}
  * says why and the harness prints it instead of a figure.
@@ -95,13 +91,22 @@ final class Iperf3Bench {
 
     /**
      * jnetstack's iperf3 server over TAP, measured as {@link #kernel}.
-     * TODO(integrator): once {@code io.jnetstack.apps.Iperf3Server} is in, build namespace A as in
-     * {@link #kernel} without the veth, open a TAP device ({@code io.jnetstack.link} TUN/TAP) and
-     * move it into A with 198.18.0.1/24 on the kernel side, give the stack (a real-time
-     * {@code Kernel}, one {@code Net} on that TAP) 198.18.0.2/24, start
-     * {@code Iperf3Server.start(net, 5201)}, run {@code iperf3 -c 198.18.0.2 -t N -J} (and
-     * {@code -R}) in A, {@code close()} the server, and return the receiver rates; then let the
-     * harness print {@code ratio iperf3}.
+     *
+     * <p>TODO(integrator), once {@code io.jnetstack.apps.Iperf3Server} is in:
+     * <ol>
+     * <li>namespace A as in {@link #kernel} ({@code ip netns add}, {@code lo} up), no veth;</li>
+     * <li>{@code Kernel k = Kernel.realtime(); Net net = k.newNet("iperf3");}
+     *     {@code TunTapDevice tap = TunTapDevice.open(net, "jbtap0", TunTapFile.Mode.TAP);} then
+     *     {@code ip link set jbtap0 netns A}, and in A {@code ip addr add 198.18.0.1/24 dev jbtap0},
+     *     {@code ip link set jbtap0 up} (MTU 1,500, as the veth pair);</li>
+     * <li>in the stack: {@code net.loopback().up(); tap.up();}
+     *     {@code net.inet().devinet().add(tap, 198.18.0.2, 24);}
+     *     {@code Iperf3Server srv = Iperf3Server.start(net, 5201);}</li>
+     * <li>{@code client(A, "198.18.0.2", seconds, false)} and {@code (..., true)} for the two
+     *     rates; then {@code srv.close()}, {@code k.close()}, {@code ip netns del A};</li>
+     * <li>return the {@link Result}: the harness then prints jnetstack's column and
+     *     {@code ratio iperf3} by itself.</li>
+     * </ol>
      *
      * @return {@code null}: not measured yet
      */
@@ -109,7 +114,7 @@ final class Iperf3Bench {
         return null;
     }
 
-    /** One iperf3 run, the server in {@code serverNs}, the client in {@code clientNs}: the receiver's bits per second. */
+    /** One kernel-to-kernel run: {@code iperf3 -s -1} in {@code serverNs}, the client in {@code clientNs}. */
     private static double measure(String serverNs, String clientNs, int seconds, boolean reverse) throws IOException {
         Path out = Files.createTempFile("jnetstack-iperf3", ".out");
         Process server = new ProcessBuilder(tool("ip"), "netns", "exec", serverNs, tool("iperf3"), "-s", "-1",
@@ -117,33 +122,36 @@ final class Iperf3Bench {
                 .redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
         try {
-            List<String> client = new ArrayList<>(List.of("ip", "netns", "exec", clientNs, "iperf3", "-c", SERVER,
-                    "-p", Integer.toString(PORT), "-t", Integer.toString(seconds), "-J"));
-            if (reverse) {
-                client.add("-R");
-            }
-            String json = null;
-            for (int attempt = 0; attempt < 50; attempt++) {   // the server needs a moment to listen
-                Run r = run(seconds + 20, client.toArray(String[]::new));
-                if (r.exit == 0) {
-                    json = r.out;
-                    break;
-                }
-                if (!r.out.contains("unable to connect") && !r.out.contains("Connection refused")) {
-                    throw new IOException("iperf3 failed: " + r.out + r.err);
-                }
-                sleep(100);
-            }
-            if (json == null) {
-                throw new IOException("iperf3 -s did not start: " + Files.readString(out));
-            }
-            return receiverBitsPerSecond(json);
+            return client(clientNs, SERVER, seconds, reverse);
         } finally {
             if (!waitFor(server, 5)) {
                 server.destroyForcibly();
             }
             Files.deleteIfExists(out);
         }
+    }
+
+    /**
+     * {@code iperf3 -c server -t seconds -J [-R]} in namespace {@code ns}, retried while the
+     * server is not listening yet (for up to about 5 s): the receiver's bits per second.
+     */
+    static double client(String ns, String server, int seconds, boolean reverse) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "iperf3", "-c", server,
+                "-p", Integer.toString(PORT), "-t", Integer.toString(seconds), "-J"));
+        if (reverse) {
+            cmd.add("-R");
+        }
+        for (int attempt = 0; attempt < 50; attempt++) {
+            Run r = run(seconds + 20, cmd.toArray(String[]::new));
+            if (r.exit == 0) {
+                return receiverBitsPerSecond(r.out);
+            }
+            if (!r.out.contains("unable to connect") && !r.out.contains("Connection refused")) {
+                throw new IOException("iperf3 failed: " + r.out + r.err);
+            }
+            sleep(100);
+        }
+        throw new IOException("no iperf3 server listening on " + server + " port " + PORT);
     }
 
     /** The receiver's rate from {@code iperf3 -J} output: {@code end.sum_received.bits_per_second}. */
