@@ -221,12 +221,12 @@ final class TcpBench {
 
     /** {@code rr}: 1-byte transactions per second on one connection. */
     static Figure rr(Scale sc) throws IOException {
-        return compare(sc, Scale.warmup(sc.rrTransactions(), 5_000), sc.rrTransactions(), TcpBench::kernelRr, TcpBench::stackRr);
+        return compare(sc, Scale.warmup(sc.rrTransactions(), 20_000), sc.rrTransactions(), TcpBench::kernelRr, TcpBench::stackRr);
     }
 
     /** {@code crr}: connect, accept and close per second. */
     static Figure crr(Scale sc) throws IOException {
-        return compare(sc, Scale.warmup(sc.crrConnections(), 500), sc.crrConnections(), TcpBench::kernelCrr, TcpBench::stackCrr);
+        return compare(sc, Scale.warmup(sc.crrConnections(), 3_000), sc.crrConnections(), TcpBench::kernelCrr, TcpBench::stackCrr);
     }
 
     private interface KernelSide {
