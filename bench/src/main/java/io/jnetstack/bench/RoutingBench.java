@@ -1,4 +1,4 @@
-package io.jnetstack.cli;
+package io.jnetstack.bench;
 
 import io.jnetstack.core.Dev;
 import io.jnetstack.core.Kernel;
@@ -7,7 +7,6 @@ import io.jnetstack.core.SkBuff;
 import io.jnetstack.core.SkBuffPool;
 import io.jnetstack.ipv4.fib.Fib;
 import io.jnetstack.ipv4.fib.FibResult;
-import io.jnetstack.ipv4.fib.FibTable;
 import io.jnetstack.ipv4.fib.FlowKey;
 import io.jnetstack.ipv4.fib.NextHop;
 import io.jnetstack.ipv4.fib.Route;
@@ -17,7 +16,6 @@ import io.jnetstack.wire.Ipv4;
 import io.jnetstack.wire.Ipv4Address;
 
 import java.lang.management.ManagementFactory;
-import java.util.SplittableRandom;
 
 /** The routing benchmarks: FIB lookups with a million routes, and forwarding through a router. */
 final class RoutingBench {
@@ -32,24 +30,8 @@ final class RoutingBench {
      * real table: mostly /16 to /24), over random destinations, single-threaded, best of rounds.
      */
     static Figure fibLookup(int routes, int lookups, int rounds) {
-        Kernel k = Kernel.deterministic(1);
-        Net net = k.newNet("bench");
-        Veth v = Veth.createPair(net, "eth0", k.newNet("peer"), "eth0");
-        v.up();
-        v.peer().up();
-        Fib fib = net.inet().fib();
-        SplittableRandom rnd = new SplittableRandom(42);
-        int gw = Ipv4Address.parse("198.18.0.1");
-        FibTable main = fib.main();
-        for (int i = 0; i < routes; i++) {
-            int len = prefixLength(rnd);
-            int prefix = len == 0 ? 0 : rnd.nextInt() & (int) (0xFFFFFFFFL << (32 - len));
-            main.add(Route.to(prefix, len).via(gw, v).build(), FibTable.REPLACE);
-        }
-        int[] addrs = new int[lookups];
-        for (int i = 0; i < lookups; i++) {
-            addrs[i] = rnd.nextInt();
-        }
+        Fib fib = RandomFib.build(routes, 42);
+        int[] addrs = RandomFib.destinations(lookups, 42);
         FlowKey key = new FlowKey();
         FibResult res = new FibResult();
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -94,20 +76,6 @@ final class RoutingBench {
         return new Figure(best, bytes, warmBest);
     }
 
-    private static int prefixLength(SplittableRandom rnd) {
-        int p = rnd.nextInt(100);
-        if (p < 60) {
-            return 24;
-        }
-        if (p < 90) {
-            return rnd.nextInt(16, 24);
-        }
-        if (p < 97) {
-            return rnd.nextInt(8, 16);
-        }
-        return rnd.nextInt(25, 33);
-    }
-
     /**
      * 64-byte IP packets per second forwarded by a router namespace, with the sending host and
      * the receiving host in the same thread (so the figure includes their work too).
@@ -143,7 +111,7 @@ final class RoutingBench {
         long dst = av.peer().mac().bits();
         long src = av.mac().bits();
         SkBuffPool pool = k.skbs();
-        sendPackets(pool, av, dst, src, ipA, ipB, 200_000);
+        sendPackets(pool, av, dst, src, ipA, ipB, Scale.warmup(packets, 200_000));
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         double best = 0;
         double bytes = Double.MAX_VALUE;
@@ -189,7 +157,7 @@ final class RoutingBench {
         long dst = in.mac().bits();
         long src = av.mac().bits();
         SkBuffPool pool = k.skbs();
-        injectPackets(pool, in, dst, src, ipA, ipB, 200_000);
+        injectPackets(pool, in, dst, src, ipA, ipB, Scale.warmup(packets, 200_000));
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         double best = 0;
         double bytes = Double.MAX_VALUE;

@@ -1,4 +1,4 @@
-package io.jnetstack.cli;
+package io.jnetstack.bench;
 
 import io.jnetstack.core.ErrnoException;
 import io.jnetstack.core.Kernel;
@@ -10,8 +10,8 @@ import io.jnetstack.socket.Socket;
 import io.jnetstack.wire.Ipv4Address;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
@@ -141,12 +141,13 @@ final class TcpBench {
         final ServerSocketChannel listener;
 
         Kern() throws IOException {
-            listener = ServerSocketChannel.open();
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+            listener = ServerSocketChannel.open(StandardProtocolFamily.INET);
+            listener.bind(new InetSocketAddress("127.0.0.1", 0), 1024);
         }
 
         SocketChannel[] pair() throws IOException {
-            SocketChannel c = SocketChannel.open(listener.getLocalAddress());
+            SocketChannel c = SocketChannel.open(StandardProtocolFamily.INET);
+            c.connect(listener.getLocalAddress());
             SocketChannel s = listener.accept();
             return new SocketChannel[]{c, s};
         }
@@ -213,30 +214,41 @@ final class TcpBench {
         return n * 1e9 / (System.nanoTime() - t0);
     }
 
-    /** Runs the three workloads, best of {@code rounds}, after a warm-up. */
-    static Figure[] run(boolean quick) throws IOException {
-        int rounds = quick ? 2 : 3;
-        long bulkBytes = quick ? 1L << 30 : 4L << 30;
-        long rr = quick ? 50_000 : 200_000;
-        long crr = quick ? 5_000 : 20_000;
+    /** {@code bulk}: bytes per second of one stream, best of the scale's rounds after a warm-up. */
+    static Figure bulk(Scale sc) throws IOException {
+        return compare(sc, Scale.warmup(sc.bulkBytes(), 64 << 20), sc.bulkBytes(), TcpBench::kernelBulk, TcpBench::stackBulk);
+    }
+
+    /** {@code rr}: 1-byte transactions per second on one connection. */
+    static Figure rr(Scale sc) throws IOException {
+        return compare(sc, Scale.warmup(sc.rrTransactions(), 20_000), sc.rrTransactions(), TcpBench::kernelRr, TcpBench::stackRr);
+    }
+
+    /** {@code crr}: connect, accept and close per second. */
+    static Figure crr(Scale sc) throws IOException {
+        return compare(sc, Scale.warmup(sc.crrConnections(), 3_000), sc.crrConnections(), TcpBench::kernelCrr, TcpBench::stackCrr);
+    }
+
+    private interface KernelSide {
+        double run(Kern kn, long n) throws IOException;
+    }
+
+    private interface StackSide {
+        double run(Stack st, long n);
+    }
+
+    private static Figure compare(Scale sc, long warm, long n, KernelSide kernel, StackSide stack) throws IOException {
         Stack st = new Stack();
-        double[] best = new double[6];
+        double bestKernel = 0;
+        double bestStack = 0;
         try (Kern kn = new Kern()) {
-            stackBulk(st, 64 << 20);
-            kernelBulk(kn, 64 << 20);
-            stackRr(st, 5_000);
-            kernelRr(kn, 5_000);
-            stackCrr(st, 500);
-            kernelCrr(kn, 500);
-            for (int r = 0; r < rounds; r++) {
-                best[0] = Math.max(best[0], kernelBulk(kn, bulkBytes));
-                best[1] = Math.max(best[1], stackBulk(st, bulkBytes));
-                best[2] = Math.max(best[2], kernelRr(kn, rr));
-                best[3] = Math.max(best[3], stackRr(st, rr));
-                best[4] = Math.max(best[4], kernelCrr(kn, crr));
-                best[5] = Math.max(best[5], stackCrr(st, crr));
+            kernel.run(kn, warm);
+            stack.run(st, warm);
+            for (int r = 0; r < sc.rounds(); r++) {
+                bestKernel = Math.max(bestKernel, kernel.run(kn, n));
+                bestStack = Math.max(bestStack, stack.run(st, n));
             }
         }
-        return new Figure[]{new Figure(best[0], best[1]), new Figure(best[2], best[3]), new Figure(best[4], best[5])};
+        return new Figure(bestKernel, bestStack);
     }
 }

@@ -1,4 +1,4 @@
-package io.jnetstack.cli;
+package io.jnetstack.bench;
 
 import io.jnetstack.core.Kernel;
 import io.jnetstack.core.Net;
@@ -9,8 +9,8 @@ import io.jnetstack.wire.Ipv4Address;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -35,10 +35,11 @@ final class UdpBench {
         double stack = 0;
         double bytes = Double.MAX_VALUE;
         Stack s = new Stack();
-        try (DatagramChannel tx = DatagramChannel.open(); DatagramChannel rx = DatagramChannel.open()) {
+        try (DatagramChannel tx = DatagramChannel.open(StandardProtocolFamily.INET);
+                DatagramChannel rx = DatagramChannel.open(StandardProtocolFamily.INET)) {
             rx.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
-            rx.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            tx.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            rx.bind(new InetSocketAddress("127.0.0.1", 0));
+            tx.bind(new InetSocketAddress("127.0.0.1", 0));
             tx.connect(rx.getLocalAddress());
             kernelRound(tx, rx, Math.min(datagrams, 200_000));
             s.round(Math.min(datagrams, 200_000));

@@ -1,0 +1,256 @@
+package io.jnetstack.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code iperf3}: the real iperf3 client measuring TCP throughput.
+ * <ul>
+ * <li>Kernel to kernel: two network namespaces this class creates (and deletes), joined by a
+ *     veth pair with the default MTU of 1,500, addresses 198.18.0.1/24 and 198.18.0.2/24 that
+ *     exist only inside them; {@code iperf3 -s} in one, {@code iperf3 -c -t N -J} in the other,
+ *     once each way ({@code -R} for server to client), the receiver's rate from the JSON.</li>
+ * <li>jnetstack: not measured yet, a TODO for the integrator: the real iperf3 client in a
+ *     namespace against {@code io.jnetstack.apps.Iperf3Server} on a stack over TAP; the plan is in
+ *     {@link #stack}. Until then no {@code ratio iperf3} line is printed.</li>
+ * </ul>
+ * Needs root (namespaces), {@code ip} and {@code iperf3}; otherwise {@link #unavailableReason}
+ * says why and the harness prints it instead of a figure.
+ */
+final class Iperf3Bench {
+    static final int MTU = 1500;
+    private static final String SERVER = "198.18.0.1";
+    private static final String CLIENT = "198.18.0.2";
+    private static final int PORT = 5201;
+    private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /**
+     * Receiver-side rates of one measurement.
+     *
+     * @param forward bits per second client to server
+     * @param reverse bits per second server to client ({@code -R})
+     * @param seconds seconds per direction
+     */
+    record Result(double forward, double reverse, int seconds) {
+    }
+
+    private Iperf3Bench() {
+    }
+
+    /** Why the kernel measurement cannot run here, or {@code null} when it can. */
+    static String unavailableReason() {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
+            return "not Linux";
+        }
+        if (!isRoot()) {
+            return "needs root to create network namespaces";
+        }
+        if (tool("ip") == null) {
+            return "the ip tool (iproute2) is not installed";
+        }
+        if (tool("iperf3") == null) {
+            return "iperf3 is not installed (apt-get install iperf3)";
+        }
+        return null;
+    }
+
+    /** Kernel to kernel over a veth pair between two namespaces, {@code seconds} each way. */
+    static Result kernel(int seconds) throws IOException {
+        String tag = Long.toString(ProcessHandle.current().pid());
+        String a = "jnsbench-" + tag + "-a";
+        String b = "jnsbench-" + tag + "-b";
+        List<String> made = new ArrayList<>();
+        try {
+            for (String ns : List.of(a, b)) {
+                check("ip", "netns", "add", ns);
+                made.add(ns);
+            }
+            check("ip", "-n", a, "link", "add", "jb0", "mtu", Integer.toString(MTU), "type", "veth",
+                    "peer", "name", "jb1", "mtu", Integer.toString(MTU), "netns", b);
+            check("ip", "-n", a, "addr", "add", SERVER + "/24", "dev", "jb0");
+            check("ip", "-n", b, "addr", "add", CLIENT + "/24", "dev", "jb1");
+            for (String[] d : new String[][]{{a, "lo"}, {a, "jb0"}, {b, "lo"}, {b, "jb1"}}) {
+                check("ip", "-n", d[0], "link", "set", d[1], "up");
+            }
+            double forward = measure(a, b, seconds, false);
+            double reverse = measure(a, b, seconds, true);
+            return new Result(forward, reverse, seconds);
+        } finally {
+            for (String ns : made) {
+                run(15, "ip", "netns", "del", ns);
+            }
+        }
+    }
+
+    /**
+     * jnetstack's iperf3 server over TAP, measured as {@link #kernel}.
+     *
+     * <p>TODO(integrator), once {@code io.jnetstack.apps.Iperf3Server} is in:
+     * <ol>
+     * <li>namespace A as in {@link #kernel} ({@code ip netns add}, {@code lo} up), no veth;</li>
+     * <li>{@code Kernel k = Kernel.realtime(); Net net = k.newNet("iperf3");}
+     *     {@code TunTapDevice tap = TunTapDevice.open(net, "jbtap0", TunTapFile.Mode.TAP);} then
+     *     {@code ip link set jbtap0 netns A}, and in A {@code ip addr add 198.18.0.1/24 dev jbtap0},
+     *     {@code ip link set jbtap0 up} (MTU 1,500, as the veth pair);</li>
+     * <li>in the stack: {@code net.loopback().up(); tap.up();}
+     *     {@code net.inet().devinet().add(tap, 198.18.0.2, 24);}
+     *     {@code Iperf3Server srv = Iperf3Server.start(net, 5201);}</li>
+     * <li>{@code client(A, "198.18.0.2", seconds, false)} and {@code (..., true)} for the two
+     *     rates; then {@code srv.close()}, {@code k.close()}, {@code ip netns del A};</li>
+     * <li>return the {@link Result}: the harness then prints jnetstack's column and
+     *     {@code ratio iperf3} by itself.</li>
+     * </ol>
+     *
+     * @return {@code null}: not measured yet
+     */
+    static Result stack(int seconds) {
+        return null;
+    }
+
+    /** One kernel-to-kernel run: {@code iperf3 -s -1} in {@code serverNs}, the client in {@code clientNs}. */
+    private static double measure(String serverNs, String clientNs, int seconds, boolean reverse) throws IOException {
+        Path out = Files.createTempFile("jnetstack-iperf3", ".out");
+        Process server = new ProcessBuilder(tool("ip"), "netns", "exec", serverNs, tool("iperf3"), "-s", "-1",
+                "-B", SERVER, "-p", Integer.toString(PORT))
+                .redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+        try {
+            return client(clientNs, SERVER, seconds, reverse);
+        } finally {
+            if (!waitFor(server, 5)) {
+                server.destroyForcibly();
+            }
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /**
+     * {@code iperf3 -c server -t seconds -J [-R]} in namespace {@code ns}, retried while the
+     * server is not listening yet (for up to about 5 s): the receiver's bits per second.
+     */
+    static double client(String ns, String server, int seconds, boolean reverse) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "iperf3", "-c", server,
+                "-p", Integer.toString(PORT), "-t", Integer.toString(seconds), "-J"));
+        if (reverse) {
+            cmd.add("-R");
+        }
+        for (int attempt = 0; attempt < 50; attempt++) {
+            Run r = run(seconds + 20, cmd.toArray(String[]::new));
+            // Not listening yet: iperf3 says so in its JSON, with exit status 0 or 1 by version.
+            if ((r.out + r.err).contains("unable to connect")) {
+                sleep(100);
+                continue;
+            }
+            if (r.exit != 0) {
+                throw new IOException("iperf3 failed (exit " + r.exit + "): " + r.out + r.err);
+            }
+            return receiverBitsPerSecond(r.out);
+        }
+        throw new IOException("no iperf3 server listening on " + server + " port " + PORT);
+    }
+
+    /** The receiver's rate from {@code iperf3 -J} output: {@code end.sum_received.bits_per_second}. */
+    static double receiverBitsPerSecond(String json) throws IOException {
+        Object doc;
+        try {
+            doc = Json.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("iperf3 -J printed no JSON: " + e.getMessage());
+        }
+        if (Json.at(doc, "error") instanceof String err) {
+            throw new IOException("iperf3: " + err);
+        }
+        if (Json.at(doc, "end", "sum_received", "bits_per_second") instanceof Double bps) {
+            return bps;
+        }
+        throw new IOException("iperf3 -J output has no end.sum_received.bits_per_second");
+    }
+
+    // ================================================================ processes
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static void check(String... cmd) throws IOException {
+        Run r = run(15, cmd);
+        if (r.exit != 0) {
+            throw new IOException("`" + String.join(" ", cmd) + "` failed: " + r.err.strip());
+        }
+    }
+
+    /** Runs a command with a time limit; output through temporary files, so it never blocks on a pipe. */
+    private static Run run(int timeoutSeconds, String... cmd) throws IOException {
+        List<String> c = new ArrayList<>(List.of(cmd));
+        String exe = tool(c.get(0));
+        if (exe != null) {
+            c.set(0, exe);
+        }
+        Path out = Files.createTempFile("jnetstack-bench", ".out");
+        Path err = Files.createTempFile("jnetstack-bench", ".err");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(c).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.environment().put("PATH", PATH);
+            pb.environment().put("LC_ALL", "C");
+            Process p = pb.start();
+            if (!waitFor(p, timeoutSeconds)) {
+                p.destroyForcibly();
+                waitFor(p, 5);
+                return new Run(-1, Files.readString(out, StandardCharsets.UTF_8), "timed out after " + timeoutSeconds + " s");
+            }
+            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private static boolean waitFor(Process p, int seconds) {
+        try {
+            return p.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String tool(String name) {
+        for (String dir : PATH.split(":")) {
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        return null;
+    }
+
+    private static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) {
+                    long caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                    long needed = (1L << 12) | (1L << 21);   // CAP_NET_ADMIN, CAP_SYS_ADMIN (ip netns mounts)
+                    return (caps & needed) == needed;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+        return false;
+    }
+}
