@@ -1,5 +1,12 @@
 package io.jnetstack.bench;
 
+import io.jnetstack.apps.Iperf3Server;
+import io.jnetstack.core.Kernel;
+import io.jnetstack.core.Net;
+import io.jnetstack.link.TunTapDevice;
+import io.jnetstack.link.tuntap.TunTapFile;
+import io.jnetstack.wire.Ipv4Address;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +24,8 @@ import java.util.concurrent.TimeUnit;
  *     veth pair with the default MTU of 1,500, addresses 198.18.0.1/24 and 198.18.0.2/24 that
  *     exist only inside them; {@code iperf3 -s} in one, {@code iperf3 -c -t N -J} in the other,
  *     once each way ({@code -R} for server to client), the receiver's rate from the JSON.</li>
- * <li>jnetstack: not measured yet, a TODO for the integrator: the real iperf3 client in a
- *     namespace against {@code io.jnetstack.apps.Iperf3Server} on a stack over TAP; the plan is in
- *     {@link #stack}. Until then no {@code ratio iperf3} line is printed.</li>
+ * <li>jnetstack: the real iperf3 client in a namespace against {@link Iperf3Server} on a stack
+ *     in this JVM behind a TAP device ({@link #stack}).</li>
  * </ul>
  * Needs root (namespaces), {@code ip} and {@code iperf3}; otherwise {@link #unavailableReason}
  * says why and the harness prints it instead of a figure.
@@ -90,28 +96,46 @@ final class Iperf3Bench {
     }
 
     /**
-     * jnetstack's iperf3 server over TAP, measured as {@link #kernel}.
-     *
-     * <p>TODO(integrator), once {@code io.jnetstack.apps.Iperf3Server} is in:
-     * <ol>
-     * <li>namespace A as in {@link #kernel} ({@code ip netns add}, {@code lo} up), no veth;</li>
-     * <li>{@code Kernel k = Kernel.realtime(); Net net = k.newNet("iperf3");}
-     *     {@code TunTapDevice tap = TunTapDevice.open(net, "jbtap0", TunTapFile.Mode.TAP);} then
-     *     {@code ip link set jbtap0 netns A}, and in A {@code ip addr add 198.18.0.1/24 dev jbtap0},
-     *     {@code ip link set jbtap0 up} (MTU 1,500, as the veth pair);</li>
-     * <li>in the stack: {@code net.loopback().up(); tap.up();}
-     *     {@code net.inet().devinet().add(tap, 198.18.0.2, 24);}
-     *     {@code Iperf3Server srv = Iperf3Server.start(net, 5201);}</li>
-     * <li>{@code client(A, "198.18.0.2", seconds, false)} and {@code (..., true)} for the two
-     *     rates; then {@code srv.close()}, {@code k.close()}, {@code ip netns del A};</li>
-     * <li>return the {@link Result}: the harness then prints jnetstack's column and
-     *     {@code ratio iperf3} by itself.</li>
-     * </ol>
-     *
-     * @return {@code null}: not measured yet
+     * jnetstack's iperf3 server ({@link Iperf3Server}) on a stack in this JVM (a real-time
+     * kernel) behind a TAP device whose Linux end is moved into a namespace this method creates;
+     * the real iperf3 client runs there, once each way, measured as {@link #kernel}. The TAP uses
+     * the virtio-net header with TSO offloads (as a veth pair has them), MTU 1,500.
      */
-    static Result stack(int seconds) {
-        return null;
+    static Result stack(int seconds) throws IOException {
+        String tag = Long.toString(ProcessHandle.current().pid());
+        String a = "jnsbench-" + tag + "-t";
+        String ifName = "jbtap" + Long.toString(System.nanoTime() & 0xffff, 16);
+        Kernel k = Kernel.realtime();
+        boolean made = false;
+        Iperf3Server srv = null;
+        try {
+            check("ip", "netns", "add", a);
+            made = true;
+            check("ip", "-n", a, "link", "set", "lo", "up");
+            Net net = k.newNet("iperf3");
+            TunTapDevice tap = k.call(() -> TunTapDevice.open(net, ifName, TunTapFile.Mode.TAP, true));
+            check("ip", "link", "set", "dev", ifName, "netns", a);
+            check("ip", "-n", a, "addr", "add", SERVER + "/24", "dev", ifName);
+            check("ip", "-n", a, "link", "set", ifName, "mtu", Integer.toString(MTU), "up");
+            k.run(() -> {
+                net.loopback().up();
+                tap.up();
+                net.inet().devinet().add(tap, Ipv4Address.parse(CLIENT), 24);
+            });
+            srv = k.call(() -> Iperf3Server.start(net, PORT));
+            double forward = client(a, CLIENT, seconds, false);
+            double reverse = client(a, CLIENT, seconds, true);
+            return new Result(forward, reverse, seconds);
+        } finally {
+            if (srv != null) {
+                Iperf3Server s = srv;
+                k.run(s::close);
+            }
+            k.close();
+            if (made) {
+                run(15, "ip", "netns", "del", a);
+            }
+        }
     }
 
     /** One kernel-to-kernel run: {@code iperf3 -s -1} in {@code serverNs}, the client in {@code clientNs}. */

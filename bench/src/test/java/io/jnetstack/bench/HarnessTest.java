@@ -55,6 +55,20 @@ class HarnessTest {
         assertTrue(out.lines().anyMatch(l -> l.matches("idle-conn-bytes +[0-9,.-]+ +[0-9,.]+ +[0-9.-]+ +bytes per socket, lower is better")), out);
     }
 
+    /** The netem workload: the stack side always; the kernel side where root has ip and iperf3. */
+    @Test
+    void netemPrintsTheStackAndTheKernelOrWhyNot() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int rc = new Harness(Scale.tiny(), new PrintStream(buf, true, StandardCharsets.UTF_8)).run(List.of("netem"));
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(0, rc, out);
+        assertTrue(out.lines().anyMatch(l -> l.matches("netem: jnetstack \\d+\\.\\d\\d Mbit/s .*; kernel .*")), out);
+        if (out.contains("kernel not measured")) {
+            return;
+        }
+        assertTrue(out.lines().anyMatch(l -> l.matches("ratio netem \\d+\\.\\d\\d")), out);
+    }
+
     @Test
     void selectExpandsTcpAndKeepsTheRunningOrder() {
         assertEquals(List.of("udp", "bulk", "rr", "crr"), Harness.select("tcp,udp"));

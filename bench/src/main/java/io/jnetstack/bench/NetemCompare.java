@@ -1,4 +1,4 @@
-package io.jnetstack.cli;
+package io.jnetstack.bench;
 
 import io.jnetstack.core.ErrnoException;
 import io.jnetstack.core.Kernel;
@@ -246,13 +246,5 @@ final class NetemCompare {
         StringBuilder note = new StringBuilder();
         Double kernel = kernel(seconds, note);
         return new Result(sum / seeds, kernel == null ? Double.NaN : kernel, note.toString());
-    }
-
-    /** A quick manual run: {@code NetemCompare [seconds]}. */
-    public static void main(String[] args) {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        Result r = run(seconds, 3);
-        System.out.printf("stack %.2f Mbit/s, kernel %.2f Mbit/s, ratio %.2f (%s)%n", r.stackBitsPerSec() / 1e6,
-                r.kernelBitsPerSec() / 1e6, r.ratio(), r.kernelNote());
     }
 }
