@@ -198,7 +198,7 @@ public final class Tcp implements InetProtocol {
     }
 
     private static String info(TcpSock s) {
-        StringBuilder sb = new StringBuilder("reno");
+        StringBuilder sb = new StringBuilder(s.ca.name());
         if (s.wscaleOk) {
             sb.append(" wscale:").append(s.sndWscale).append(',').append(s.rcvWscale);
         }
@@ -214,7 +214,7 @@ public final class Tcp implements InetProtocol {
         sb.append(" bytes_acked:").append(s.bytesAcked).append(" bytes_received:").append(s.bytesReceived);
         sb.append(" segs_out:").append(s.segsOut).append(" segs_in:").append(s.segsIn);
         if (s.totalRetrans > 0) {
-            sb.append(" retrans:").append(s.packetsOut > 0 && s.retransStamp != 0 ? 1 : 0).append('/').append(s.totalRetrans);
+            sb.append(" retrans:").append(s.retransOut).append('/').append(s.totalRetrans);
         }
         sb.append(" rcv_space:").append(s.rcvWnd).append(" snd_wnd:").append(s.sndWnd);
         return sb.toString();
@@ -516,6 +516,18 @@ public final class Tcp implements InetProtocol {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * A fresh instance of the congestion control called {@code name}, or null when there is none
+     * (TCP_CONGESTION answers ENOENT). Mirrors {@code tcp_ca_find()}; "cubic" (Linux's default,
+     * which the packetdrill preset asks for) runs Reno until CUBIC is registered here.
+     */
+    io.jnetstack.ipv4.tcp.cong.CongestionControl congestionControl(String name) {
+        return switch (name) {
+            case io.jnetstack.ipv4.tcp.cong.Reno.NAME, "cubic" -> new io.jnetstack.ipv4.tcp.cong.Reno();
+            default -> null;
+        };
     }
 
     /** The TCP timestamp clock in milliseconds ({@code tcp_clock_ms()}). */
