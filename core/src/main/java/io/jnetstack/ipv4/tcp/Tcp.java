@@ -62,12 +62,20 @@ public final class Tcp implements InetProtocol {
     int timeWaits;
     int orphans;
 
+    /** The congestion controls this namespace offers ({@code tcp_cong_list}). */
+    final io.jnetstack.ipv4.tcp.cong.CongestionControls congestion;
+
     private Tcp(Sockets sockets) {
         this.sockets = sockets;
         this.net = sockets.net();
         this.inet = net.inet();
         this.kernel = net.kernel();
-        this.sysctl = new TcpSysctls(net.sysctls());
+        this.congestion = io.jnetstack.ipv4.tcp.cong.CongestionControls.linuxDefaults(io.jnetstack.ipv4.tcp.cong.Reno::new,
+                io.jnetstack.ipv4.tcp.cong.CubicParams.DEFAULTS, (how, cwnd) -> {
+                    ext.inc(TcpExtMib.valueOf(how.detectCounter()));
+                    ext.add(TcpExtMib.valueOf(how.cwndCounter()), cwnd);
+                });
+        this.sysctl = new TcpSysctls(net.sysctls(), congestion);
         java.util.random.RandomGenerator r = kernel.random("tcp secrets " + net.name());
         this.isnSecret = r.nextLong();
         this.portSecret = r.nextLong();
@@ -198,7 +206,7 @@ public final class Tcp implements InetProtocol {
     }
 
     private static String info(TcpSock s) {
-        StringBuilder sb = new StringBuilder("reno");
+        StringBuilder sb = new StringBuilder(s.ca.name());
         if (s.wscaleOk) {
             sb.append(" wscale:").append(s.sndWscale).append(',').append(s.rcvWscale);
         }
@@ -214,7 +222,7 @@ public final class Tcp implements InetProtocol {
         sb.append(" bytes_acked:").append(s.bytesAcked).append(" bytes_received:").append(s.bytesReceived);
         sb.append(" segs_out:").append(s.segsOut).append(" segs_in:").append(s.segsIn);
         if (s.totalRetrans > 0) {
-            sb.append(" retrans:").append(s.packetsOut > 0 && s.retransStamp != 0 ? 1 : 0).append('/').append(s.totalRetrans);
+            sb.append(" retrans:").append(s.retransOut).append('/').append(s.totalRetrans);
         }
         sb.append(" rcv_space:").append(s.rcvWnd).append(" snd_wnd:").append(s.sndWnd);
         return sb.toString();
@@ -516,6 +524,14 @@ public final class Tcp implements InetProtocol {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * A fresh instance of the congestion control called {@code name}, or null when there is none
+     * (TCP_CONGESTION answers ENOENT). Mirrors {@code tcp_ca_find()}.
+     */
+    io.jnetstack.ipv4.tcp.cong.CongestionControl congestionControl(String name) {
+        return congestion.newInstance(name);
     }
 
     /** The TCP timestamp clock in milliseconds ({@code tcp_clock_ms()}). */

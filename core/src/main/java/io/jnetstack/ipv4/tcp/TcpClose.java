@@ -208,8 +208,7 @@ final class TcpClose {
         sk.finReceived = false;
         sk.urgState = TcpUrgent.State.NONE;
         sk.connecting = false;   // the socket layer goes back to SS_UNCONNECTED
-        sk.inRecovery = false;
-        sk.inLoss = false;
+        TcpRecovery.resetScoreboard(sk);
         if (!sk.bindPortLock && sk.localPort() != 0) {
             sk.tcp.removeBound(sk.localPort(), sk);
             sk.setLocalPort(0);
@@ -223,7 +222,7 @@ final class TcpClose {
             sk.freeW(sk.writeQueue.poll());
         }
         sk.sendHead = null;
-        sk.packetsOut = 0;
+        TcpRecovery.resetScoreboard(sk);
     }
 
     /**

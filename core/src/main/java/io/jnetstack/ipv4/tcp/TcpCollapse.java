@@ -104,6 +104,9 @@ final class TcpCollapse {
             }
             skb = prev;
         }
+        if (pruned) {
+            sk.rxSack.reset();   // the blocks no longer describe what is held (tcp_sack_reset)
+        }
         return pruned;
     }
 

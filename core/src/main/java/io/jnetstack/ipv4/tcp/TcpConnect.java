@@ -220,9 +220,9 @@ final class TcpConnect {
         sk.maxWindow = sk.sndWnd;
         sk.sndWl1 = s.seq;
         sk.sndWl2 = s.ack;
-        sk.tcp.input.cleanRtxQueue(sk, s.ack, s);
+        TcpAck.cleanSyn(sk, s.ack, s);
         sk.sndUna = s.ack;
-        TcpInput.rearmRto(sk);   // the SYN's retransmission timer stops with the SYN-ACK
+        TcpRecovery.rearmRto(sk);   // the SYN's retransmission timer stops with the SYN-ACK
         sk.tcp.output.syncMss(sk, sk.rt == null ? 1500 : sk.rt.mtu());
         sk.tcp.input.establish(sk);
         // Data (or FIN) on a SYN-ACK is not taken without Fast Open: the ACK covers only the
@@ -610,7 +610,7 @@ final class TcpConnect {
         c.parent = listener;
         c.lastRecvNanos = tcp.kernel.clock().nanos();
         if (req.retrans == 0 && req.timer != null) {
-            TcpInput.rttSample(c, tcp.kernel.clock().nanos() - (req.timer.expires() - TcpTimers.TIMEOUT_INIT));
+            TcpAck.rttSample(c, tcp.kernel.clock().nanos() - (req.timer.expires() - TcpTimers.TIMEOUT_INIT));
         }
         tcp.hashEstablished(c.key, c);
         tcp.addBound(req.lport, c);

@@ -14,5 +14,8 @@ public enum TcpExtMib {
     TCPRcvCoalesce, TCPWantZeroWindowAdv, TCPToZeroWindowAdv, TCPFromZeroWindowAdv, TCPOrigDataSent, TCPSynRetrans,
     TCPKeepAlive, TCPDelivered, TCPAckCompressed, TCPWinProbe, TCPACKSkippedSynRecv, TCPACKSkippedPAWS,
     TCPACKSkippedSeq, TCPACKSkippedFinWait2, TCPACKSkippedTimeWait, TCPACKSkippedChallenge, TCPDSACKOldSent,
-    TCPDSACKOfoSent, TCPDSACKRecv, TCPSackRecovery, TCPSACKReneging
+    TCPDSACKOfoSent, TCPDSACKRecv, TCPSackRecovery, TCPSACKReneging, TCPSACKReorder, TCPTSReorder, TCPDSACKUndo,
+    TCPLossProbeRecovery, TCPSpuriousRTOs, TCPSackFailures, TCPSackRecoveryFail, TCPDSACKOfoRecv, TCPDSACKIgnoredOld,
+    TCPDSACKIgnoredNoUndo, TCPDSACKIgnoredDubious, TCPDSACKRecvSegs, TCPSACKDiscard, TCPRetransFail,
+    TCPHystartTrainDetect, TCPHystartTrainCwnd, TCPHystartDelayDetect, TCPHystartDelayCwnd
 }

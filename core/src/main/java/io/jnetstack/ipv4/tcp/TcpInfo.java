@@ -13,12 +13,12 @@ import java.util.Map;
  * ({@code tcpi_snd_cwnd}).
  *
  * <p>Only what the stack keeps is reported. Fields of {@code struct tcp_info} it does not track
- * (the SACK scoreboard's {@code tcpi_lost}, receive-side RTT {@code tcpi_rcv_rtt} and
- * {@code tcpi_rcv_space} of autotuning, {@code tcpi_min_rtt}, the chrono and pacing fields) are
+ * (receive-side RTT {@code tcpi_rcv_rtt} and
+ * {@code tcpi_rcv_space} of autotuning, the chrono and pacing fields) are
  * left out of the map rather than given made-up values.
  *
  * @param state         {@code tcpi_state}: Linux's {@code TCP_*} number ({@link TcpState#linux()})
- * @param caState       {@code tcpi_ca_state}: 0 Open, 1 Disorder, 3 Recovery, 4 Loss
+ * @param caState       {@code tcpi_ca_state}: 0 Open, 1 Disorder, 2 CWR, 3 Recovery, 4 Loss
  * @param retransmits   {@code tcpi_retransmits}: consecutive timeouts of the head segment
  * @param probes        {@code tcpi_probes}: unanswered zero-window or keepalive probes
  * @param backoff       {@code tcpi_backoff}: exponential backoff of the timer
@@ -30,8 +30,9 @@ import java.util.Map;
  * @param sndMss        {@code tcpi_snd_mss}: the current send MSS
  * @param rcvMss        {@code tcpi_rcv_mss}: the estimated peer MSS
  * @param unacked       {@code tcpi_unacked}: segments in flight (a listener: its accept queue)
- * @param sacked        {@code tcpi_sacked}: SACKed segments (no scoreboard: 0); a listener: its
- *                      backlog
+ * @param sacked        {@code tcpi_sacked}: SACKed segments (without SACK, duplicate ACKs
+ *                      counted as such); a listener: its backlog
+ * @param lost          {@code tcpi_lost}: segments marked lost and not acknowledged
  * @param retrans       {@code tcpi_retrans}: retransmitted segments not yet acknowledged
  * @param lastDataSent  {@code tcpi_last_data_sent}: ms since data was last sent
  * @param lastDataRecv  {@code tcpi_last_data_recv}: ms since a segment was last received
@@ -43,7 +44,7 @@ import java.util.Map;
  * @param sndSsthresh   {@code tcpi_snd_ssthresh}: 0x7fffffff until the first loss
  * @param sndCwnd       {@code tcpi_snd_cwnd}: congestion window, segments
  * @param advmss        {@code tcpi_advmss}: the MSS advertised
- * @param reordering    {@code tcpi_reordering}: the duplicate-ACK threshold
+ * @param reordering    {@code tcpi_reordering}: the reordering degree seen, segments
  * @param totalRetrans  {@code tcpi_total_retrans}: retransmitted segments, all told
  * @param bytesAcked    {@code tcpi_bytes_acked}
  * @param bytesReceived {@code tcpi_bytes_received}
@@ -54,14 +55,15 @@ import java.util.Map;
  * @param delivered     {@code tcpi_delivered}: segments delivered (acknowledged), the SYN included
  * @param sndWnd        {@code tcpi_snd_wnd}: the peer's window, bytes
  * @param rcvWnd        {@code tcpi_rcv_wnd}: the window we offer, bytes
+ * @param minRtt        {@code tcpi_min_rtt}: the windowed minimum RTT, µs (0 before a sample)
  */
 public record TcpInfo(int state, int caState, int retransmits, int probes, int backoff, int options,
                       int sndWscale, int rcvWscale, long rto, long ato, int sndMss, int rcvMss, int unacked,
-                      int sacked, int retrans, long lastDataSent, long lastDataRecv, long lastAckRecv, int pmtu,
+                      int sacked, int lost, int retrans, long lastDataSent, long lastDataRecv, long lastAckRecv, int pmtu,
                       int rcvSsthresh, long rtt, long rttvar, int sndSsthresh, int sndCwnd, int advmss,
                       int reordering, long totalRetrans, long bytesAcked, long bytesReceived, long segsOut,
                       long segsIn, long notsentBytes, long dataSegsOut, long delivered, long sndWnd,
-                      long rcvWnd) {
+                      long rcvWnd, long minRtt) {
 
     /** {@code TCPI_OPT_TIMESTAMPS}. */
     public static final int OPT_TIMESTAMPS = 1;
@@ -74,6 +76,8 @@ public record TcpInfo(int state, int caState, int retransmits, int probes, int b
     public static final int CA_OPEN = 0;
     /** {@code TCP_CA_Disorder}: duplicate ACKs seen, not yet in recovery. */
     public static final int CA_DISORDER = 1;
+    /** {@code TCP_CA_CWR}: the window is being reduced (ECN, a local drop, a repaired tail loss). */
+    public static final int CA_CWR = 2;
     /** {@code TCP_CA_Recovery}: fast recovery. */
     public static final int CA_RECOVERY = 3;
     /** {@code TCP_CA_Loss}: recovery after a retransmission timeout. */
@@ -94,38 +98,18 @@ public record TcpInfo(int state, int caState, int retransmits, int probes, int b
         long rtoNanos = Math.min(sk.rtoNanos << Math.min(sk.backoff, 20), TcpTimers.RTO_MAX);
         boolean synced = sk.state != TcpState.CLOSE && sk.state != TcpState.LISTEN && sk.state != TcpState.SYN_SENT
                 && sk.state != TcpState.SYN_RECV;
-        return new TcpInfo(sk.state.linux(), caState(sk), sk.retransmits, sk.probesOut, sk.backoff, options,
+        return new TcpInfo(sk.state.linux(), sk.caState, sk.retransmits, sk.probesOut, sk.backoff, options,
                 sk.wscaleOk ? sk.sndWscale : 0, sk.wscaleOk ? sk.rcvWscale : 0, rtoNanos / 1000, sk.atoNanos / 1000,
                 sk.mssCache, sk.rcvMss, listen ? sk.acceptQueue.size() : sk.packetsOut,
-                listen ? sk.maxAckBacklog : 0, listen ? 0 : retransOut(sk),
+                listen ? sk.maxAckBacklog : sk.sackedOut, listen ? 0 : sk.lostOut, listen ? 0 : sk.retransOut,
                 sinceMs(now, sk.lastSendNanos), sinceMs(now, sk.lastRecvNanos), sinceMs(now, sk.lastRecvNanos),
                 sk.rt == null ? 0 : sk.rt.mtu(), sk.rcvSsthresh, sk.srttUs >> 3, sk.rttvarUs >> 2, sk.ssthresh,
-                sk.cwnd, sk.advmss, (int) sk.tcp.sysctl.reordering.get(), sk.totalRetrans, sk.bytesAcked,
+                sk.cwnd, sk.advmss, sk.reordering, sk.totalRetrans, sk.bytesAcked,
                 sk.bytesReceived, sk.segsOut, sk.segsIn, Math.max(0, sk.writeSeq - sk.sndNxt), sk.dataSegsOut,
-                sk.delivered + (synced ? 1 : 0), Integer.toUnsignedLong(sk.sndWnd), Integer.toUnsignedLong(sk.rcvWnd));
+                sk.delivered + (synced ? 1 : 0), Integer.toUnsignedLong(sk.sndWnd), Integer.toUnsignedLong(sk.rcvWnd),
+                sk.rack.minRttUs);
     }
 
-    /** The congestion-avoidance state as Linux's {@code icsk_ca_state}. */
-    private static int caState(TcpSock sk) {
-        if (sk.inLoss) {
-            return CA_LOSS;
-        }
-        if (sk.inRecovery) {
-            return CA_RECOVERY;
-        }
-        return sk.dupAcks > 0 ? CA_DISORDER : CA_OPEN;
-    }
-
-    /** Segments retransmitted and still unacknowledged ({@code retrans_out}). */
-    private static int retransOut(TcpSock sk) {
-        int n = 0;
-        for (SkBuff skb = sk.writeQueue.peek(); skb != null && skb != sk.sendHead; skb = sk.writeQueue.next(skb)) {
-            if (skb.cb[TcpSock.CB_RETRANS] != 0) {
-                n++;
-            }
-        }
-        return n;
-    }
 
     private static long sinceMs(long now, long then) {
         return then == 0 ? 0 : Math.max(0, now - then) / NANOS_PER_MS;
@@ -152,6 +136,7 @@ public record TcpInfo(int state, int caState, int retransmits, int probes, int b
         m.put("tcpi_rcv_mss", (long) rcvMss);
         m.put("tcpi_unacked", (long) unacked);
         m.put("tcpi_sacked", (long) sacked);
+        m.put("tcpi_lost", (long) lost);
         m.put("tcpi_retrans", (long) retrans);
         m.put("tcpi_last_data_sent", lastDataSent);
         m.put("tcpi_last_data_recv", lastDataRecv);
@@ -174,6 +159,7 @@ public record TcpInfo(int state, int caState, int retransmits, int probes, int b
         m.put("tcpi_delivered", delivered);
         m.put("tcpi_snd_wnd", sndWnd);
         m.put("tcpi_rcv_wnd", rcvWnd);
+        m.put("tcpi_min_rtt", minRtt);
         return m;
     }
 }

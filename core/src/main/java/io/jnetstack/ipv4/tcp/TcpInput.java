@@ -11,9 +11,9 @@ import io.jnetstack.wire.TcpOptions;
 /**
  * Receiving segments on a socket. Mirrors {@code net/ipv4/tcp_input.c}: {@code tcp_v4_do_rcv},
  * {@code tcp_rcv_established} (header prediction fast path and slow path),
- * {@code tcp_rcv_state_process} (every other state, RFC 9293 §3.10.7), {@code tcp_ack}
- * (RFC 6298 RTT, RFC 5681/6582 NewReno), {@code tcp_data_queue} with the out-of-order queue,
- * {@code tcp_fin}; validation (RFC 5961, PAWS) is {@link TcpValidate}, TIME_WAIT {@link TimeWaitSock},
+ * {@code tcp_rcv_state_process} (every other state, RFC 9293 §3.10.7), {@code tcp_data_queue}
+ * with the out-of-order queue and the receiver's SACK and DSACK blocks ({@link TcpRcvSack}),
+ * {@code tcp_fin}; {@code tcp_ack} is {@link TcpAck}, validation (RFC 5961, PAWS) {@link TcpValidate}, TIME_WAIT {@link TimeWaitSock},
  * SYN_SENT {@link TcpConnect}.
  */
 final class TcpInput {
@@ -30,6 +30,8 @@ final class TcpInput {
         int len;
         int endSeq;
         final TcpOptions opts = new TcpOptions();
+        /** What {@code tcp_ack()} finds in it ({@code tcp_sacktag_state}, the ACK flags). */
+        final TcpSack.State ackState = new TcpSack.State();
         boolean busy;
 
         void parse(SkBuff skb) {
@@ -265,6 +267,7 @@ final class TcpInput {
     void establish(TcpSock sk) {
         sk.state = TcpState.ESTABLISHED;
         sk.cwnd = TcpTimers.INIT_CWND;
+        sk.ca.init(sk);   // tcp_init_transfer() → tcp_init_congestion_control()
         sk.retransmits = 0;
         sk.backoff = 0;
         sk.retransStamp = 0;
@@ -296,9 +299,9 @@ final class TcpInput {
             sk.sndWnd = s.window << sk.sndWscale;
             sk.sndWl1 = s.seq;
             sk.sndWl2 = s.ack;
-            cleanRtxQueue(sk, s.ack, s);
+            TcpAck.cleanSyn(sk, s.ack, s);
             sk.sndUna = s.ack;
-            rearmRto(sk);
+            TcpRecovery.rearmRto(sk);
             TcpValidate.replaceTsRecent(sk, s);
             establish(sk);
             TcpConnect.queueForAccept(sk);
@@ -404,332 +407,17 @@ final class TcpInput {
 
     // ================================================================ ACK processing
 
-    /**
-     * Mirrors {@code tcp_ack()}: ignore old ACKs (challenge one older than the window allows),
-     * drop ACKs of unsent data, update the send window ({@code tcp_ack_update_window}), remove
-     * what is acknowledged, sample the RTT, grow the window or run recovery on duplicates.
-     *
-     * @return 1 when processed, 0 for an old ACK, -1 to drop the segment
-     */
+    /** {@link TcpAck#ack} with the challenge ACK for a too-old ACK. */
     int ack(TcpSock sk, SkBuff skb, Seg s) {
-        return ack(sk, skb, s, true);
+        return TcpAck.ack(sk, skb, s, true);
     }
 
     /**
-     * As {@link #ack(TcpSock, SkBuff, Seg)}; {@code challenge} false leaves the challenge ACK
-     * for a too-old ACK to the caller ({@code FLAG_NO_CHALLENGE_ACK}).
+     * {@link TcpAck#ack}; {@code challenge} false leaves the challenge ACK for a too-old ACK to
+     * the caller ({@code FLAG_NO_CHALLENGE_ACK}).
      */
     int ack(TcpSock sk, SkBuff skb, Seg s, boolean challenge) {
-        Tracer t = tcp.kernel.tracer();
-        t.enter(Stage.TCP_ACK, skb, tcp.net.name(), "");
-        try {
-            int priorUna = sk.sndUna;
-            if (s.ack - priorUna < 0) {
-                // RFC 5961 §5.2: older than anything the peer could have seen (Linux bounds the
-                // window by what was acknowledged so far) → challenge and drop; else ignore it.
-                int maxWindow = (int) Math.min(sk.maxWindow & 0xffffffffL, sk.bytesAcked);
-                if (s.ack - (priorUna - maxWindow) < 0) {
-                    if (challenge) {
-                        tcp.validate.challengeAck(sk);
-                    }
-                    return -1;
-                }
-                return 0;
-            }
-            if (s.ack - sk.sndNxt > 0) {
-                return -1;
-            }
-            int priorPackets = sk.packetsOut;
-            boolean windowChanged = updateWindow(sk, s);
-            if (s.ack != priorUna) {
-                newAck(sk, s, priorUna);
-            } else if (s.len == 0 && (!windowChanged || s.opts.sackCount > 0) && sk.packetsOut > 0
-                    && (s.flags & (Tcp.SYN | Tcp.FIN)) == 0) {
-                dupAck(sk);
-            }
-            sk.probesOut = 0;   // the peer is alive (RFC 1122 §4.2.2.17)
-            if (priorPackets == 0 && sk.sendHead != null) {
-                ackProbe(sk);
-            }
-            return 1;
-        } finally {
-            t.exit();
-        }
-    }
-
-    /**
-     * An ACK while data waits with nothing in flight. Mirrors {@code tcp_ack_probe()}: when the
-     * window now takes the next segment, probing is over (the caller sends it); else the probe
-     * timer restarts from now with the current backoff.
-     */
-    private static void ackProbe(TcpSock sk) {
-        SkBuff head = sk.sendHead;
-        int end = (int) head.cb[TcpSock.CB_SEQ] + Math.min(head.len(), sk.mssCache);
-        if (end - (sk.sndUna + sk.sndWnd) <= 0) {
-            sk.timers.cancelProbe();
-            sk.backoff = 0;
-            sk.probesStamp = 0;
-        } else {
-            sk.timers.resetProbe();
-        }
-    }
-
-    /** Mirrors {@code tcp_ack_update_window()} (RFC 9293 §3.10.7.4 fifth, SND.WL1/WL2). */
-    private static boolean updateWindow(TcpSock sk, Seg s) {
-        int nwin = s.window << sk.sndWscale;
-        if (s.ack - sk.sndWl2 > 0 || s.seq - sk.sndWl1 > 0 || (s.seq == sk.sndWl1 && nwin > sk.sndWnd)) {
-            boolean changed = nwin != sk.sndWnd;
-            sk.sndWnd = nwin;
-            sk.sndWl1 = s.seq;
-            sk.sndWl2 = s.ack;
-            if (nwin > sk.maxWindow) {
-                sk.maxWindow = nwin;
-            }
-            return changed;
-        }
-        return false;
-    }
-
-    private void newAck(TcpSock sk, Seg s, int priorUna) {
-        int priorOut = sk.packetsOut;
-        int acked = cleanRtxQueue(sk, s.ack, s);
-        sk.bytesAcked += s.ack - priorUna;
-        sk.delivered += acked;
-        sk.sndUna = s.ack;
-        sk.retransmits = 0;
-        sk.probesOut = 0;
-        if (sk.inRecovery) {
-            if (s.ack - sk.highSeq >= 0) {
-                sk.cwnd = Math.max(Math.min(sk.ssthresh, sk.packetsOut + 1), 2);
-                sk.inRecovery = false;
-            } else {
-                // RFC 6582 §3.2 step 5: partial ACK — retransmit the next hole, deflate.
-                tcp.output.retransmitHead(sk);
-                sk.cwnd = Math.max(sk.cwnd - acked + 1, 1);
-                sk.timers.armRtx();
-            }
-        } else if (sk.inLoss) {
-            if (s.ack - sk.highSeq >= 0) {
-                sk.inLoss = false;
-            }
-            congAvoid(sk, acked, priorOut);
-        } else {
-            int before = sk.cwnd;
-            congAvoid(sk, acked, priorOut);
-            afterGrowth(sk, before);
-        }
-        sk.dupAcks = 0;
-        if (!sk.inRecovery && !sk.inLoss) {
-            sk.retransStamp = 0;   // back in the Open state (tcp_fastretrans_alert)
-        }
-        if (sk.packetsOut == 0) {
-            sk.timers.cancelRtx();
-        } else if (!sk.inRecovery) {
-            sk.timers.armRtx();
-        }
-        sk.wakeWriters();
-    }
-
-    /**
-     * Slow start and congestion avoidance (RFC 5681 §3.1), growing only when the window was
-     * the limit ({@code tcp_is_cwnd_limited}). Mirrors {@code tcp_reno_cong_avoid()}.
-     */
-    private static void congAvoid(TcpSock sk, int acked, int priorOut) {
-        if (acked <= 0) {
-            return;
-        }
-        boolean limited = sk.cwnd < sk.ssthresh ? priorOut * 2 >= sk.cwnd : priorOut >= sk.cwnd;
-        if (!limited) {
-            return;
-        }
-        if (sk.cwnd < sk.ssthresh) {
-            int grow = Math.min(acked, sk.ssthresh - sk.cwnd);
-            sk.cwnd += grow;
-            acked -= grow;
-            if (acked == 0) {
-                return;
-            }
-        }
-        sk.cwndCnt += acked;
-        if (sk.cwndCnt >= sk.cwnd) {
-            sk.cwndCnt -= sk.cwnd;
-            sk.cwnd++;
-        }
-    }
-
-    /** After the window grew: the send buffer follows ({@code tcp_new_space} → {@code tcp_sndbuf_expand}). */
-    private static void afterGrowth(TcpSock sk, int before) {
-        if (sk.cwnd > before) {
-            sk.expandSndbuf();
-        }
-    }
-
-    /**
-     * A duplicate ACK. On the third (tcp_reordering), fast retransmit and NewReno recovery
-     * (RFC 6582 §3.2: ssthresh = max(FlightSize/2, 2), cwnd = ssthresh + 3); later ones inflate.
-     */
-    private void dupAck(TcpSock sk) {
-        sk.dupAcks++;
-        if (sk.inRecovery) {
-            sk.cwnd++;
-            tcp.output.writeXmit(sk, true);
-            return;
-        }
-        if (sk.dupAcks == (int) tcp.sysctl.reordering.get() && !sk.inLoss) {
-            sk.ssthresh = Math.max(sk.packetsOut / 2, 2);
-            sk.cwnd = sk.ssthresh + 3;
-            sk.inRecovery = true;
-            sk.highSeq = sk.sndNxt;
-            tcp.ext.inc(TcpExtMib.TCPRenoRecovery);
-            tcp.ext.inc(TcpExtMib.TCPFastRetrans);
-            tcp.output.retransmitHead(sk);
-            sk.timers.armRtx();
-        }
-    }
-
-    /**
-     * The retransmission timeout: RFC 5681 §3.1 (ssthresh = max(FlightSize/2, 2), cwnd = 1),
-     * then go back to the first unacknowledged segment. Mirrors {@code tcp_enter_loss()}.
-     */
-    void enterLoss(TcpSock sk) {
-        if (sk.state == TcpState.SYN_SENT) {
-            SkBuff syn = sk.writeQueue.peek();
-            if (syn != null) {
-                syn.cb[TcpSock.CB_RETRANS] = 1;
-                tcp.output.transmitQueued(sk, syn);
-                tcp.mib.inc(TcpMib.RetransSegs);
-                sk.totalRetrans++;
-            }
-            return;
-        }
-        if (sk.state == TcpState.SYN_RECV && sk.sndUna == sk.iss) {
-            SkBuff syn = sk.writeQueue.peek();
-            if (syn != null) {
-                tcp.output.transmitQueued(sk, syn);
-                tcp.mib.inc(TcpMib.RetransSegs);
-            }
-            return;
-        }
-        if (!sk.inLoss) {
-            sk.ssthresh = Math.max(sk.packetsOut / 2, 2);
-        }
-        sk.cwnd = 1;
-        sk.cwndCnt = 0;
-        sk.inRecovery = false;
-        sk.inLoss = true;
-        sk.highSeq = sk.sndNxt;
-        sk.dupAcks = 0;
-        sk.sendHead = sk.writeQueue.peek();
-        sk.packetsOut = 0;
-        SkBuff head = sk.sendHead;
-        if (head != null) {
-            if (tcp.output.retransmit(sk, head)) {
-                sk.sendHead = sk.writeQueue.next(head);
-                sk.packetsOut = 1;
-            }
-        }
-    }
-
-    /**
-     * Removes what {@code ack} covers from the write queue, trimming a partly acknowledged
-     * segment. Mirrors {@code tcp_clean_rtx_queue()} and {@code tcp_ack_update_rtt()}: the RTT
-     * sample is the time since the oldest newly acknowledged segment was sent, none at all when
-     * the ACK covers a retransmitted one (RFC 6298 §3, Karn); then, and only then, the timestamp
-     * echo measures it (RFC 7323 §4). A valid sample ends the backoff (RFC 6298 §5, Karn: the
-     * backed-off RTO is kept until then).
-     *
-     * @return segments fully acknowledged
-     */
-    int cleanRtxQueue(TcpSock sk, int ack, Seg s) {
-        int acked = 0;
-        long now = sk.now();
-        long firstSent = 0;
-        boolean retransAcked = false;
-        boolean inFlight = true;
-        SkBuff skb = sk.writeQueue.peek();
-        while (skb != null) {
-            int seq = (int) skb.cb[TcpSock.CB_SEQ];
-            int end = (int) skb.cb[TcpSock.CB_END_SEQ];
-            if (skb == sk.sendHead) {
-                // After a go-back (RTO, MTU drop) the send head is behind SND.NXT: the ACK may
-                // cover segments sent before that are waiting to be sent again. They go too.
-                inFlight = false;
-            }
-            if (end - ack > 0) {
-                if (ack - seq > 0 && skb.len() > 0) {
-                    int n = Math.min(ack - seq, skb.len());
-                    skb.pull(n);
-                    skb.cb[TcpSock.CB_SEQ] = seq + n;
-                    skb.cb[TcpSock.CB_FLAGS] &= ~Tcp.SYN;
-                }
-                break;
-            }
-            if (skb.cb[TcpSock.CB_RETRANS] != 0) {
-                retransAcked = true;
-            } else if (firstSent == 0) {
-                firstSent = skb.cb[TcpSock.CB_WHEN];
-            }
-            SkBuff next = sk.writeQueue.next(skb);
-            sk.writeQueue.unlink(skb);
-            sk.freeW(skb);
-            if (inFlight) {
-                sk.packetsOut = Math.max(sk.packetsOut - 1, 0);
-            } else {
-                sk.sendHead = next;   // acknowledged before it was sent again: the peer had it
-            }
-            acked++;
-            skb = next;
-        }
-        if (acked == 0) {
-            return 0;
-        }
-        long sampleNanos = -1;
-        if (firstSent != 0 && !retransAcked) {
-            sampleNanos = now - firstSent;
-        } else if (sk.tsOk && s != null && s.opts.hasTimestamps && s.opts.tsEcr != 0) {
-            long ms = (long) (tcp.tsNow() + sk.tsOffset - s.opts.tsEcr);
-            if (ms >= 0 && ms < 3_600_000) {
-                sampleNanos = Math.max(ms * 1_000_000L, 1_000L);
-            }
-        }
-        if (sampleNanos >= 0) {
-            rttSample(sk, sampleNanos);
-            sk.backoff = 0;
-        }
-        return acked;
-    }
-
-    /**
-     * The acknowledged SYN leaves nothing in flight: its retransmission timer must not fire on
-     * the first data. Mirrors {@code tcp_rearm_rto()} after {@code tcp_clean_rtx_queue()}.
-     */
-    static void rearmRto(TcpSock sk) {
-        if (sk.packetsOut == 0) {
-            sk.timers.cancelRtx();
-        } else {
-            sk.timers.armRtx();
-        }
-    }
-
-    /**
-     * An RTT measurement. Mirrors {@code tcp_rtt_estimator()} / {@code tcp_set_rto()} (RFC 6298
-     * §2): SRTT and RTTVAR with gains 1/8 and 1/4; RTO = SRTT + max(4·RTTVAR, 200 ms), at most
-     * 120 s. {@code srttUs} holds 8·SRTT and {@code rttvarUs} 4·RTTVAR, so (2.3)'s
-     * RTTVAR ← 3/4·RTTVAR + 1/4·|SRTT − R'| becomes rttvarUs ← 3/4·rttvarUs + |SRTT − R'|.
-     */
-    static void rttSample(TcpSock sk, long nanos) {
-        long m = Math.max(nanos / 1000, 1);
-        if (sk.srttUs == 0) {
-            sk.srttUs = m << 3;
-            sk.rttvarUs = m << 1;
-        } else {
-            long srtt = sk.srttUs >> 3;
-            long err = Math.abs(srtt - m);
-            sk.rttvarUs = sk.rttvarUs - (sk.rttvarUs >> 2) + err;
-            sk.srttUs = sk.srttUs - (sk.srttUs >> 3) + m;
-        }
-        long rto = (sk.srttUs >> 3) * 1000 + Math.max(sk.rttvarUs * 1000, TcpTimers.RTO_MIN);
-        sk.rtoNanos = Math.min(Math.max(rto, TcpTimers.RTO_MIN), TcpTimers.RTO_MAX);
+        return TcpAck.ack(sk, skb, s, challenge);
     }
 
     // ================================================================ data
@@ -776,6 +464,9 @@ final class TcpInput {
                 if (hadOfo) {
                     ofoQueueDrain(sk);
                 }
+                if (sk.rxSack.count() > 0) {
+                    sk.rxSack.remove(sk);
+                }
                 sk.wakeReaders();
                 if (hadOfo || fin) {
                     sk.ackPending = true;
@@ -786,6 +477,7 @@ final class TcpInput {
             if (s.endSeq - sk.rcvNxt <= 0) {
                 // A retransmission of what we have: ACK at once (RFC 9293 §3.10.7.4).
                 tcp.ext.inc(TcpExtMib.DelayedACKLost);
+                TcpRcvSack.dsackSet(sk, s.seq, s.endSeq);   // RFC 2883 §4 (1)
                 tcp.output.sendAck(sk);
                 tcp.net.drop(skb, DropReason.TCP_OLD_DATA);
                 return;
@@ -802,12 +494,16 @@ final class TcpInput {
                     tcp.net.drop(skb, DropReason.PROTO_MEM);
                     return;
                 }
+                TcpRcvSack.dsackSet(sk, s.seq, sk.rcvNxt);   // the part we had (RFC 2883 §4.1.1)
                 queueInOrder(sk, skb, s, sk.rcvNxt - s.seq);
                 if (fin) {
                     fin(sk);
                 }
                 if (!sk.ofoQueue.isEmpty()) {
                     ofoQueueDrain(sk);
+                }
+                if (sk.rxSack.count() > 0) {
+                    sk.rxSack.remove(sk);
                 }
                 sk.wakeReaders();
                 tcp.output.sendAck(sk);
@@ -860,7 +556,17 @@ final class TcpInput {
         sk.rcvMss = Math.min(len, sk.advmss);
     }
 
-    /** Keeps a segment that arrived ahead of a hole, in sequence order. */
+    /** Where a queued out-of-order segment ends in sequence space, its FIN included. */
+    private static int ofoEnd(SkBuff skb) {
+        return (int) skb.cb[TcpSock.CB_END_SEQ] + ((skb.cb[TcpSock.CB_FLAGS] & Tcp.FIN) != 0 ? 1 : 0);
+    }
+
+    /**
+     * Keeps a segment that arrived ahead of a hole, in sequence order. Mirrors
+     * {@code tcp_data_queue_ofo()}: what is already held is dropped and reported in a DSACK
+     * block (RFC 2883 §4), a segment covering queued ones replaces them, and the segment's
+     * range becomes the first SACK block ({@code tcp_sack_new_ofo_skb()}, RFC 2018 §4).
+     */
     private void ofoInsert(TcpSock sk, SkBuff skb, Seg s) {
         tcp.ext.inc(TcpExtMib.TCPOFOQueue);
         if (!TcpCollapse.makeRoom(sk, s.seq, skb.truesize())) {
@@ -868,19 +574,38 @@ final class TcpInput {
             tcp.net.drop(skb, DropReason.PROTO_MEM);
             return;
         }
+        int seq = s.seq;
+        int end = s.endSeq;
         skb.pull(s.hl);
         skb.cb[TcpSock.CB_SEQ] = s.seq;
         skb.cb[TcpSock.CB_END_SEQ] = s.seq + s.len;
         skb.cb[TcpSock.CB_FLAGS] = s.flags;
         skb.dst = null;
+        if (sk.ofoQueue.isEmpty()) {
+            sk.rxSack.clearBlocks();   // the first hole: one block, this segment's
+        }
         SkBuff at = sk.ofoQueue.peek();
-        while (at != null && (int) at.cb[TcpSock.CB_SEQ] - s.seq < 0) {
+        while (at != null && (int) at.cb[TcpSock.CB_SEQ] - seq <= 0) {
             at = sk.ofoQueue.next(at);
         }
-        if (at != null && (int) at.cb[TcpSock.CB_SEQ] == s.seq && (int) at.cb[TcpSock.CB_END_SEQ] - (s.seq + s.len) >= 0) {
-            tcp.ext.inc(TcpExtMib.TCPOFOMerge);
-            skb.free();
-            return;
+        SkBuff prev = at == null ? sk.ofoQueue.peekLast() : sk.ofoQueue.prev(at);
+        if (prev != null && seq - ofoEnd(prev) < 0) {
+            int pseq = (int) prev.cb[TcpSock.CB_SEQ];
+            if (end - ofoEnd(prev) <= 0) {
+                tcp.ext.inc(TcpExtMib.TCPOFOMerge);
+                skb.free();
+                TcpRcvSack.dsackSet(sk, seq, end);
+                addSack(sk, seq, end);
+                return;
+            }
+            if (seq - pseq > 0) {
+                TcpRcvSack.dsackSet(sk, seq, ofoEnd(prev));
+            } else {
+                TcpRcvSack.dsackExtend(sk, pseq, ofoEnd(prev));
+                tcp.ext.inc(TcpExtMib.TCPOFOMerge);
+                sk.ofoQueue.unlink(prev);
+                prev.free();
+            }
         }
         sk.chargeR(skb);
         if (at == null) {
@@ -888,10 +613,38 @@ final class TcpInput {
         } else {
             sk.ofoQueue.insertBefore(at, skb);
         }
+        // merge_right: drop what the new segment covers.
+        for (SkBuff n = sk.ofoQueue.next(skb); n != null; ) {
+            int nseq = (int) n.cb[TcpSock.CB_SEQ];
+            if (end - nseq <= 0) {
+                break;
+            }
+            if (end - ofoEnd(n) < 0) {
+                TcpRcvSack.dsackExtend(sk, nseq, end);
+                break;
+            }
+            SkBuff nn = sk.ofoQueue.next(n);
+            sk.ofoQueue.unlink(n);
+            TcpRcvSack.dsackExtend(sk, nseq, ofoEnd(n));
+            tcp.ext.inc(TcpExtMib.TCPOFOMerge);
+            n.free();
+            n = nn;
+        }
+        addSack(sk, seq, end);
     }
 
-    /** Moves what became in order from the out-of-order queue. Mirrors {@code tcp_ofo_queue()}. */
+    private static void addSack(TcpSock sk, int seq, int end) {
+        if (sk.sackOk) {
+            sk.rxSack.newOfo(seq, end);
+        }
+    }
+
+    /**
+     * Moves what became in order from the out-of-order queue. Mirrors {@code tcp_ofo_queue()}:
+     * what the in-order data already covered is reported in a DSACK block.
+     */
     private void ofoQueueDrain(TcpSock sk) {
+        int dsackHigh = sk.rcvNxt;
         SkBuff skb = sk.ofoQueue.peek();
         while (skb != null && (int) skb.cb[TcpSock.CB_SEQ] - sk.rcvNxt <= 0) {
             SkBuff next = sk.ofoQueue.next(skb);
@@ -899,6 +652,13 @@ final class TcpInput {
             int seq = (int) skb.cb[TcpSock.CB_SEQ];
             int end = (int) skb.cb[TcpSock.CB_END_SEQ];
             boolean fin = (skb.cb[TcpSock.CB_FLAGS] & Tcp.FIN) != 0;
+            if (seq - dsackHigh < 0) {
+                int dsack = dsackHigh;
+                if (ofoEnd(skb) - dsackHigh < 0) {
+                    dsackHigh = ofoEnd(skb);
+                }
+                TcpRcvSack.dsackExtend(sk, seq, dsack);
+            }
             if (end - sk.rcvNxt <= 0 && !(fin && end == sk.rcvNxt)) {
                 skb.free();
             } else {
@@ -946,6 +706,7 @@ final class TcpInput {
         while (!sk.ofoQueue.isEmpty()) {
             sk.ofoQueue.poll().free();
         }
+        sk.rxSack.reset();
         sk.stateChange();
     }
 

@@ -4,6 +4,7 @@ import io.jnetstack.core.SkBuff;
 import io.jnetstack.ipv4.Inet;
 import io.jnetstack.ipv4.IpOutput;
 import io.jnetstack.ipv4.Rtable;
+import io.jnetstack.ipv4.tcp.cong.CaEvent;
 import io.jnetstack.trace.Stage;
 import io.jnetstack.trace.Tracer;
 import io.jnetstack.wire.Ipv4;
@@ -150,8 +151,16 @@ final class TcpOutput {
             opts.clear();
             if (syn) {
                 synOptions(sk, opts, sk.state == TcpState.SYN_SENT);
-            } else if (sk.tsOk) {
-                opts.timestamps(tsVal(sk), sk.tsRecent);
+            } else {
+                if (sk.tsOk) {
+                    opts.timestamps(tsVal(sk), sk.tsRecent);
+                }
+                if ((flags & Tcp.ACK) != 0) {
+                    // RFC 2018 §4; blocks that would push a data segment past the MSS stay for
+                    // the next segment (Linux shrinks the segment instead, tcp_current_mss()).
+                    int room = Math.min(40, sk.mssCache + (sk.tsOk ? TcpOptions.LEN_TIMESTAMP_ALIGNED : 0) - payloadLen);
+                    sk.rxSack.write(sk, opts, room);
+                }
             }
             int optLen = opts.length();
             int hl = Tcp.HEADER_LEN + optLen;
@@ -257,23 +266,42 @@ final class TcpOutput {
         if ((flags & Tcp.SYN) == 0 || sk.state != TcpState.SYN_SENT) {
             flags |= Tcp.ACK;
         }
+        if (skb.len() > 0 && sk.packetsInFlight() == 0) {
+            sk.ca.cwndEvent(sk, CaEvent.TX_START);   // tcp_event_data_sent()
+        }
         skb.cb[TcpSock.CB_WHEN] = sk.now();
+        skb.cb[TcpSock.CB_TX_DELIVERED] = sk.delivered;
         return transmit(sk, seq, flags, skb, 0, skb.len());
+    }
+
+    /** {@link #writeXmit} as the send path calls it ({@code TCP_NAGLE_PUSH} or not). */
+    static final int PUSH_NORMAL = 0;
+    /** Nagle off for this call ({@code TCP_NAGLE_OFF}): F-RTO's new data. */
+    static final int PUSH_NAGLE_OFF = 1;
+    /** One segment even past the congestion window ({@code push_one == 2}): a loss probe. */
+    static final int PUSH_LOSS_PROBE = 2;
+
+    boolean writeXmit(TcpSock sk, boolean push) {
+        return writeXmit(sk, push, PUSH_NORMAL);
     }
 
     /**
      * Mirrors {@code tcp_write_xmit()}: from the send head, while the congestion window
-     * ({@code tcp_cwnd_test}), the peer's window ({@code tcp_snd_wnd_test}) and Nagle
-     * ({@code tcp_nagle_test}; TCP_CORK holds partial segments) allow.
+     * ({@code tcp_cwnd_test}: packets in flight below cwnd), the peer's window
+     * ({@code tcp_snd_wnd_test}) and Nagle ({@code tcp_nagle_test}; TCP_CORK holds partial
+     * segments) allow; then PRR counts what went ({@code prr_out}), the loss probe is scheduled
+     * and the window's use recorded ({@code tcp_cwnd_validate}).
      *
      * @param push whether the caller asks to push a final partial segment (PSH semantics)
+     * @param mode {@link #PUSH_NORMAL}, {@link #PUSH_NAGLE_OFF} or {@link #PUSH_LOSS_PROBE}
      * @return true when something was sent
      */
-    boolean writeXmit(TcpSock sk, boolean push) {
+    boolean writeXmit(TcpSock sk, boolean push, int mode) {
         Tracer t = tcp.kernel.tracer();
         t.enter(Stage.TCP_WRITE_XMIT, sk.sendHead, tcp.net.name(), "");
         try {
-            boolean sent = false;
+            int sent = 0;
+            boolean cwndLimited = false;
             while (sk.sendHead != null) {
                 SkBuff skb = sk.sendHead;
                 int mss = sk.mssCache;
@@ -282,8 +310,12 @@ final class TcpOutput {
                 }
                 int seq = (int) skb.cb[TcpSock.CB_SEQ];
                 int end = (int) skb.cb[TcpSock.CB_END_SEQ];
-                if (sk.packetsOut >= sk.cwnd && !((skb.cb[TcpSock.CB_FLAGS] & Tcp.FIN) != 0 && skb.len() <= mss)) {
-                    break;   // tcp_cwnd_test(): not strict about the congestion window for the final FIN
+                boolean finalFin = (skb.cb[TcpSock.CB_FLAGS] & Tcp.FIN) != 0 && skb.len() <= mss;
+                if (sk.packetsInFlight() >= sk.cwnd && !finalFin) {
+                    if (mode != PUSH_LOSS_PROBE || sent > 0) {
+                        cwndLimited = true;
+                        break;   // tcp_cwnd_test(): not strict about the congestion window for the final FIN
+                    }
                 }
                 if (end - (sk.sndUna + sk.sndWnd) > 0 && !(skb.len() == 0 && (skb.cb[TcpSock.CB_FLAGS] & Tcp.FIN) != 0
                         && seq - (sk.sndUna + sk.sndWnd) <= 0)) {
@@ -296,44 +328,109 @@ final class TcpOutput {
                     split(sk, skb, room);
                     end = (int) skb.cb[TcpSock.CB_END_SEQ];
                 }
-                boolean resend = seq - sk.sndNxt < 0;   // go-back-N after a timeout or an MTU drop
                 boolean last = sk.writeQueue.next(skb) == null;
-                if (last && !resend && !nagleTest(sk, skb, mss, push)) {
+                if (last && mode == PUSH_NORMAL && !nagleTest(sk, skb, mss, push)) {
                     break;
-                }
-                if (resend) {
-                    skb.cb[TcpSock.CB_RETRANS] = 1;    // Karn: no RTT sample from it
                 }
                 if (transmitQueued(sk, skb) < 0) {
                     break;
                 }
-                if (resend) {
-                    retransmitted(sk);
-                }
-                if (skb.len() < mss && !resend) {
+                if (skb.len() < mss) {
                     sk.sndSml = end;   // tcp_minshall_update()
                 }
-                sk.sendHead = sk.writeQueue.next(skb);
-                if (end - sk.sndNxt > 0) {
-                    sk.sndNxt = end;
-                }
-                sk.packetsOut++;
-                if (skb.len() > 0 && !resend) {
-                    tcp.ext.inc(TcpExtMib.TCPOrigDataSent);
-                }
-                sent = true;
-                if (!sk.timers.rtxPending()) {
-                    sk.timers.armRtx();
+                newDataSent(sk, skb);
+                sent++;
+                if (mode == PUSH_LOSS_PROBE) {
+                    break;
                 }
             }
-            if (!sent && sk.sendHead != null && sk.packetsOut == 0) {
+            if (sent > 0) {
+                if (TcpRecovery.inCwndReduction(sk)) {
+                    sk.prrOut += sent;
+                }
+                if (mode != PUSH_LOSS_PROBE) {
+                    sk.rack.scheduleLossProbe(sk, false);   // one probe per tail loss episode
+                }
+            }
+            cwndLimited |= sk.packetsInFlight() >= sk.cwnd;
+            if (sent > 0 || cwndLimited) {
+                cwndValidate(sk, cwndLimited);
+            }
+            if (sent == 0 && sk.sendHead != null && sk.packetsOut == 0) {
                 // tcp_check_probe_timer(): the window is too small or zero, TCP_CORK, MSG_MORE
                 sk.timers.armProbe();
             }
-            return sent;
+            return sent > 0;
         } finally {
             t.exit();
         }
+    }
+
+    /**
+     * A segment left the send head. Mirrors {@code tcp_event_new_data_sent()}: SND.NXT and
+     * packets_out advance; the RTO starts with the first segment in flight, or replaces a
+     * pending loss probe (which {@code tcp_schedule_loss_probe} then sets again).
+     */
+    private void newDataSent(TcpSock sk, SkBuff skb) {
+        int prior = sk.packetsOut;
+        sk.sendHead = sk.writeQueue.next(skb);
+        int end = (int) skb.cb[TcpSock.CB_END_SEQ];
+        if (end - sk.sndNxt > 0) {
+            sk.sndNxt = end;
+        }
+        sk.packetsOut++;
+        if (skb.len() > 0) {
+            tcp.ext.inc(TcpExtMib.TCPOrigDataSent);
+        }
+        if (prior == 0 || sk.timers.pending() == TcpTimers.TIME_LOSS_PROBE) {
+            TcpRecovery.rearmRto(sk);
+        }
+    }
+
+    /**
+     * Records how much of the window this round used. Mirrors {@code tcp_cwnd_validate()}
+     * without RFC 2861's decay of an application-limited window.
+     */
+    private static void cwndValidate(TcpSock sk, boolean limited) {
+        if (sk.sndUna - sk.cwndUsageSeq >= 0 || limited || (!sk.cwndLimited && sk.packetsOut > sk.maxPacketsOut)) {
+            sk.cwndLimited = limited;
+            sk.maxPacketsOut = sk.packetsOut;
+            sk.cwndUsageSeq = sk.sndNxt;
+        }
+    }
+
+    /** Whether the peer's window takes the next segment of {@code skb} ({@code tcp_snd_wnd_test()}). */
+    static boolean sndWndTest(TcpSock sk, SkBuff skb) {
+        int end = (int) skb.cb[TcpSock.CB_END_SEQ];
+        if (skb.len() > sk.mssCache) {
+            end = (int) skb.cb[TcpSock.CB_SEQ] + sk.mssCache;
+        }
+        return end - (sk.sndUna + sk.sndWnd) <= 0;
+    }
+
+    /**
+     * Restarts the window after the connection sat idle longer than the RTO (RFC 5681 §4.1):
+     * halved per RTO idle, down to the initial window. Mirrors
+     * {@code tcp_slow_start_after_idle_check()} → {@code tcp_cwnd_restart()}; called as a new
+     * buffer joins the write queue ({@code tcp_skb_entail()}).
+     */
+    void slowStartAfterIdleCheck(TcpSock sk) {
+        if (tcp.sysctl.slowStartAfterIdle.get() == 0 || sk.packetsOut != 0 || sk.lastSendNanos == 0) {
+            return;
+        }
+        long delta = sk.now() - sk.lastSendNanos;
+        long rto = TcpTimers.currentRto(sk);
+        if (delta <= rto) {
+            return;
+        }
+        sk.ca.cwndEvent(sk, CaEvent.CWND_RESTART);
+        sk.ssthresh = TcpRecovery.currentSsthresh(sk);
+        int restart = Math.min(TcpTimers.INIT_CWND, sk.cwnd);
+        int cwnd = sk.cwnd;
+        while ((delta -= rto) > 0 && cwnd > restart) {
+            cwnd >>= 1;
+        }
+        sk.cwnd(Math.max(cwnd, restart));
     }
 
     /**
@@ -387,7 +484,8 @@ final class TcpOutput {
         tail.cb[TcpSock.CB_END_SEQ] = skb.cb[TcpSock.CB_END_SEQ];
         tail.cb[TcpSock.CB_FLAGS] = flags & (Tcp.FIN | Tcp.PSH);
         tail.cb[TcpSock.CB_WHEN] = skb.cb[TcpSock.CB_WHEN];
-        tail.cb[TcpSock.CB_RETRANS] = skb.cb[TcpSock.CB_RETRANS];
+        tail.cb[TcpSock.CB_SACKED] = skb.cb[TcpSock.CB_SACKED];
+        tail.cb[TcpSock.CB_TX_DELIVERED] = skb.cb[TcpSock.CB_TX_DELIVERED];
         skb.cb[TcpSock.CB_END_SEQ] = seq + mss;
         skb.cb[TcpSock.CB_FLAGS] = flags & ~(Tcp.FIN | Tcp.PSH);
         tcp.mem.forceSchedule(sk, tail.truesize());   // tcp_fragment: forced, as Linux
@@ -414,59 +512,148 @@ final class TcpOutput {
     }
 
     /**
-     * Retransmits the first unacknowledged segment. Mirrors {@code tcp_retransmit_skb()}.
-     *
-     * @return whether it went out
+     * Cuts a segment already sent at {@code len}: the new piece counts as a packet in every
+     * counter its scoreboard bits belong to. Mirrors {@code tcp_fragment()} in the
+     * retransmission queue ({@code TCP_FRAG_IN_RTX_QUEUE}, {@code tcp_adjust_pcount()}).
      */
-    boolean retransmitHead(TcpSock sk) {
-        SkBuff skb = sk.writeQueue.peek();
-        if (skb == null || skb == sk.sendHead) {
-            return false;
+    void fragmentSent(TcpSock sk, SkBuff skb, int len) {
+        split(sk, skb, len);
+        int sacked = TcpSack.sacked(skb);
+        sk.packetsOut++;
+        if ((sacked & TcpSock.SACKED_ACKED) != 0) {
+            sk.sackedOut++;
         }
-        return retransmit(sk, skb);
-    }
-
-    boolean retransmit(TcpSock sk, SkBuff skb) {
-        int mss = sk.mssCache;
-        if (skb.len() > mss) {
-            split(sk, skb, mss);
+        if ((sacked & TcpSock.SACKED_LOST) != 0) {
+            sk.lostOut++;
         }
-        skb.cb[TcpSock.CB_RETRANS] = 1;
-        if (transmitQueued(sk, skb) < 0) {
-            return false;
-        }
-        retransmitted(sk);
-        return true;
-    }
-
-    /** Counts a retransmission and stamps the first one ({@code tcp_retransmit_skb()}). */
-    private void retransmitted(TcpSock sk) {
-        sk.totalRetrans++;
-        tcp.mib.inc(TcpMib.RetransSegs);
-        if (sk.retransStamp == 0) {
-            sk.retransStamp = sk.now();
+        if ((sacked & TcpSock.SACKED_RETRANS) != 0) {
+            sk.retransOut++;
         }
     }
 
     /**
-     * After the path MTU fell (RFC 1191): everything in flight goes again, cut to the new MSS,
-     * without a congestion response, since nothing was lost to congestion. Mirrors
-     * {@code tcp_simple_retransmit()}: the Loss state up to SND.NXT with ssthresh unchanged.
+     * Retransmits one segment. Mirrors {@code tcp_retransmit_skb()} / {@code __tcp_retransmit_skb()}:
+     * not beyond the peer's window unless it is the head; cut to the MSS; counted
+     * (RetransSegs, {@code total_retrans}) and marked {@code EVER_RETRANS} for Karn. A loss
+     * probe ({@code probe}) is not a retransmission of a lost segment: it is not counted in
+     * retrans_out nor undo_retrans and does not start the retransmission clock.
+     *
+     * @return 0 when it went out, else a negative errno
+     */
+    int retransmitSkb(TcpSock sk, SkBuff skb, boolean probe) {
+        int seq = (int) skb.cb[TcpSock.CB_SEQ];
+        if (seq - (sk.sndUna + sk.sndWnd) >= 0 && seq != sk.sndUna) {
+            return -io.jnetstack.core.Errno.EAGAIN.code();
+        }
+        if (skb.len() > sk.mssCache) {
+            fragmentSent(sk, skb, sk.mssCache);
+        }
+        int rc = transmitQueued(sk, skb);
+        if (rc == 0) {
+            int sacked = TcpSack.sacked(skb);
+            sk.totalRetrans++;
+            tcp.mib.inc(TcpMib.RetransSegs);
+            if (!probe && (sacked & TcpSock.SACKED_RETRANS) == 0) {
+                sk.retransOut++;
+                sacked |= TcpSock.SACKED_RETRANS;
+            }
+            skb.cb[TcpSock.CB_SACKED] = sacked | TcpSock.EVER_RETRANS;
+        } else {
+            tcp.ext.inc(TcpExtMib.TCPRetransFail);
+        }
+        if (!probe) {
+            if (sk.retransStamp == 0) {
+                sk.retransStamp = sk.now();
+            }
+            if (sk.undoRetrans < 0) {
+                sk.undoRetrans = 0;
+            }
+            sk.undoRetrans++;
+        }
+        return rc;
+    }
+
+    /**
+     * Retransmits the segments marked lost, oldest first, while packets in flight stay below
+     * cwnd (RFC 6675 §5 step (C), RFC 6937: PRR counts them in prr_out). Mirrors
+     * {@code tcp_xmit_retransmit_queue()}; the RTO restarts when the head went again.
+     */
+    void xmitRetransmitQueue(TcpSock sk) {
+        if (sk.packetsOut == 0) {
+            return;
+        }
+        SkBuff head = sk.writeQueue.peek();
+        boolean rearm = false;
+        for (SkBuff skb = head; skb != null && skb != sk.sendHead; skb = sk.writeQueue.next(skb)) {
+            if (sk.cwnd - sk.packetsInFlight() <= 0 || sk.retransOut >= sk.lostOut) {
+                break;
+            }
+            int sacked = TcpSack.sacked(skb);
+            if ((sacked & TcpSock.SACKED_LOST) == 0
+                    || (sacked & (TcpSock.SACKED_ACKED | TcpSock.SACKED_RETRANS)) != 0) {
+                continue;
+            }
+            if (retransmitSkb(sk, skb, false) != 0) {
+                break;
+            }
+            tcp.ext.inc(sk.caState != io.jnetstack.ipv4.tcp.cong.CongestionState.CA_LOSS
+                    ? TcpExtMib.TCPFastRetrans : TcpExtMib.TCPSlowStartRetrans);
+            if (TcpRecovery.inCwndReduction(sk)) {
+                sk.prrOut++;
+            }
+            if (skb == head && sk.timers.pending() != TcpTimers.TIME_REO_TIMEOUT) {
+                rearm = true;
+            }
+        }
+        if (rearm) {
+            sk.timers.resetXmit(TcpTimers.TIME_RETRANS, TcpTimers.currentRto(sk));
+        }
+    }
+
+    /** The handshake's SYN (or our SYN-ACK of a simultaneous open) goes again on its timeout. */
+    void retransmitSyn(TcpSock sk) {
+        SkBuff syn = sk.writeQueue.peek();
+        if (syn == null) {
+            return;
+        }
+        if (sk.state == TcpState.SYN_SENT) {
+            syn.cb[TcpSock.CB_SACKED] |= TcpSock.EVER_RETRANS;
+            sk.totalRetrans++;
+        }
+        transmitQueued(sk, syn);
+        tcp.mib.inc(TcpMib.RetransSegs);
+    }
+
+    /**
+     * After the path MTU fell (RFC 1191): segments longer than the new MSS are lost and go
+     * again, cut to it, without a congestion response, since nothing was lost to congestion.
+     * Mirrors {@code tcp_simple_retransmit()}: the Loss state with ssthresh kept and no undo.
      */
     void simpleRetransmit(TcpSock sk) {
         SkBuff head = sk.writeQueue.peek();
         if (head == null || head == sk.sendHead || sk.state == TcpState.SYN_SENT) {
             return;
         }
-        if (!sk.inLoss) {
-            sk.highSeq = sk.sndNxt;
-            sk.inLoss = true;
+        int mss = sk.mssCache;
+        for (SkBuff skb = head; skb != null && skb != sk.sendHead; skb = sk.writeQueue.next(skb)) {
+            if (skb.len() > mss) {
+                TcpSack.markLost(sk, skb);
+            }
         }
-        sk.inRecovery = false;
-        sk.dupAcks = 0;
-        sk.sendHead = head;
-        sk.packetsOut = 0;
-        writeXmit(sk, true);
+        if (sk.lostOut == 0) {
+            return;
+        }
+        if (!TcpSack.isSack(sk)) {
+            TcpSack.limitRenoSacked(sk);
+        }
+        if (sk.caState != io.jnetstack.ipv4.tcp.cong.CongestionState.CA_LOSS) {
+            sk.highSeq = sk.sndNxt;
+            sk.ssthresh = TcpRecovery.currentSsthresh(sk);
+            sk.priorSsthresh = 0;
+            sk.undoOn = false;
+            TcpRecovery.setCaState(sk, io.jnetstack.ipv4.tcp.cong.CongestionState.CA_LOSS);
+        }
+        xmitRetransmitQueue(sk);
     }
 
     // ================================================================ control segments
@@ -503,16 +690,7 @@ final class TcpOutput {
                 if (transmitQueued(sk, skb) < 0) {
                     return;
                 }
-                sk.sendHead = sk.writeQueue.next(skb);
-                int end = (int) skb.cb[TcpSock.CB_END_SEQ];
-                if (end - sk.sndNxt > 0) {
-                    sk.sndNxt = end;
-                }
-                sk.packetsOut++;
-                tcp.ext.inc(TcpExtMib.TCPOrigDataSent);
-                if (!sk.timers.rtxPending()) {
-                    sk.timers.armRtx();   // tcp_event_new_data_sent()
-                }
+                newDataSent(sk, skb);
                 return;
             }
         }

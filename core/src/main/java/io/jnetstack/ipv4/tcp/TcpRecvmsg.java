@@ -212,4 +212,54 @@ final class TcpRecvmsg {
             sk.tcp.output.sendAck(sk);
         }
     }
+
+    /** Mirrors {@code tcp_poll()}. */
+    static int poll(TcpSock sk) {
+        int mask = 0;
+        if (sk.state == TcpState.LISTEN) {
+            return sk.acceptQueue.isEmpty() ? 0 : Socket.POLLIN | Socket.POLLRDNORM;
+        }
+        if (sk.pendingError() != null) {
+            mask |= Socket.POLLERR;
+        }
+        if (sk.shutdownBits() == (io.jnetstack.socket.Sock.RCV_SHUTDOWN | io.jnetstack.socket.Sock.SEND_SHUTDOWN) || sk.state == TcpState.CLOSE) {
+            mask |= Socket.POLLHUP;
+        }
+        if ((sk.shutdownBits() & io.jnetstack.socket.Sock.RCV_SHUTDOWN) != 0) {
+            mask |= Socket.POLLIN | Socket.POLLRDNORM | Socket.POLLRDHUP;
+        }
+        // As tcp_poll(): every state but SYN_SENT/SYN_RECV, CLOSE included (a failed
+        // non-blocking connect wakes POLLOUT waiters; a fresh socket polls OUT|HUP).
+        if (sk.state != TcpState.SYN_SENT && sk.state != TcpState.SYN_RECV) {
+            if (readable(sk, TcpUrgent.pollTarget(sk))) {
+                mask |= Socket.POLLIN | Socket.POLLRDNORM;
+            }
+            if ((sk.shutdownBits() & io.jnetstack.socket.Sock.SEND_SHUTDOWN) == 0) {
+                if (sk.wmemQueued < sk.sndbuf()) {
+                    mask |= Socket.POLLOUT | Socket.POLLWRNORM;
+                }
+            } else {
+                mask |= Socket.POLLOUT | Socket.POLLWRNORM;
+            }
+            if (sk.urgState == TcpUrgent.State.VALID) {
+                mask |= Socket.POLLPRI;
+            }
+        }
+        return mask;
+    }
+
+    /**
+     * Whether a read would find {@code target} bytes, or should not wait for them. Mirrors
+     * {@code tcp_epollin_ready()}: fewer do when memory is short ({@code tcp_rmem_pressure}:
+     * TCP under pressure or the receive buffer nearly full) or the window is down to a segment,
+     * since the peer cannot send the rest.
+     */
+    private static boolean readable(TcpSock sk, int target) {
+        int avail = sk.rcvNxt - sk.copiedSeq;
+        if (avail <= 0) {
+            return false;
+        }
+        return avail >= target || sk.tcp.mem.underPressure() || sk.rmem() > sk.rcvbuf() - (sk.rcvbuf() >> 3)
+                || TcpInput.receiveWindow(sk) <= sk.rcvMss;
+    }
 }

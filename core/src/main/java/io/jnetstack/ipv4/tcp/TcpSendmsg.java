@@ -71,6 +71,7 @@ final class TcpSendmsg {
                 }
                 tail.cb[TcpSock.CB_SEQ] = sk.writeSeq;
                 tail.cb[TcpSock.CB_END_SEQ] = sk.writeSeq;
+                sk.tcp.output.slowStartAfterIdleCheck(sk);   // tcp_skb_entail()
                 sk.writeQueue.addLast(tail);
                 if (sk.sendHead == null) {
                     sk.sendHead = tail;

@@ -5,6 +5,8 @@ import io.jnetstack.core.ErrnoException;
 import io.jnetstack.core.SkBuff;
 import io.jnetstack.core.SkbQueue;
 import io.jnetstack.ipv4.Rtable;
+import io.jnetstack.ipv4.tcp.cong.CongestionControl;
+import io.jnetstack.ipv4.tcp.cong.CongestionState;
 import io.jnetstack.socket.Msghdr;
 import io.jnetstack.socket.Sock;
 import io.jnetstack.socket.SockAddrIn;
@@ -29,7 +31,7 @@ import java.util.ArrayDeque;
  * meanwhile (softirqs run inline when the call sends) wait in {@link #backlog} and are processed
  * at {@code release_sock}, as Linux does.
  */
-public final class TcpSock extends Sock {
+public final class TcpSock extends Sock implements CongestionState {
     /** TCP_NODELAY. */
     public static final SockOpt<Integer> TCP_NODELAY = SockOpt.TCP_NODELAY;
     /** TCP_MAXSEG. */
@@ -50,6 +52,9 @@ public final class TcpSock extends Sock {
     public static final SockOpt<Integer> TCP_QUICKACK = SockOpt.TCP_QUICKACK;
     /** TCP_USER_TIMEOUT (milliseconds). */
     public static final SockOpt<Integer> TCP_USER_TIMEOUT = SockOpt.TCP_USER_TIMEOUT;
+    /** TCP_CONGESTION: the congestion control by name; an unknown name is ENOENT. */
+    public static final SockOpt<String> TCP_CONGESTION = SockOpt.define(SockOpt.SOL_TCP, TcpSockopt.TCP_CONGESTION,
+            "TCP_CONGESTION", String.class);
 
     /** cb word: first sequence number of a queued segment. */
     static final int CB_SEQ = 0;
@@ -59,10 +64,23 @@ public final class TcpSock extends Sock {
     static final int CB_FLAGS = 2;
     /** cb word: clock nanoseconds of the last transmission (0: never sent). */
     static final int CB_WHEN = 3;
-    /** cb word: 1 once retransmitted (Karn: no RTT sample). */
-    static final int CB_RETRANS = 4;
+    /** cb word: the scoreboard bits {@code SACKED_*} ({@code TCP_SKB_CB(skb)->sacked}). */
+    static final int CB_SACKED = 4;
     /** cb word: the truesize charged to the socket for a queued buffer ({@link TcpMem}). */
     static final int CB_TRUESIZE = 5;
+    /** cb word: {@code delivered} when the segment was last sent ({@code tx.delivered}). */
+    static final int CB_TX_DELIVERED = 6;
+
+    /** SACKed by the peer ({@code TCPCB_SACKED_ACKED}). */
+    static final int SACKED_ACKED = 0x01;
+    /** Retransmitted and not yet acknowledged ({@code TCPCB_SACKED_RETRANS}). */
+    static final int SACKED_RETRANS = 0x02;
+    /** Marked lost ({@code TCPCB_LOST}). */
+    static final int SACKED_LOST = 0x04;
+    /** Retransmitted at least once (Karn; {@code TCPCB_EVER_RETRANS}). */
+    static final int EVER_RETRANS = 0x80;
+    /** {@code TCPCB_RETRANS}. */
+    static final int SACKED_ANY_RETRANS = SACKED_RETRANS | EVER_RETRANS;
 
     final Tcp tcp;
     TcpState state = TcpState.CLOSE;
@@ -127,15 +145,57 @@ public final class TcpSock extends Sock {
     int advmss;
     int mssCache;
     int rcvMss;
-    // congestion control (NewReno, RFC 5681 / RFC 6582)
+    // congestion control and loss recovery ({@link TcpRecovery}, {@link TcpSack}, {@link TcpRack})
+    /** The algorithm ({@code icsk_ca_ops} with its private state). */
+    CongestionControl ca;
+    /** {@code icsk_ca_state}: a {@code CongestionState.CA_*} constant. */
+    int caState;
     int cwnd;
     int ssthresh = Integer.MAX_VALUE;
     int cwndCnt;
+    int cwndClamp = Integer.MAX_VALUE;
+    int priorCwnd;
+    int priorSsthresh;
+    /** Segments sent and not cumulatively acknowledged ({@code packets_out}). */
     int packetsOut;
-    int dupAcks;
-    boolean inRecovery;
+    /** SACKed segments, or duplicate ACKs counted as such without SACK ({@code sacked_out}). */
+    int sackedOut;
+    /** Segments marked lost ({@code lost_out}). */
+    int lostOut;
+    /** Retransmissions in flight ({@code retrans_out}). */
+    int retransOut;
+    /** Segments ever marked lost ({@code tp->lost}). */
+    long lostTotal;
+    /** SND.NXT when the current recovery or reduction began ({@code high_seq}). */
     int highSeq;
-    boolean inLoss;
+    /** {@code undo_marker}: SND.UNA when the reduction began, valid while {@link #undoOn}. */
+    int undoMarker;
+    boolean undoOn;
+    /** Retransmissions not yet proven spurious by DSACK ({@code undo_retrans}). */
+    int undoRetrans;
+    /** {@code tp->reordering}: the reordering degree, in segments. */
+    int reordering;
+    /** Reorderings seen ({@code reord_seen}). */
+    int reordSeen;
+    /** End of the highest SACKed segment ({@code tcp_highest_sack_seq} while sacked_out > 0). */
+    int highestSack;
+    /** A head segment marked SACKed got cumulatively lost ({@code is_sack_reneg}). */
+    boolean sackReneg;
+    /** Segments the peer reported twice ({@code dsack_dups}). */
+    long dsackDups;
+    /** PRR (RFC 6937): delivered and sent since recovery began. */
+    int prrDelivered;
+    int prrOut;
+    /** F-RTO (RFC 5682) in progress after this timeout. */
+    boolean frto;
+    /** The window was the limit in the current round ({@code is_cwnd_limited}). */
+    boolean cwndLimited;
+    int maxPacketsOut;
+    int cwndUsageSeq;
+    /** RACK and TLP state ({@code struct tcp_rack}, {@code tlp_high_seq}). */
+    final TcpRack rack = new TcpRack();
+    /** The receiver's SACK blocks and DSACK ({@code selective_acks}, {@code duplicate_sack}). */
+    final TcpRcvSack rxSack = new TcpRcvSack();
     // RTT (RFC 6298), microseconds
     long srttUs;
     long rttvarUs;
@@ -213,6 +273,8 @@ public final class TcpSock extends Sock {
         this.mssCache = 536;
         this.advmss = 536;
         this.rcvMss = 536;
+        this.reordering = (int) tcp.sysctl.reordering.get();
+        this.ca = tcp.congestionControl(tcp.sysctl.congestionControl.text());
         tcp.mem.socketCreated();
     }
 
@@ -280,9 +342,112 @@ public final class TcpSock extends Sock {
         return srttUs >> 3;
     }
 
+    // ================================================================ CongestionState
+
     /** The congestion window in segments. */
+    @Override
     public int cwnd() {
         return cwnd;
+    }
+
+    @Override
+    public void cwnd(int segments) {
+        cwnd = Math.min(Math.max(segments, 1), cwndClamp);
+    }
+
+    @Override
+    public int ssthresh() {
+        return ssthresh;
+    }
+
+    @Override
+    public void ssthresh(int segments) {
+        ssthresh = segments;
+    }
+
+    @Override
+    public int cwndCnt() {
+        return cwndCnt;
+    }
+
+    @Override
+    public void cwndCnt(int count) {
+        cwndCnt = count;
+    }
+
+    @Override
+    public int cwndClamp() {
+        return cwndClamp;
+    }
+
+    /** Mirrors {@code tcp_is_cwnd_limited()}: limited in this round, or in slow start below twice the flight. */
+    @Override
+    public boolean isCwndLimited() {
+        if (cwndLimited) {
+            return true;
+        }
+        return cwnd < ssthresh && cwnd < 2 * maxPacketsOut;
+    }
+
+    /** Mirrors {@code tcp_packets_in_flight()}: packets_out - (sacked_out + lost_out) + retrans_out. */
+    @Override
+    public int packetsInFlight() {
+        return packetsOut - (sackedOut + lostOut) + retransOut;
+    }
+
+    @Override
+    public long srttUs() {
+        return srttUs >> 3;
+    }
+
+    @Override
+    public long minRttUs() {
+        return rack.minRttUs;
+    }
+
+    @Override
+    public long nowUs() {
+        return now() / 1000;
+    }
+
+    @Override
+    public int sndNxt() {
+        return sndNxt;
+    }
+
+    @Override
+    public int sndUna() {
+        return sndUna;
+    }
+
+    @Override
+    public int caState() {
+        return caState;
+    }
+
+    @Override
+    public int priorCwnd() {
+        return priorCwnd;
+    }
+
+    /** The congestion control's name (TCP_CONGESTION). */
+    public String congestionControl() {
+        return ca.name();
+    }
+
+    /**
+     * Switches the congestion control by name. Mirrors {@code tcp_set_congestion_control()}:
+     * ENOENT for a name nobody registered; the new one starts at once on an open connection.
+     */
+    void setCongestionControl(String name) {
+        CongestionControl next = tcp.congestionControl(name);
+        if (next == null) {
+            throw new ErrnoException(Errno.ENOENT, "no congestion control \"" + name + "\" (net.ipv4.tcp_available_congestion_control)");
+        }
+        ca = next;
+        if (isConnected()) {
+            ca.init(this);   // tcp_reinit_congestion_control(); else at tcp_init_transfer()
+        }
     }
 
     /** The retransmission timeout in nanoseconds. */
@@ -318,6 +483,12 @@ public final class TcpSock extends Sock {
     /** Autotuning raises {@code sk_rcvbuf}; the readers' wait conditions see the room. */
     void setRcvbufAuto(int bytes) {
         rcvbuf = bytes;
+    }
+
+    /** {@code lsndtime} in µs on {@link #nowUs()}'s clock: CUBIC's idle restart reads it. */
+    @Override
+    public long lastSendUs() {
+        return lastSendNanos / 1000;
     }
 
     long now() {
@@ -566,178 +737,32 @@ public final class TcpSock extends Sock {
     /** Mirrors {@code tcp_poll()}. */
     @Override
     protected int poll() {
-        int mask = 0;
-        if (state == TcpState.LISTEN) {
-            return acceptQueue.isEmpty() ? 0 : Socket.POLLIN | Socket.POLLRDNORM;
-        }
-        if (err != null) {
-            mask |= Socket.POLLERR;
-        }
-        if (shutdown == (RCV_SHUTDOWN | SEND_SHUTDOWN) || state == TcpState.CLOSE) {
-            mask |= Socket.POLLHUP;
-        }
-        if ((shutdown & RCV_SHUTDOWN) != 0) {
-            mask |= Socket.POLLIN | Socket.POLLRDNORM | Socket.POLLRDHUP;
-        }
-        // As tcp_poll(): every state but SYN_SENT/SYN_RECV, CLOSE included (a failed
-        // non-blocking connect wakes POLLOUT waiters; a fresh socket polls OUT|HUP).
-        if (state != TcpState.SYN_SENT && state != TcpState.SYN_RECV) {
-            if (readable(TcpUrgent.pollTarget(this))) {
-                mask |= Socket.POLLIN | Socket.POLLRDNORM;
-            }
-            if ((shutdown & SEND_SHUTDOWN) == 0) {
-                if (wmemQueued < sndbuf) {
-                    mask |= Socket.POLLOUT | Socket.POLLWRNORM;
-                }
-            } else {
-                mask |= Socket.POLLOUT | Socket.POLLWRNORM;
-            }
-            if (urgState == TcpUrgent.State.VALID) {
-                mask |= Socket.POLLPRI;
-            }
-        }
-        return mask;
-    }
-
-    /**
-     * Whether a read would find {@code target} bytes, or should not wait for them. Mirrors
-     * {@code tcp_epollin_ready()}: fewer do when memory is short ({@code tcp_rmem_pressure}:
-     * TCP under pressure or the receive buffer nearly full) or the window is down to a segment,
-     * since the peer cannot send the rest.
-     */
-    private boolean readable(int target) {
-        int avail = rcvNxt - copiedSeq;
-        if (avail <= 0) {
-            return false;
-        }
-        return avail >= target || tcp.mem.underPressure() || rmemAlloc > rcvbuf - (rcvbuf >> 3)
-                || TcpInput.receiveWindow(this) <= rcvMss;
+        return TcpRecvmsg.poll(this);
     }
 
     @Override
     protected long ioctl(int request) {
-        return switch (request) {
-            case Socket.FIONREAD -> {
-                if (state == TcpState.LISTEN) {
-                    throw new ErrnoException(Errno.EINVAL, "FIONREAD on a listening socket");
-                }
-                yield TcpUrgent.inq(this);
-            }
-            case Socket.SIOCATMARK -> {
-                if (state == TcpState.LISTEN) {
-                    throw new ErrnoException(Errno.EINVAL, "SIOCATMARK on a listening socket");
-                }
-                yield TcpUrgent.atMark(this) ? 1 : 0;
-            }
-            case Socket.SIOCOUTQ -> {
-                if (state == TcpState.LISTEN) {
-                    throw new ErrnoException(Errno.EINVAL, "SIOCOUTQ on a listening socket");
-                }
-                yield writeSeq - sndUna;
-            }
-            default -> Long.MIN_VALUE;
-        };
+        return TcpSockopt.ioctl(this, request);
     }
 
     // ================================================================ options
 
     @Override
     protected boolean setProtoOption(SockOpt<?> opt, Object value) {
-        if (opt.level() != SockOpt.SOL_TCP) {
-            if (opt == SockOpt.SO_KEEPALIVE) {
-                keepalive = (Integer) value != 0;
-                timers.keepaliveChanged();
-                return true;
-            }
-            return false;
-        }
-        if (!(value instanceof Integer v)) {
-            throw new ErrnoException(Errno.ENOPROTOOPT, opt + " cannot be set");   // TCP_INFO is read only
-        }
-        switch (opt.name()) {
-            case 1 -> {
-                nodelay = v != 0;
-                if (nodelay) {   // TCP_NAGLE_OFF | TCP_NAGLE_PUSH: pushes once even what TCP_CORK holds
-                    boolean cork = corked;
-                    corked = false;
-                    tcp.output.pushPending(this);
-                    corked = cork;
-                }
-            }
-            case 2 -> {
-                if (v != 0 && (v < 88 || v > 65535 - 40)) {
-                    throw new ErrnoException(Errno.EINVAL, "TCP_MAXSEG must be 88..65495");
-                }
-                userMss = v;
-            }
-            case 3 -> {
-                corked = v != 0;
-                if (!corked) {
-                    tcp.output.pushPending(this);
-                }
-            }
-            case 4 -> keepIdle = positive(v, 32767, "TCP_KEEPIDLE");
-            case 5 -> keepIntvl = positive(v, 32767, "TCP_KEEPINTVL");
-            case 6 -> keepCnt = positive(v, 127, "TCP_KEEPCNT");
-            case 7 -> synCnt = positive(v, 127, "TCP_SYNCNT");
-            case 8 -> linger2 = v < 0 ? -1 : v == 0 ? -2 : Math.min(v, 120);   // 0: tcp_fin_timeout; at most TCP_FIN_TIMEOUT_MAX
-            case 12 -> {
-                if (v != 0) {
-                    quickAcks = 16;
-                    pingpong = 0;
-                    if (ackPending) {
-                        tcp.output.sendAck(this);
-                    }
-                } else {
-                    pingpong = 1;
-                }
-            }
-            case 18 -> {
-                if (v < 0) {
-                    throw new ErrnoException(Errno.EINVAL, "TCP_USER_TIMEOUT must not be negative");
-                }
-                userTimeoutMs = v;
-            }
-            default -> throw new ErrnoException(Errno.ENOPROTOOPT, opt + " is not supported");
-        }
-        if (opt.name() >= 4 && opt.name() <= 6) {
-            timers.keepaliveChanged();
-        }
-        return true;
-    }
-
-    private static int positive(int v, int max, String name) {
-        if (v < 1 || v > max) {
-            throw new ErrnoException(Errno.EINVAL, name + " must be 1.." + max);
-        }
-        return v;
+        return TcpSockopt.set(this, opt, value);
     }
 
     @Override
     protected Object getProtoOption(SockOpt<?> opt) {
-        if (opt == SockOpt.SO_KEEPALIVE) {
-            return keepalive ? 1 : 0;
-        }
-        if (opt == SockOpt.SO_ACCEPTCONN) {
-            return state == TcpState.LISTEN ? 1 : 0;
-        }
-        if (opt.level() != SockOpt.SOL_TCP) {
-            return null;
-        }
-        return switch (opt.name()) {
-            case 1 -> nodelay ? 1 : 0;
-            case 2 -> userMss != 0 && (state == TcpState.CLOSE || state == TcpState.LISTEN) ? userMss : mssCache;
-            case 3 -> corked ? 1 : 0;
-            case 4 -> keepIdle != 0 ? keepIdle : (int) tcp.sysctl.keepaliveTime.get();
-            case 5 -> keepIntvl != 0 ? keepIntvl : (int) tcp.sysctl.keepaliveIntvl.get();
-            case 6 -> keepCnt != 0 ? keepCnt : (int) tcp.sysctl.keepaliveProbes.get();
-            case 7 -> synCnt != 0 ? synCnt : (int) tcp.sysctl.synRetries.get();
-            case 8 -> linger2 == -2 ? (int) tcp.sysctl.finTimeout.get() : linger2;
-            case 12 -> pingpong == 0 ? 1 : 0;
-            case 18 -> userTimeoutMs;
-            case 11 -> TcpInfo.of(this);
-            default -> throw new ErrnoException(Errno.ENOPROTOOPT, opt + " is not supported");
-        };
+        return TcpSockopt.get(this, opt);
+    }
+
+    boolean keepaliveFlag() {
+        return keepalive;
+    }
+
+    void keepaliveFlag(boolean on) {
+        keepalive = on;
     }
 
     /** Memory of the receive queue ({@code sk_rmem_alloc}) as TCP accounts it. */
@@ -956,6 +981,7 @@ public final class TcpSock extends Sock {
         mark = p.mark;
         rcvTimeo = p.rcvTimeo;
         sndTimeo = p.sndTimeo;
+        ca = tcp.congestionControl(p.ca.name());
     }
 
     void purge() {

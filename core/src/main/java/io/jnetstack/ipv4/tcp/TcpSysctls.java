@@ -5,9 +5,11 @@ import io.jnetstack.core.Sysctls;
 /**
  * The {@code net.ipv4.tcp_*} sysctls with Linux's defaults. Some are accepted for the
  * packetdrill preset and for scripts but act only when the feature exists (the issue that
- * brings it names them): tcp_ecn, tcp_frto, tcp_recovery, tcp_early_retrans, pacing ratios,
- * tcp_tso_win_divisor, tcp_fastopen, tcp_fastopen_key, tcp_notsent_lowat, tcp_fack, tcp_dsack; and
- * tcp_congestion_control "cubic" runs NewReno until CUBIC exists.
+ * brings it names them): tcp_ecn, pacing ratios, tcp_tso_win_divisor, tcp_fastopen,
+ * tcp_fastopen_key, tcp_notsent_lowat, tcp_fack (gone from Linux too). tcp_congestion_control
+ * (default cubic) names one of the namespace's congestion controls. Loss recovery reads tcp_sack,
+ * tcp_dsack, tcp_recovery (bit 0: RACK, 2: static reordering window, 4: no DUPACK threshold),
+ * tcp_early_retrans (3 or 4: TLP), tcp_frto, tcp_reordering and tcp_max_reordering.
  */
 final class TcpSysctls {
     final Sysctls.Entry synRetries;
@@ -47,8 +49,14 @@ final class TcpSysctls {
     final Sysctls.Entry stdurg;
     /** Reno until the CUBIC work lands ("cubic" is accepted and for now behaves as Reno). */
     final Sysctls.Entry congestionControl;
+    final Sysctls.Entry dsack;
+    final Sysctls.Entry recovery;
+    final Sysctls.Entry earlyRetrans;
+    final Sysctls.Entry frto;
+    final Sysctls.Entry maxReordering;
+    final Sysctls.Entry minRttWlen;
 
-    TcpSysctls(Sysctls s) {
+    TcpSysctls(Sysctls s, io.jnetstack.ipv4.tcp.cong.CongestionControls cc) {
         synRetries = s.register("net.ipv4.tcp_syn_retries", 1, 127, 6);
         synLinearTimeouts = s.register("net.ipv4.tcp_syn_linear_timeouts", 0, 127, 4);
         synackRetries = s.register("net.ipv4.tcp_synack_retries", 0, 255, 5);
@@ -82,19 +90,21 @@ final class TcpSysctls {
         moderateRcvbuf = s.register("net.ipv4.tcp_moderate_rcvbuf", 0, 1, 1);
         advWinScale = s.register("net.ipv4.tcp_adv_win_scale", -31, 31, 1);
         noMetricsSave = s.register("net.ipv4.tcp_no_metrics_save", 0, 1, 0);
-        congestionControl = s.registerText("net.ipv4.tcp_congestion_control", "reno", v -> v.equals("reno") || v.equals("cubic"));
-        s.registerText("net.ipv4.tcp_available_congestion_control", "reno cubic", v -> false);
+        congestionControl = s.registerText("net.ipv4.tcp_congestion_control", io.jnetstack.ipv4.tcp.cong.CongestionControls.DEFAULT,
+                cc::contains);
+        s.registerText("net.ipv4.tcp_available_congestion_control", cc.available(), v -> false);
         s.registerText("net.ipv4.tcp_fastopen_key", "00000000-00000000-00000000-00000000",
                 v -> v.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{8}-[0-9a-fA-F]{8}-[0-9a-fA-F]{8}(,.*)?"));
         // Accepted now, acting when the feature lands (see the class comment).
         s.register("net.ipv4.tcp_ecn", 0, 2, 2);
         s.register("net.ipv4.tcp_ecn_option", 0, 2, 2);
         s.register("net.ipv4.tcp_ecn_fallback", 0, 1, 1);
-        s.register("net.ipv4.tcp_frto", 0, 2, 2);
-        s.register("net.ipv4.tcp_recovery", 0, 7, 1);
-        s.register("net.ipv4.tcp_early_retrans", 0, 4, 3);
+        frto = s.register("net.ipv4.tcp_frto", 0, 2, 2);
+        recovery = s.register("net.ipv4.tcp_recovery", 0, 7, 1);
+        earlyRetrans = s.register("net.ipv4.tcp_early_retrans", 0, 4, 3);
         s.register("net.ipv4.tcp_fack", 0, 1, 0);
-        s.register("net.ipv4.tcp_dsack", 0, 1, 1);
+        dsack = s.register("net.ipv4.tcp_dsack", 0, 1, 1);
+        maxReordering = s.register("net.ipv4.tcp_max_reordering", 1, 65535, 300);
         s.register("net.ipv4.tcp_tso_win_divisor", 1, 255, 3);
         s.register("net.ipv4.tcp_pacing_ss_ratio", 0, 1000, 200);
         s.register("net.ipv4.tcp_pacing_ca_ratio", 0, 1000, 120);
@@ -106,7 +116,7 @@ final class TcpSysctls {
         s.register("net.ipv4.tcp_min_tso_segs", 1, 255, 2);
         s.register("net.ipv4.tcp_limit_output_bytes", 0, Integer.MAX_VALUE, 1048576);
         s.register("net.ipv4.tcp_workaround_signed_windows", 0, 1, 0);
-        s.register("net.ipv4.tcp_min_rtt_wlen", 0, 86400, 300);
+        minRttWlen = s.register("net.ipv4.tcp_min_rtt_wlen", 0, 86400, 300);
         s.register("net.ipv4.tcp_retrans_collapse", 0, 1, 1);
         stdurg = s.register("net.ipv4.tcp_stdurg", 0, 1, 0);
         s.register("net.ipv4.tcp_comp_sack_delay_ns", 0, Integer.MAX_VALUE, 1000000);

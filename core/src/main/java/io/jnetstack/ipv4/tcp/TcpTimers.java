@@ -45,31 +45,78 @@ final class TcpTimers {
         return t != null ? t : sk.kernel().timers().newTimer(name, action);
     }
 
+    /** {@code ICSK_TIME_RETRANS}: the retransmission timer. */
+    static final int TIME_RETRANS = 1;
+    /** {@code ICSK_TIME_LOSS_PROBE}: the tail loss probe (RFC 8985 §7). */
+    static final int TIME_LOSS_PROBE = 5;
+    /** {@code ICSK_TIME_REO_TIMEOUT}: RACK's reordering timer (RFC 8985 §6.3). */
+    static final int TIME_REO_TIMEOUT = 6;
+
+    /** Which of the three the write timer runs ({@code icsk_pending}), 0 for none. */
+    private int pending;
+
+    /** {@code icsk_pending}. */
+    int pending() {
+        return rtxPending() ? pending : 0;
+    }
+
+    /** The timer fired and its work is done ({@code icsk_pending = 0}). */
+    void clearPending() {
+        pending = 0;
+    }
+
     boolean rtxPending() {
         return rtx != null && rtx.pending();
     }
 
-    /**
-     * (Re)arms the retransmission timer at the current RTO with backoff. In Linux the probe
-     * timer is the same timer ({@code icsk_retransmit_timer}, {@code inet_csk_reset_xmit_timer()}),
-     * so a pending zero-window or MSG_MORE probe ends here.
-     */
-    void armRtx() {
-        armRtx(Math.min(sk.rtoNanos << Math.min(sk.backoff, 20), RTO_MAX));
+    /** The RTO with the current backoff ({@code icsk_rto} after {@code inet_csk_rto_backoff}). */
+    static long currentRto(TcpSock sk) {
+        return Math.min(sk.rtoNanos << Math.min(sk.backoff, 20), RTO_MAX);
     }
 
-    /** Arms the retransmission timer {@code after} from now, whatever the RTO; a pending probe ends. */
-    void armRtx(long after) {
-        rtx = timer(rtx, "tcp rtx", this::retransmitTimer);
-        rtx.armAfter(after);
+    /**
+     * Arms the write timer for {@code what} {@code after} from now, at most 120 s. Mirrors
+     * {@code inet_csk_reset_xmit_timer()}: the RTO, the loss probe and the reordering timer share
+     * one timer, as in Linux; the zero-window probe is that timer too, so a pending probe (for a
+     * window or for MSG_MORE data held with nothing in flight) ends here.
+     */
+    void resetXmit(int what, long after) {
+        rtx = timer(rtx, "tcp write", this::writeTimer);
+        pending = what;
+        rtx.armAfter(Math.max(Math.min(after, RTO_MAX), 1));
         if (probe != null) {
             probe.cancel();
         }
     }
 
+    /** (Re)arms the retransmission timer at the current RTO with backoff. */
+    void armRtx() {
+        resetXmit(TIME_RETRANS, currentRto(sk));
+    }
+
+    /** Arms the retransmission timer {@code after} from now, whatever the RTO; a pending probe ends. */
+    void armRtx(long after) {
+        resetXmit(TIME_RETRANS, after);
+    }
+
     void cancelRtx() {
+        pending = 0;
         if (rtx != null) {
             rtx.cancel();
+        }
+    }
+
+    /** Mirrors {@code tcp_write_timer_handler()}: the event that was armed. */
+    private void writeTimer() {
+        switch (pending) {
+            case TIME_REO_TIMEOUT -> sk.rack.reoTimeout(sk);
+            case TIME_LOSS_PROBE -> sk.rack.sendLossProbe(sk);
+            case TIME_RETRANS -> {
+                pending = 0;
+                retransmitTimer();
+            }
+            default -> {
+            }
         }
     }
 
@@ -196,8 +243,8 @@ final class TcpTimers {
             return sk.userTimeoutMs > 0 && sk.retransmits > 0 && sk.retransStamp != 0
                     && now - sk.retransStamp >= sk.userTimeoutMs * 1_000_000L;
         }
-        if (sk.retransStamp == 0) {
-            return false;
+        if (sk.retransStamp == 0 || sk.retransmits == 0) {
+            return false;   // retransmits_timed_out(): only once the head timed out
         }
         if (sk.userTimeoutMs > 0) {
             return now - sk.retransStamp >= sk.userTimeoutMs * 1_000_000L;
@@ -210,7 +257,12 @@ final class TcpTimers {
         return now - sk.retransStamp >= modelTimeout(retries, RTO_MIN);
     }
 
-    /** Mirrors {@code tcp_retransmit_timer()}. */
+    /**
+     * Mirrors {@code tcp_retransmit_timer()}: the handshake's SYN or SYN-ACK goes again; on a
+     * synchronized connection, {@code tcp_enter_loss()} marks the queue lost and the head is
+     * retransmitted; the rest follows as ACKs open the window ({@code tcp_xmit_retransmit_queue}).
+     * The RTO backs off (RFC 6298 §5.5).
+     */
     private void retransmitTimer() {
         if (sk.packetsOut == 0 || sk.state == TcpState.CLOSE) {
             return;
@@ -225,13 +277,37 @@ final class TcpTimers {
         if (sk.state == TcpState.SYN_SENT) {
             sk.tcp.ext.inc(TcpExtMib.TCPSynRetrans);
         }
-        sk.tcp.input.enterLoss(sk);
+        if (sk.state == TcpState.SYN_SENT || (sk.state == TcpState.SYN_RECV && sk.sndUna == sk.iss)) {
+            sk.tcp.output.retransmitSyn(sk);
+        } else {
+            countFailure();
+            TcpRecovery.enterLoss(sk);
+            io.jnetstack.core.SkBuff head = sk.writeQueue.peek();
+            if (head != null && head != sk.sendHead) {
+                sk.tcp.output.retransmitSkb(sk, head, false);
+            }
+        }
         sk.retransmits++;
         // The first tcp_syn_linear_timeouts SYN timeouts keep the RTO (Linux 6.5+).
         if (sk.state != TcpState.SYN_SENT || sk.retransmits > sk.tcp.sysctl.synLinearTimeouts.get()) {
             sk.backoff++;
         }
-        armRtx(clampToUserTimeout(Math.min(sk.rtoNanos << Math.min(sk.backoff, 20), RTO_MAX)));
+        armRtx(clampToUserTimeout(currentRto(sk)));
+    }
+
+    /** The first timeout of an episode says which recovery failed ({@code tcp_retransmit_timer()}). */
+    private void countFailure() {
+        if (sk.retransmits != 0) {
+            return;
+        }
+        boolean sack = TcpSack.isSack(sk);
+        if (sk.caState == io.jnetstack.ipv4.tcp.cong.CongestionState.CA_RECOVERY) {
+            sk.tcp.ext.inc(sack ? TcpExtMib.TCPSackRecoveryFail : TcpExtMib.TCPRenoRecoveryFail);
+        } else if (sk.caState == io.jnetstack.ipv4.tcp.cong.CongestionState.CA_LOSS) {
+            sk.tcp.ext.inc(TcpExtMib.TCPLossFailures);
+        } else if (sk.caState == io.jnetstack.ipv4.tcp.cong.CongestionState.CA_DISORDER || sk.sackedOut != 0) {
+            sk.tcp.ext.inc(sack ? TcpExtMib.TCPSackFailures : TcpExtMib.TCPRenoFailures);
+        }
     }
 
     /**

@@ -183,6 +183,7 @@ final class TcpValidate {
     /** A duplicate ACK for an unacceptable segment, unless rate limited ({@link OowLimit}). */
     private void sendDupAck(TcpSock sk, TcpInput.Seg s, TcpExtMib skipped) {
         if (!sk.oow.limited(tcp, s, skipped)) {
+            TcpRcvSack.dupAckDsack(sk, s);   // tcp_send_dupack()
             tcp.output.sendAck(sk);
         }
     }

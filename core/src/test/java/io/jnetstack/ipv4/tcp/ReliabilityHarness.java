@@ -80,6 +80,15 @@ final class ReliabilityHarness {
     boolean peerTs;
     int peerTsVal = 100;
 
+    /**
+     * Runs Reno ({@code net.ipv4.tcp_congestion_control=reno}) instead of the default CUBIC: for
+     * tests whose expected windows are Reno's (ssthresh = half the flight, one segment per RTT).
+     */
+    ReliabilityHarness reno() {
+        k.run(() -> net.sysctls().set("net.ipv4.tcp_congestion_control", "reno"));
+        return this;
+    }
+
     ReliabilityHarness(long seed) {
         k = Kernel.deterministic(seed);
         net = k.newNet("local");

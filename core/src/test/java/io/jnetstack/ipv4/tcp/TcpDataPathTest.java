@@ -289,7 +289,7 @@ class TcpDataPathTest {
 
     @Test
     void congestionAvoidanceAddsOneSegmentPerWindow() {
-        ReliabilityHarness h = new ReliabilityHarness(46);
+        ReliabilityHarness h = new ReliabilityHarness(46).reno();
         Socket s = server(h, 1000);
         TcpSock k = sk(s);
         fill(s);

@@ -142,6 +142,15 @@ final class TcpHarness {
         this(1);
     }
 
+    /**
+     * Runs Reno ({@code net.ipv4.tcp_congestion_control=reno}) instead of the default CUBIC: for
+     * tests whose expected windows are Reno's (ssthresh = half the flight, one segment per RTT).
+     */
+    TcpHarness reno() {
+        k.run(() -> net.sysctls().set("net.ipv4.tcp_congestion_control", "reno"));
+        return this;
+    }
+
     TcpHarness(long seed) {
         k = Kernel.deterministic(seed);
         net = k.newNet("stack");

@@ -15,16 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Where the reliability machinery still differs from Linux: each test states what Linux does
- * and is disabled with the reason until the feature exists. Enabled, each one fails.
+ * Where the reliability machinery differed from Linux: each test states what Linux does; those
+ * still disabled give the reason until the feature exists (enabled, each one fails).
  */
 class TcpLinuxDifferencesTest {
     private static final int A = Tcp.ACK;
     private static final int WIN = 65535;
 
     @Test
-    @Disabled("no SACK (RFC 2018): SACK-Permitted is negotiated but the receiver never sends SACK blocks "
-            + "and the sender ignores them; Linux reports out-of-order data in the duplicate ACK")
     void outOfOrderDataIsReportedInSackBlocks() {
         ReliabilityHarness h = new ReliabilityHarness(91);
         h.passiveOpen(synOpts(1000, true, false, -1), WIN);
@@ -35,8 +33,6 @@ class TcpLinuxDifferencesTest {
     }
 
     @Test
-    @Disabled("no limited transmit (RFC 3042): Linux sends a new segment on each of the first two "
-            + "duplicate ACKs (Disorder state, tcp_limited_transmit); here nothing goes until the third")
     void theFirstTwoDuplicateAcksEachReleaseANewSegment() {
         ReliabilityHarness h = new ReliabilityHarness(92);
         Socket s = h.passiveOpen(synOpts(1000, false, false, -1), WIN);
@@ -52,14 +48,18 @@ class TcpLinuxDifferencesTest {
     }
 
     @Test
-    @Disabled("no tail loss probe (RACK-TLP, RFC 8985): Linux probes a lost last segment after about "
-            + "2*SRTT; here it waits for the RTO (SRTT + 200 ms at least)")
     void aLostTailIsProbedBeforeTheRto() {
+        // TLP needs SACK (tcp_schedule_loss_probe): the probe's DSACK tells whether it was needed.
         ReliabilityHarness h = new ReliabilityHarness(93);
-        Socket s = h.activeOpen(synOpts(1000, false, false, -1), WIN, 20 * MS);
-        write(s, 100);
-        Out first = h.expect(A | Tcp.PSH, 1, 100, 1);
+        h.net.sysctls().set("net.ipv4.tcp_sack", "1");
+        Socket s = h.activeOpen(synOpts(1000, true, false, -1), WIN, 20 * MS);
+        write(s, 3000);
+        Out first = h.expect(A, 1, 1000, 1);
+        h.expect(A, 1001, 1000, 1);
+        h.expect(A | Tcp.PSH, 2001, 1000, 1);
+        // Several segments out: PTO = 2 * SRTT + 2 ms, far before the RTO (SRTT + 200 ms).
         Out probe = h.await(ReliabilityHarness.SEC);
+        assertEquals(2001, probe.tcp().seq() - h.liss, "the last segment is the probe");
         assertTrue(probe.time() - first.time() < 100 * MS, "probe after " + (probe.time() - first.time()) / 1e6 + " ms");
     }
 

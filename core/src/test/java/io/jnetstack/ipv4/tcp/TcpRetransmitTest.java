@@ -89,7 +89,7 @@ class TcpRetransmitTest {
         TcpSock k = sk(s);
         h.k.run(() -> {
             for (int i = 0; i < 50; i++) {
-                TcpInput.rttSample(k, 200 * SEC);
+                TcpAck.rttSample(k, 200 * SEC);
             }
         });
         assertEquals(120 * SEC, k.rtoNanos(), "RFC 6298 (2.5): a maximum may be placed; Linux's is 120 s");
@@ -261,29 +261,60 @@ class TcpRetransmitTest {
 
     @Test
     void threeDuplicateAcksTriggerFastRetransmit() {
-        ReliabilityHarness h = new ReliabilityHarness(21);
+        ReliabilityHarness h = new ReliabilityHarness(21).reno();
         Socket s = tenInFlight(h, 20_000);
         TcpSock k = sk(s);
         h.run(20 * MS);
+        // RFC 3042 limited transmit: each of the first two duplicates lets a new segment out
+        // (without SACK Linux counts them in sacked_out, so packets in flight fall).
         h.ack(1, WIN);
+        h.expect(Tcp.ACK, 10_001, 1000, 1);
+        assertEquals(TcpInfo.CA_DISORDER, k.caState);
         h.ack(1, WIN);
+        h.expect(Tcp.ACK, 11_001, 1000, 1);
         h.none();
         h.ack(1, WIN);
         h.expect(Tcp.ACK, 1, 1000, 1);
-        assertEquals(5, k.ssthresh, "RFC 5681 (4): max(FlightSize / 2, 2)");
-        assertEquals(8, k.cwnd(), "RFC 5681 (4): ssthresh + 3");
+        assertEquals(TcpInfo.CA_RECOVERY, k.caState);
+        assertEquals(5, k.ssthresh, "Reno: max(cwnd / 2, 2)");
+        // RFC 6937: pipe = 12 - (3 dup + 1 lost) = 8 > ssthresh; sndcnt = ceil(1 * 5 / 10) = 1.
+        assertEquals(9, k.cwnd(), "PRR: pipe + sndcnt");
         assertEquals(1, h.tcp().extMib().get(TcpExtMib.TCPFastRetrans));
-        // Two more duplicates inflate cwnd to 10 = packets in flight; the third lets one new segment out.
-        h.ack(1, WIN);
+        assertEquals(1, h.tcp().extMib().get(TcpExtMib.TCPRenoRecovery));
+        // The next duplicate: prr_delivered 2, ceil(2 * 5 / 10) - prr_out 1 = 0: nothing goes.
         h.ack(1, WIN);
         h.none();
+        // The one after: ceil(3 * 5 / 10) - 1 = 1: one new segment.
+        h.ack(1, WIN);
+        h.expect(Tcp.ACK, 12_001, 1000, 1);
+        // The ACK of everything sent before recovery began ends it: cwnd = ssthresh (RFC 6937).
+        h.ack(13_001, WIN);
+        assertEquals(TcpInfo.CA_OPEN, k.caState);
+        assertEquals(5, k.ssthresh);
+        // cwnd = ssthresh at the end of recovery, then the same ACK's 8 delivered segments are
+        // one congestion-avoidance step (tcp_cong_control after tcp_fastretrans_alert).
+        assertEquals(6, k.cwnd());
+        assertEquals(1, h.tcp().mib().get(TcpMib.RetransSegs));
+    }
+
+    /** The default, CUBIC (RFC 9438 §4.6): the reduction is to 717/1024 of the window, not half. */
+    @Test
+    void cubicReducesTheWindowByItsBetaOnFastRetransmit() {
+        ReliabilityHarness h = new ReliabilityHarness(24);
+        Socket s = tenInFlight(h, 20_000);
+        TcpSock k = sk(s);
+        assertEquals("cubic", s.getsockopt(TcpSock.TCP_CONGESTION));
+        h.run(20 * MS);
         h.ack(1, WIN);
         h.expect(Tcp.ACK, 10_001, 1000, 1);
-        // The ACK of everything sent before the loss ends recovery: cwnd deflates to ssthresh.
-        h.ack(10_001, WIN);
-        assertFalse(k.inRecovery);
-        assertTrue(k.cwnd() <= 5, "cwnd after recovery " + k.cwnd());
-        assertEquals(1, h.tcp().mib().get(TcpMib.RetransSegs));
+        h.ack(1, WIN);
+        h.expect(Tcp.ACK, 11_001, 1000, 1);
+        h.ack(1, WIN);
+        h.expect(Tcp.ACK, 1, 1000, 1);
+        assertEquals(TcpInfo.CA_RECOVERY, k.caState);
+        assertEquals(10 * 717 / 1024, k.ssthresh, "CUBIC: max(cwnd * beta_cubic, 2), beta 717/1024");
+        // RFC 6937: pipe = 12 - (3 dup + 1 lost) = 8 > ssthresh 7; sndcnt = ceil(1 * 7 / 10) = 1.
+        assertEquals(9, k.cwnd(), "PRR: pipe + sndcnt");
     }
 
     @Test
@@ -305,16 +336,19 @@ class TcpRetransmitTest {
         h.run(20 * MS);
         h.ack(4001, WIN);
         h.expect(Tcp.ACK, 4001, 1000, 1);
-        assertTrue(k.inRecovery, "a partial ACK does not end recovery");
+        assertEquals(TcpInfo.CA_RECOVERY, k.caState, "a partial ACK does not end recovery");
         h.ack(10_001, WIN);
-        assertFalse(k.inRecovery);
+        // Without SACK Linux holds Recovery until data above high_seq is acknowledged
+        // (tcp_is_non_sack_preventing_reopen; RFC 6582 §3.2 step 4 against false fast retransmits).
+        assertEquals(TcpInfo.CA_RECOVERY, k.caState);
+        assertEquals(0, k.retransOut);
         assertEquals(2, h.tcp().mib().get(TcpMib.RetransSegs));
         assertEquals(0, h.tcp().extMib().get(TcpExtMib.TCPTimeouts), "no timeout was needed");
     }
 
     @Test
     void timeoutRetransmitsEverythingInSlowStart() {
-        ReliabilityHarness h = new ReliabilityHarness(23);
+        ReliabilityHarness h = new ReliabilityHarness(23).reno();
         Socket s = tenInFlight(h, 10_000);
         TcpSock k = sk(s);
         long rto = k.rtoNanos();
