@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  *   <li>{@code /tmp/sysctl_restore_${PPID}.sh}: nothing (it undoes {@code set_sysctls.py} on the
  *       host; each script has a fresh stack);</li>
  *   <li>{@code ethtool -K tun0 gso off tso off} (offloads turned off): nothing, the script's
- *       device has none.</li>
+ *       device has none;</li>
+ *   <li>{@code echo VALUE > /sys/module/tcp_cubic/parameters/NAME}: CUBIC's module parameter,
+ *       for the namespace's connections created afterwards.</li>
  * </ul>
  * Trailing {@code # comments} and redirections to {@code /dev/null} are ignored. Any other
  * command, or one chaining commands ({@code ;}, {@code &&}, {@code ||}, {@code |}), is
@@ -27,6 +29,7 @@ final class ShellCommands {
 
     private static final Pattern REDIRECT = Pattern.compile("\\s*(?:[12]?>|&>)\\s*/dev/null|\\s*2>&1");
     private static final Pattern RESTORE = Pattern.compile("/tmp/sysctl_restore_\\$\\{PPID}\\.sh");
+    private static final Pattern CUBIC_PARAM = Pattern.compile("echo\\s+(\\S+)\\s*>\\s*/sys/module/tcp_cubic/parameters/(\\w+)");
     private static final Pattern OFFLOADS_OFF = Pattern.compile("ethtool -K tun0( (gso|tso|gro|sg) off)+");
 
     private ShellCommands() {
@@ -37,6 +40,9 @@ final class ShellCommands {
      * @return whether it can be run
      */
     static boolean supported(String command) {
+        if (CUBIC_PARAM.matcher(command.strip()).matches()) {
+            return true;
+        }
         List<String> words = words(command);
         return words != null && kind(words) != null;
     }
@@ -51,6 +57,15 @@ final class ShellCommands {
      */
     static void run(Net net, String text, int line, boolean lenientPreset) {
         for (String command : Classifier.shellCommands(text)) {
+            java.util.regex.Matcher m = CUBIC_PARAM.matcher(command.strip());
+            if (m.matches()) {
+                try {
+                    io.jnetstack.ipv4.tcp.Tcp.of(net).congestionControls().setCubicParameter(m.group(2), m.group(1));
+                } catch (IllegalArgumentException e) {
+                    throw new UnsupportedConstruct(line, "shell " + command + " (" + e.getMessage() + ")");
+                }
+                continue;
+            }
             List<String> words = words(command);
             String kind = words == null ? null : kind(words);
             if (kind == null) {

@@ -17,14 +17,31 @@ class ShellCommandsTest {
                 "sysctl -q net.ipv4.tcp_ecn=1 # fully enabled", "sysctl -q -e net.ipv4.a=1 net.ipv4.b=2",
                 "sysctl -q net.ipv4.tcp_notsent_lowat=4294967295 > /dev/null 2>&1",
                 "../common/set_sysctls.py /proc/sys/net/ipv4/tcp_wmem=\"4096 50000 4194304\"",
-                "/tmp/sysctl_restore_${PPID}.sh", "ethtool -K tun0 gso off tso off")) {
+                "/tmp/sysctl_restore_${PPID}.sh", "ethtool -K tun0 gso off tso off",
+                "echo 3 > /sys/module/tcp_cubic/parameters/hystart_detect")) {
             assertTrue(ShellCommands.supported(c), c);
         }
         for (String c : List.of("tc qdisc replace dev tun0 root fq", "nstat > /dev/null",
-                "echo 3 > /sys/module/tcp_cubic/parameters/hystart_detect", "sysctl -q net.ipv4.a=1 || ip x",
+                "echo 3 > /sys/module/tcp_vegas/parameters/alpha", "sysctl -q net.ipv4.a=1 || ip x",
                 "ethtool -K tun0 gso on", "sysctl -a", "../common/set_sysctls.py net.ipv4.a=1")) {
             assertFalse(ShellCommands.supported(c), c);
         }
+    }
+
+    /** CUBIC's module parameters reach the namespace's registry; an unknown one is UNSUPPORTED. */
+    @Test
+    void cubicModuleParametersAreTheNamespaces() {
+        io.jnetstack.core.Kernel k = io.jnetstack.core.Kernel.deterministic(1);
+        io.jnetstack.core.Net net = k.newNet("pd");
+        io.jnetstack.ipv4.tcp.cong.CongestionControls cc = io.jnetstack.ipv4.tcp.Tcp.of(net).congestionControls();
+        assertEquals(3, cc.cubicParams().hystartDetect());
+        ShellCommands.run(net, "echo 2 > /sys/module/tcp_cubic/parameters/hystart_detect\necho 0 > /sys/module/tcp_cubic/parameters/fast_convergence",
+                1, false);
+        assertEquals(2, cc.cubicParams().hystartDetect());
+        assertFalse(cc.cubicParams().fastConvergence());
+        UnsupportedConstruct e = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedConstruct.class,
+                () -> ShellCommands.run(net, "echo 1 > /sys/module/tcp_cubic/parameters/nope", 4, false));
+        assertTrue(e.getMessage().contains("no parameter nope"), e.getMessage());
     }
 
     @Test

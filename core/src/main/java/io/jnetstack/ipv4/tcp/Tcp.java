@@ -105,6 +105,11 @@ public final class Tcp implements InetProtocol {
         return (Tcp) net.sockets().protocol("tcp");
     }
 
+    /** The congestion controls this namespace offers (and CUBIC's module parameters). */
+    public io.jnetstack.ipv4.tcp.cong.CongestionControls congestionControls() {
+        return congestion;
+    }
+
     /** The "Tcp:" counters. */
     public Mib<TcpMib> mib() {
         mib.set(TcpMib.CurrEstab, currEstab());

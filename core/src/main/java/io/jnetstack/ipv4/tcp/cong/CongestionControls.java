@@ -27,6 +27,8 @@ public final class CongestionControls {
 
     private final Object lock = new Object();
     private volatile Map<String, Supplier<? extends CongestionControl>> algorithms = Map.of();
+    /** CUBIC's module parameters for connections created from now on. */
+    private volatile CubicParams cubicParams = CubicParams.DEFAULTS;
 
     /** A registry with nothing in it. */
     public CongestionControls() {
@@ -42,9 +44,51 @@ public final class CongestionControls {
         Objects.requireNonNull(cubicParams, "cubicParams");
         Objects.requireNonNull(hystart, "hystart");
         CongestionControls registry = new CongestionControls();
+        registry.cubicParams = cubicParams;
         registry.register("reno", reno);
-        registry.register(Cubic.NAME, () -> new Cubic(cubicParams, hystart));
+        registry.register(Cubic.NAME, () -> new Cubic(registry.cubicParams, hystart));
         return registry;
+    }
+
+    /** The parameters CUBIC connections created from now on use. */
+    public CubicParams cubicParams() {
+        return cubicParams;
+    }
+
+    /**
+     * Writes one of CUBIC's module parameters by its Linux name, as
+     * {@code echo VALUE > /sys/module/tcp_cubic/parameters/NAME} does (booleans as 0/1). New
+     * connections see it; Linux's running connections would too, ours keep what they started with.
+     *
+     * @throws IllegalArgumentException for an unknown name or a value out of range
+     */
+    public void setCubicParameter(String name, String value) {
+        int v;
+        try {
+            v = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("tcp_cubic." + name + ": not a number: " + value);
+        }
+        CubicParams p = cubicParams;
+        cubicParams = switch (name) {
+            case "fast_convergence" -> new CubicParams(v != 0, p.beta(), p.initialSsthresh(), p.bicScale(), p.tcpFriendliness(),
+                    p.hystart(), p.hystartDetect(), p.hystartLowWindow(), p.hystartAckDeltaUs());
+            case "beta" -> new CubicParams(p.fastConvergence(), v, p.initialSsthresh(), p.bicScale(), p.tcpFriendliness(),
+                    p.hystart(), p.hystartDetect(), p.hystartLowWindow(), p.hystartAckDeltaUs());
+            case "initial_ssthresh" -> new CubicParams(p.fastConvergence(), p.beta(), v, p.bicScale(), p.tcpFriendliness(),
+                    p.hystart(), p.hystartDetect(), p.hystartLowWindow(), p.hystartAckDeltaUs());
+            case "bic_scale" -> new CubicParams(p.fastConvergence(), p.beta(), p.initialSsthresh(), v, p.tcpFriendliness(),
+                    p.hystart(), p.hystartDetect(), p.hystartLowWindow(), p.hystartAckDeltaUs());
+            case "tcp_friendliness" -> new CubicParams(p.fastConvergence(), p.beta(), p.initialSsthresh(), p.bicScale(), v != 0,
+                    p.hystart(), p.hystartDetect(), p.hystartLowWindow(), p.hystartAckDeltaUs());
+            case "hystart" -> p.withHystart(v != 0);
+            case "hystart_detect" -> p.withHystartDetect(v);
+            case "hystart_low_window" -> new CubicParams(p.fastConvergence(), p.beta(), p.initialSsthresh(), p.bicScale(),
+                    p.tcpFriendliness(), p.hystart(), p.hystartDetect(), v, p.hystartAckDeltaUs());
+            case "hystart_ack_delta_us" -> new CubicParams(p.fastConvergence(), p.beta(), p.initialSsthresh(), p.bicScale(),
+                    p.tcpFriendliness(), p.hystart(), p.hystartDetect(), p.hystartLowWindow(), v);
+            default -> throw new IllegalArgumentException("tcp_cubic has no parameter " + name);
+        };
     }
 
     /**
