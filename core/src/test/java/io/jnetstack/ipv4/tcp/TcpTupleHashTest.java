@@ -1,0 +1,33 @@
+package io.jnetstack.ipv4.tcp;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The connection tables' key spreads every port over the bits a HashMap indexes with: a client's
+ * connections to one server (only the local port varies) and a server's from one client (only
+ * the remote port varies) fill the buckets of a 1,024-slot table evenly, not one bucket.
+ */
+class TcpTupleHashTest {
+    private static int buckets(java.util.function.IntFunction<Tcp.Tuple> key) {
+        Set<Integer> used = new HashSet<>();
+        for (int i = 0; i < 1024; i++) {
+            int h = key.apply(i).hashCode();
+            used.add((h ^ (h >>> 16)) & 1023);   // HashMap.hash(), then the index of a 1,024-slot table
+        }
+        return used.size();
+    }
+
+    @Test
+    void consecutivePortsFillTheTable() {
+        int client = buckets(i -> new Tcp.Tuple(0xC6120001, 32768 + i, 0xC6120002, 5000));
+        int server = buckets(i -> new Tcp.Tuple(0xC6120002, 5000, 0xC6120001, 32768 + i));
+        // 1,024 random keys in 1,024 slots fill about 63% of them (1 - 1/e).
+        assertTrue(client > 550, "client side: " + client + " of 1024 buckets");
+        assertTrue(server > 550, "server side: " + server + " of 1024 buckets");
+    }
+}
