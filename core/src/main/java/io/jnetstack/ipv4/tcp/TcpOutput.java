@@ -269,7 +269,12 @@ final class TcpOutput {
         if (skb.len() > 0 && sk.packetsInFlight() == 0) {
             sk.ca.cwndEvent(sk, CaEvent.TX_START);   // tcp_event_data_sent()
         }
-        skb.cb[TcpSock.CB_WHEN] = sk.now();
+        // Linux stamps in nanoseconds of a real clock, so no two sends share a stamp; in
+        // virtual time a burst does: keep the stamps in sending order, or RACK's tie-break by
+        // sequence would take a retransmission sent after new data for the older of the two.
+        long stamp = Math.max(sk.now(), sk.lastXmitStamp + 1);
+        sk.lastXmitStamp = stamp;
+        skb.cb[TcpSock.CB_WHEN] = stamp;
         skb.cb[TcpSock.CB_TX_DELIVERED] = sk.delivered;
         return transmit(sk, seq, flags, skb, 0, skb.len());
     }

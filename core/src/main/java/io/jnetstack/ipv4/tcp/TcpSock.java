@@ -208,6 +208,11 @@ public final class TcpSock extends Sock implements CongestionState {
     long probesStamp;
     long lastRecvNanos;
     long lastSendNanos;
+    /**
+     * The send time stamped on the last transmitted segment: stamps strictly increase, so RACK
+     * (RFC 8985 §6.1) orders segments sent at one instant of virtual time as they were sent.
+     */
+    long lastXmitStamp;
     long totalRetrans;
     long bytesAcked;
     long bytesReceived;
