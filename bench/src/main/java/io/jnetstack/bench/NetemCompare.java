@@ -152,6 +152,11 @@ final class NetemCompare {
                 tb.up();
                 r.inet().devinet().add(ta, Ipv4Address.parse("198.18.20.1"), 24);
                 r.inet().devinet().add(tb, Ipv4Address.parse("198.18.21.1"), 24);
+                // No GRO on the router's TAPs: netem must see (and lose) segments one by one,
+                // as Linux's netem on a veth does; merged packets would lose several at once
+                // and far less often.
+                ta.setFeatures(0, io.jnetstack.core.NetdevFeatures.GRO);
+                tb.setFeatures(0, io.jnetstack.core.NetdevFeatures.GRO);
                 ta.setQdisc(qa);
                 tb.setQdisc(qb);
             });
