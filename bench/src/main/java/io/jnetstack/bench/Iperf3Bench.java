@@ -184,15 +184,15 @@ final class Iperf3Bench {
     static double receiverBitsPerSecond(String json) throws IOException {
         Object doc;
         try {
-            doc = Json.parse(json);
+            doc = io.jnetstack.apps.Json.parse(json);
         } catch (IllegalArgumentException e) {
             throw new IOException("iperf3 -J printed no JSON: " + e.getMessage());
         }
-        if (Json.at(doc, "error") instanceof String err) {
+        if (io.jnetstack.apps.Json.at(doc, "error") instanceof String err) {
             throw new IOException("iperf3: " + err);
         }
-        if (Json.at(doc, "end", "sum_received", "bits_per_second") instanceof Double bps) {
-            return bps;
+        if (io.jnetstack.apps.Json.at(doc, "end", "sum_received", "bits_per_second") instanceof Number bps) {
+            return bps.doubleValue();
         }
         throw new IOException("iperf3 -J output has no end.sum_received.bits_per_second");
     }

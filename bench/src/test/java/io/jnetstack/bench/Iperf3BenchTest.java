@@ -45,13 +45,13 @@ class Iperf3BenchTest {
 
     @Test
     void jsonValues() {
-        Object doc = Json.parse(CLIENT_JSON);
-        assertEquals("escaped \"quote\" and \u00e9", Json.at(doc, "end", "note"));
-        assertEquals(Boolean.FALSE, ((Map<?, ?>) ((Map<?, ?>) ((List<?>) Json.at(doc, "intervals")).get(0)).get("sum")).get("omitted"));
-        assertNull(Json.at(doc, "end", "missing", "deeper"));
-        assertEquals(List.of(), Json.parse(" [ ] "));
-        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\": 1,}"));
-        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\": 1} x"));
+        Object doc = io.jnetstack.apps.Json.parse(CLIENT_JSON);
+        assertEquals("escaped \"quote\" and \u00e9", io.jnetstack.apps.Json.at(doc, "end", "note"));
+        assertEquals(Boolean.FALSE, ((Map<?, ?>) ((Map<?, ?>) ((List<?>) io.jnetstack.apps.Json.at(doc, "intervals")).get(0)).get("sum")).get("omitted"));
+        assertNull(io.jnetstack.apps.Json.at(doc, "end", "missing", "deeper"));
+        assertEquals(List.of(), io.jnetstack.apps.Json.parse(" [ ] "));
+        assertThrows(IllegalArgumentException.class, () -> io.jnetstack.apps.Json.parse("{\"a\": 1,}"));
+        assertThrows(IllegalArgumentException.class, () -> io.jnetstack.apps.Json.parse("{\"a\": 1} x"));
     }
 
     /** An interop test: real namespaces and iperf3, skipped (with the reason) without root or iperf3. */

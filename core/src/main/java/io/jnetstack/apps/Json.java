@@ -266,6 +266,21 @@ public final class Json {
 
     // ================================================================ member access
 
+    /**
+     * The value at a path of object keys ({@code at(doc, "end", "sum_received")}), or null when
+     * a key is missing or a step is not an object.
+     */
+    public static Object at(Object doc, String... path) {
+        Object v = doc;
+        for (String key : path) {
+            if (!(v instanceof Map<?, ?> m)) {
+                return null;
+            }
+            v = m.get(key);
+        }
+        return v;
+    }
+
     /** Member {@code key} of {@code obj} as a long (a fractional number is truncated), or {@code dflt} when absent or not a number. */
     public static long getLong(Map<String, Object> obj, String key, long dflt) {
         return obj.get(key) instanceof Number n ? (n instanceof Long l ? l : (long) n.doubleValue()) : dflt;
