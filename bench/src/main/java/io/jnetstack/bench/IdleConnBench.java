@@ -2,10 +2,8 @@ package io.jnetstack.bench;
 
 import io.jnetstack.core.Kernel;
 import io.jnetstack.core.Net;
-import io.jnetstack.link.Veth;
 import io.jnetstack.socket.SockAddrIn;
 import io.jnetstack.socket.Socket;
-import io.jnetstack.wire.Ipv4Address;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -74,18 +72,11 @@ final class IdleConnBench {
     // ================================================================ jnetstack
 
     static StackResult stack(int n) {
-        Kernel k = Kernel.deterministic(1);
-        Net a = k.newNet("a");
-        Net b = k.newNet("b");
-        Veth va = Veth.createPair(a, "veth0", b, "veth0");
-        a.loopback().up();
-        b.loopback().up();
-        va.up();
-        va.peer().up();
-        int addrB = Ipv4Address.parse("198.18.0.2");
-        a.inet().devinet().add(va, Ipv4Address.parse("198.18.0.1"), 24);
-        b.inet().devinet().add(va.peer(), addrB, 24);
-        k.runFor(1_000_000_000L);
+        TwoStacks two = new TwoStacks(1, 1500).settle();
+        Kernel k = two.k;
+        Net a = two.a;
+        Net b = two.b;
+        int addrB = TwoStacks.ADDR_B;
         int ports = (n + PER_PORT - 1) / PER_PORT;
         Socket[] listeners = new Socket[ports];
         for (int i = 0; i < ports; i++) {

@@ -5,7 +5,6 @@ import io.jnetstack.core.Kernel;
 import io.jnetstack.core.Net;
 import io.jnetstack.core.sched.Netem;
 import io.jnetstack.link.TunTapDevice;
-import io.jnetstack.link.Veth;
 import io.jnetstack.link.tuntap.TunTapFile;
 import io.jnetstack.socket.SockAddrIn;
 import io.jnetstack.socket.Socket;
@@ -55,20 +54,14 @@ final class NetemCompare {
 
     /** Goodput in bits per second of a {@code seconds}-long bulk transfer in virtual time. */
     static double stack(long seed, int seconds) {
-        Kernel k = Kernel.deterministic(seed);
-        Net a = k.newNet("a");
-        Net b = k.newNet("b");
-        Veth va = Veth.createPair(a, "veth0", b, "veth0");
-        a.loopback().up();
-        b.loopback().up();
-        va.up();
-        va.peer().up();
-        int addrB = Ipv4Address.parse("198.18.0.2");
-        a.inet().devinet().add(va, Ipv4Address.parse("198.18.0.1"), 24);
-        b.inet().devinet().add(va.peer(), addrB, 24);
-        va.setQdisc(new Netem(Netem.Config.parse(NETEM)));
-        va.peer().setQdisc(new Netem(Netem.Config.parse(NETEM)));
-        k.runFor(1_000_000_000L);
+        TwoStacks two = new TwoStacks(seed, 1500);
+        Kernel k = two.k;
+        Net a = two.a;
+        Net b = two.b;
+        int addrB = TwoStacks.ADDR_B;
+        two.veth.setQdisc(new Netem(Netem.Config.parse(NETEM)));
+        two.veth.peer().setQdisc(new Netem(Netem.Config.parse(NETEM)));
+        two.settle();
         Socket listener = b.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
         listener.bind(new SockAddrIn(0, 5201));
         listener.listen(16);

@@ -3,11 +3,9 @@ package io.jnetstack.bench;
 import io.jnetstack.core.ErrnoException;
 import io.jnetstack.core.Kernel;
 import io.jnetstack.core.Net;
-import io.jnetstack.link.Veth;
 import io.jnetstack.socket.SockAddrIn;
 import io.jnetstack.socket.SockOpt;
 import io.jnetstack.socket.Socket;
-import io.jnetstack.wire.Ipv4Address;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,24 +34,15 @@ final class TcpBench {
     // ================================================================ jnetstack
 
     static final class Stack {
-        final Kernel k = Kernel.deterministic(1);
-        final Net a = k.newNet("a");
-        final Net b = k.newNet("b");
-        final int addrB = Ipv4Address.parse("198.18.0.2");
+        private final TwoStacks two = new TwoStacks(1, 65535).settle();
+        final Kernel k = two.k;
+        final Net a = two.a;
+        final Net b = two.b;
+        final int addrB = TwoStacks.ADDR_B;
         final Socket listener;
         int port = 5000;
 
         Stack() {
-            Veth va = Veth.createPair(a, "veth0", b, "veth0");
-            va.setMtu(65535);
-            va.peer().setMtu(65535);
-            a.loopback().up();
-            b.loopback().up();
-            va.up();
-            va.peer().up();
-            a.inet().devinet().add(va, Ipv4Address.parse("198.18.0.1"), 24);
-            b.inet().devinet().add(va.peer(), addrB, 24);
-            k.runFor(1_000_000_000L);
             listener = b.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
             listener.bind(new SockAddrIn(0, port));
             listener.listen(1024);
