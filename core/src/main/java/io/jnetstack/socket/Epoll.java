@@ -88,6 +88,9 @@ public final class Epoll {
             }
             Item it = new Item(s, events, attachment);
             items.put(s, it);
+            if (s.epolls == null) {
+                s.epolls = new java.util.ArrayList<>(1);
+            }
             s.epolls.add(this);
             s.sock().wq.addCallback(it);
             if ((s.sock().poll() & (events | Socket.POLLERR | Socket.POLLHUP)) != 0) {
@@ -129,7 +132,9 @@ public final class Epoll {
         Item it = item(s);
         items.remove(s);
         ready.remove(it);
-        s.epolls.remove(this);
+        if (s.epolls != null) {
+            s.epolls.remove(this);
+        }
         s.sock().wq.removeCallback(it);
     }
 

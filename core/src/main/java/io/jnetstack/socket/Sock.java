@@ -81,7 +81,7 @@ public abstract class Sock {
     protected boolean keepalive;
     /** SO_OOBINLINE: urgent data stays in the stream ({@code SOCK_URGINLINE}). */
     protected boolean urgInline;
-    protected SockOpt.Linger linger = new SockOpt.Linger(false, 0);
+    protected SockOpt.Linger linger = SockOpt.Linger.OFF;
 
     // ip options
     protected int ttl = -1;
@@ -98,12 +98,13 @@ public abstract class Sock {
     protected boolean hdrincl;
     protected boolean freebind;
     protected int pmtudisc;
-    /** Groups joined: {group, ifindex, imr_address}. Mirrors {@code inet->mc_list}. */
-    protected final java.util.List<int[]> mcList = new java.util.ArrayList<>(0);
+    /** Groups joined: {group, ifindex, imr_address}, null until the first. Mirrors {@code inet->mc_list}. */
+    protected java.util.List<int[]> mcList;
 
     // queues and accounting
     protected final SkbQueue receiveQueue = new SkbQueue();
-    protected final ArrayDeque<QueuedError> errorQueue = new ArrayDeque<>();
+    /** Errors for MSG_ERRQUEUE, null until the first (most sockets never get one). */
+    protected ArrayDeque<QueuedError> errorQueue;
     protected int rmemAlloc;
     protected int wmemAlloc;
     protected int errQueueBytes;
@@ -112,8 +113,10 @@ public abstract class Sock {
     /** Soft error ({@code sk_err_soft}). */
     protected Errno errSoft;
     protected long drops;
-    private final SkBuff.Destructor rfree = this::rfree;
-    private final SkBuff.Destructor wfree = this::wfree;
+    /** {@code sock_rfree}, one for all sockets: the buffer's {@code sk} names the socket. */
+    private static final SkBuff.Destructor RFREE = skb -> ((Sock) skb.sk).rfree(skb);
+    /** {@code sock_wfree}, one for all sockets. */
+    private static final SkBuff.Destructor WFREE = skb -> ((Sock) skb.sk).wfree(skb);
 
     /** An error queued for MSG_ERRQUEUE with the payload of the datagram it is about. */
     protected record QueuedError(SockExtendedErr ee, byte[] payload) {
@@ -265,12 +268,17 @@ public abstract class Sock {
 
     /** Whether this socket joined {@code group} on the device with {@code ifindex} (0: any). */
     public boolean joined(int group, int ifindex) {
-        for (int[] e : mcList) {
+        for (int[] e : mcList()) {
             if (e[0] == group && (ifindex == 0 || e[1] == ifindex)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The groups joined (empty, shared, when none). */
+    protected java.util.List<int[]> mcList() {
+        return mcList == null ? java.util.List.of() : mcList;
     }
 
     /** The device the socket is bound to, or null. */
@@ -329,7 +337,7 @@ public abstract class Sock {
             throw new IllegalStateException("skb already owned");
         }
         skb.sk = this;
-        skb.destructor = rfree;
+        skb.destructor = RFREE;
         rmemAlloc += skb.truesize();
         skb.dst = null;
         receiveQueue.addLast(skb);
@@ -474,7 +482,7 @@ public abstract class Sock {
     /** Charges {@code skb} to the send buffer until it is freed. Mirrors {@code skb_set_owner_w()}. */
     protected void chargeWmem(SkBuff skb) {
         skb.sk = this;
-        skb.destructor = wfree;
+        skb.destructor = WFREE;
         wmemAlloc += skb.truesize();
     }
 
@@ -516,6 +524,9 @@ public abstract class Sock {
             return;
         }
         errQueueBytes += size;
+        if (errorQueue == null) {
+            errorQueue = new ArrayDeque<>();
+        }
         errorQueue.addLast(new QueuedError(ee, payload));
         wq.wakeUp(Socket.POLLERR);
     }
@@ -527,7 +538,7 @@ public abstract class Sock {
      * IP_RECVERR ancillary data, MSG_ERRQUEUE set.
      */
     protected int recvError(Msghdr msg, int flags) {
-        QueuedError q = errorQueue.pollFirst();
+        QueuedError q = errorQueue == null ? null : errorQueue.pollFirst();
         if (q == null) {
             throw new ErrnoException(Errno.EAGAIN, "the error queue is empty");
         }
@@ -562,7 +573,7 @@ public abstract class Sock {
     /** Datagram readiness. Mirrors {@code datagram_poll()}. */
     protected int datagramPoll() {
         int mask = 0;
-        if (err != null || !errorQueue.isEmpty()) {
+        if (err != null || errorQueueLen() > 0) {
             mask |= Socket.POLLERR;
         }
         if ((shutdown & RCV_SHUTDOWN) != 0) {
@@ -586,8 +597,13 @@ public abstract class Sock {
         while (!receiveQueue.isEmpty()) {
             receiveQueue.poll().free();
         }
-        errorQueue.clear();
+        errorQueue = null;
         errQueueBytes = 0;
+    }
+
+    /** Errors queued for MSG_ERRQUEUE. */
+    protected int errorQueueLen() {
+        return errorQueue == null ? 0 : errorQueue.size();
     }
 
     // ================================================================ options

@@ -44,7 +44,7 @@ final class SockIpOptions {
             case "IP_RECVERR" -> {
                 sk.recverr = v != 0;
                 if (!sk.recverr) {
-                    sk.errorQueue.clear();
+                    sk.errorQueue = null;
                     sk.errQueueBytes = 0;
                 }
             }
@@ -154,15 +154,18 @@ final class SockIpOptions {
             throw new ErrnoException(Errno.ENODEV, "no interface to join " + Ipv4Address.format(m.multiaddr())
                     + " on: name one by index or address, or add a route for the group");
         }
-        for (int[] e : sk.mcList) {
+        for (int[] e : sk.mcList()) {
             if (e[0] == m.multiaddr() && e[1] == dev.ifindex()) {
                 throw new ErrnoException(Errno.EADDRINUSE, "this socket already joined " + Ipv4Address.format(m.multiaddr()) + " on " + dev.name());
             }
         }
-        if (sk.mcList.size() >= sk.table.igmpMaxMemberships()) {
+        if (sk.mcList().size() >= sk.table.igmpMaxMemberships()) {
             throw new ErrnoException(Errno.ENOBUFS, "net.ipv4.igmp_max_memberships (" + sk.table.igmpMaxMemberships() + ") groups already joined");
         }
         sk.inet.igmp().join(dev, m.multiaddr());
+        if (sk.mcList == null) {
+            sk.mcList = new java.util.ArrayList<>(1);
+        }
         sk.mcList.add(new int[]{m.multiaddr(), dev.ifindex(), m.address()});
     }
 
@@ -179,15 +182,16 @@ final class SockIpOptions {
                     + " on: name one by index or address, or add a route for the group");
         }
         int ifindex = m.ifindex() != 0 ? m.ifindex() : dev != null ? dev.ifindex() : 0;
-        for (int i = 0; i < sk.mcList.size(); i++) {
-            int[] e = sk.mcList.get(i);
+        java.util.List<int[]> joined = sk.mcList();
+        for (int i = 0; i < joined.size(); i++) {
+            int[] e = joined.get(i);
             if (e[0] != m.multiaddr()) {
                 continue;
             }
             if (ifindex != 0 ? e[1] != ifindex : m.address() != 0 && m.address() != e[2]) {
                 continue;
             }
-            sk.mcList.remove(i);
+            joined.remove(i);
             NetDevice d = sk.net.device(e[1]);
             if (d != null) {
                 sk.inet.igmp().leave(d, e[0]);
@@ -199,12 +203,12 @@ final class SockIpOptions {
 
     /** Leaves every group the socket joined. Mirrors {@code ip_mc_drop_socket()}. */
     static void dropAll(Sock sk) {
-        for (int[] e : sk.mcList) {
+        for (int[] e : sk.mcList()) {
             NetDevice d = sk.net.device(e[1]);
             if (d != null) {
                 sk.inet.igmp().leave(d, e[0]);
             }
         }
-        sk.mcList.clear();
+        sk.mcList = null;
     }
 }

@@ -139,8 +139,11 @@ public final class Socket implements AutoCloseable {
     private final int fd;
     private volatile boolean closed;
     private boolean nonBlocking;
-    /** The epoll sets watching this socket, which its close leaves ({@code eventpoll_release()}). */
-    final java.util.List<Epoll> epolls = new java.util.ArrayList<>(0);
+    /**
+     * The epoll sets watching this socket, which its close leaves ({@code eventpoll_release()});
+     * null until the first.
+     */
+    java.util.List<Epoll> epolls;
 
     Socket(Sockets table, Sock sk, int fd, boolean nonBlocking) {
         this.table = table;
@@ -314,8 +317,10 @@ public final class Socket implements AutoCloseable {
                 return;
             }
             closed = true;
-            for (Epoll ep : epolls.toArray(new Epoll[0])) {
-                ep.release(this);
+            if (epolls != null) {
+                for (Epoll ep : epolls.toArray(new Epoll[0])) {
+                    ep.release(this);
+                }
             }
             // Calls blocked in other threads wake up and see the end (then EBADF).
             sk.shutdown = Sock.RCV_SHUTDOWN | Sock.SEND_SHUTDOWN;

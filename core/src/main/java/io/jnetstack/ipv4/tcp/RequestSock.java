@@ -33,7 +33,6 @@ final class RequestSock {
     /** No state is kept: the ISN is a SYN cookie (and the TSval carries the options). */
     boolean cookie;
     final OowLimit oow = new OowLimit();
-    final Tcp.Tuple key;
     Timer timer;
     boolean dead;
 
@@ -46,12 +45,11 @@ final class RequestSock {
         this.rport = rport;
         this.irs = irs;
         this.iss = iss;
-        this.key = new Tcp.Tuple(laddr, lport, raddr, rport);
     }
 
     /** Hashes it and starts the SYN-ACK timer ({@code inet_csk_reqsk_queue_hash_add}). */
     void hash() {
-        tcp.hashEstablished(key, this);
+        tcp.hashEstablished(this);
         listener.synQueueLen++;
         listener.synQueueYoung++;
         timer = tcp.kernel.timers().newTimer("reqsk " + rport, this::expire);
@@ -97,7 +95,7 @@ final class RequestSock {
             return;
         }
         dead = true;
-        tcp.unhashEstablished(key, this);
+        tcp.unhashEstablished(this);
         listener.synQueueLen--;
         if (retrans == 0) {
             listener.synQueueYoung--;

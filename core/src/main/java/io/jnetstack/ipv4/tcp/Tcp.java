@@ -49,12 +49,11 @@ public final class Tcp implements InetProtocol {
     final SynCookies cookies;
 
     /** Established, request and time-wait socks by 4-tuple ({@code ehash}). */
-    final Map<Tuple, Object> established = new HashMap<>();
+    final EstablishedTable established = new EstablishedTable();
     /** Listening sockets by port ({@code lhash2}). */
     final Map<Integer, List<TcpSock>> listeners = new HashMap<>();
     /** Sockets and time-wait socks holding each local port ({@code bhash}). */
-    final Map<Integer, List<Object>> bound = new HashMap<>();
-    private final Tuple scratch = new Tuple();
+    final BindTable bound = new BindTable();
     private final long isnSecret;
     private final long portSecret;
     private int portCounter;
@@ -118,8 +117,8 @@ public final class Tcp implements InetProtocol {
 
     private long currEstab() {
         long n = 0;
-        for (Object o : established.values()) {
-            if (o instanceof TcpSock s && (s.state == TcpState.ESTABLISHED || s.state == TcpState.CLOSE_WAIT)) {
+        for (int i = 0; i < established.capacity(); i++) {
+            if (established.slot(i) instanceof TcpSock s && (s.state == TcpState.ESTABLISHED || s.state == TcpState.CLOSE_WAIT)) {
                 n++;
             }
         }
@@ -320,7 +319,7 @@ public final class Tcp implements InetProtocol {
     Object lookupEstablished(SkBuff skb, int laddr, int lport, int raddr, int rport, Tracer t) {
         t.enter(Stage.__INET_LOOKUP_ESTABLISHED, skb, net.name(), skb.dev == null ? "" : skb.dev.name());
         try {
-            return established.get(scratch.set(laddr, lport, raddr, rport));
+            return established.get(laddr, lport, raddr, rport);
         } finally {
             t.exit();
         }
@@ -366,25 +365,25 @@ public final class Tcp implements InetProtocol {
 
     // ================================================================ tables
 
-    void hashEstablished(Tuple key, Object sk) {
-        established.put(key, sk);
+    /**
+     * Enters {@code sk} (a socket, request sock or time-wait sock) under its own 4-tuple,
+     * replacing whatever held it. Mirrors {@code inet_ehash_insert()}.
+     */
+    void hashEstablished(Object sk) {
+        established.put(sk);
     }
 
-    void unhashEstablished(Tuple key, Object sk) {
-        if (key != null && established.get(key) == sk) {
-            established.remove(key);
-        }
+    /** Takes {@code sk} out if it is in, by identity. Mirrors {@code inet_unhash()}. */
+    void unhashEstablished(Object sk) {
+        established.remove(sk);
     }
 
     void addBound(int port, Object sk) {
-        bound.computeIfAbsent(port, p -> new ArrayList<>(1)).add(sk);
+        bound.add(port, sk);
     }
 
     void removeBound(int port, Object sk) {
-        List<Object> l = bound.get(port);
-        if (l != null && l.remove(sk) && l.isEmpty()) {
-            bound.remove(port);
-        }
+        bound.remove(port, sk);
     }
 
     /**
@@ -394,11 +393,7 @@ public final class Tcp implements InetProtocol {
      * conflict unless {@code sk} set SO_REUSEADDR.
      */
     boolean bindConflict(TcpSock sk, int port, int addr) {
-        List<Object> l = bound.get(port);
-        if (l == null) {
-            return false;
-        }
-        for (Object o : l) {
+        for (Object o : bound.owners(port)) {
             if (o == sk) {
                 continue;
             }
@@ -452,7 +447,7 @@ public final class Tcp implements InetProtocol {
         int start = (int) Math.floorMod(kernel.random("tcp bind " + net.name() + portCounter++).nextInt(), (long) range);
         for (int i = 0; i < range; i++) {
             int p = low + (start + i) % range;
-            if (!bound.containsKey(p)) {
+            if (!bound.contains(p)) {
                 return p;
             }
         }
@@ -480,11 +475,10 @@ public final class Tcp implements InetProtocol {
         portCounter += 2;
         for (int i = 0; i < range; i++) {
             int p = low + (offset + i) % range;
-            List<Object> l = bound.get(p);
-            if (l != null && !connectOnly(l)) {
+            if (!connectOnly(bound.owners(p))) {
                 continue;
             }
-            Object e = established.get(scratch.set(laddr, p, raddr, rport));
+            Object e = established.get(laddr, p, raddr, rport);
             if (e == null) {
                 return p;
             }
@@ -561,7 +555,7 @@ public final class Tcp implements InetProtocol {
         int lport = io.jnetstack.wire.Tcp.srcPort(b, q + ihl);
         int rport = io.jnetstack.wire.Tcp.dstPort(b, q + ihl);
         int seq = io.jnetstack.wire.Tcp.seq(b, q + ihl);
-        Object o = established.get(scratch.set(laddr, lport, raddr, rport));
+        Object o = established.get(laddr, lport, raddr, rport);
         if (o instanceof TcpSock s) {
             icmpError(s, type, code, info, seq);
         } else if (o instanceof RequestSock req && seq == req.iss) {
@@ -627,39 +621,5 @@ public final class Tcp implements InetProtocol {
     /** {@code /proc/net/snmp} "Tcp:" lines. */
     public String formatSnmp() {
         return mib().format();
-    }
-
-    /** A 4-tuple key: local address and port, remote address and port. */
-    static final class Tuple {
-        int laddr;
-        int lport;
-        int raddr;
-        int rport;
-
-        Tuple() {
-        }
-
-        Tuple(int laddr, int lport, int raddr, int rport) {
-            set(laddr, lport, raddr, rport);
-        }
-
-        Tuple set(int la, int lp, int ra, int rp) {
-            laddr = la;
-            lport = lp;
-            raddr = ra;
-            rport = rp;
-            return this;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Tuple t && t.laddr == laddr && t.lport == lport && t.raddr == raddr && t.rport == rport;
-        }
-
-        @Override
-        public int hashCode() {
-            int h = laddr * 0x9E3779B1 + raddr * 0x85EBCA6B + (lport << 16 | rport) * 0xC2B2AE35;
-            return h ^ (h >>> 16);
-        }
     }
 }

@@ -92,14 +92,13 @@ final class TcpConnect {
                 }
                 sk.setLocalPort(port);
                 tcp.addBound(port, sk);
-            } else if (tcp.established.containsKey(new io.jnetstack.ipv4.tcp.Tcp.Tuple(src, port, daddr, addr.port()))) {
+            } else if (tcp.established.contains(src, port, daddr, addr.port())) {
                 syn.free();
                 throw new ErrnoException(Errno.EADDRNOTAVAIL, "the connection " + new SockAddrIn(src, port) + " -> " + addr + " exists");
             }
             sk.setAddresses(src, daddr, addr.port());
             sk.rt = rt;
-            sk.key = new io.jnetstack.ipv4.tcp.Tcp.Tuple(src, port, daddr, addr.port());
-            tcp.hashEstablished(sk.key, sk);
+            tcp.hashEstablished(sk);
             sk.iss = tcp.isn(src, port, daddr, addr.port());
             sk.tsOffset = tcp.tsOffset(src, daddr);
             sk.advmss = TcpOutput.advMss(rt.mtu(), sk.userMss);
@@ -575,7 +574,6 @@ final class TcpConnect {
         c.copyOptionsFrom(listener);
         c.setLocalPort(req.lport);
         c.setAddresses(req.laddr, req.raddr, req.rport);
-        c.key = req.key;
         c.iss = req.iss;
         c.irs = req.irs;
         c.sndUna = req.iss + 1;
@@ -612,7 +610,7 @@ final class TcpConnect {
         if (req.retrans == 0 && req.timer != null) {
             TcpAck.rttSample(c, tcp.kernel.clock().nanos() - (req.timer.expires() - TcpTimers.TIMEOUT_INIT));
         }
-        tcp.hashEstablished(c.key, c);
+        tcp.hashEstablished(c);
         tcp.addBound(req.lport, c);
         tcp.mib.inc(TcpMib.PassiveOpens);
         return c;

@@ -15,8 +15,9 @@ final class TcpRcvSack {
     /** {@code TCP_NUM_SACKS}: blocks remembered. */
     static final int NUM_SACKS = 4;
 
-    private final int[] left = new int[NUM_SACKS];
-    private final int[] right = new int[NUM_SACKS];
+    /** The blocks' edges, made at the first out-of-order segment (most connections never see one). */
+    private int[] left;
+    private int[] right;
     /** {@code rx_opt.num_sacks}. */
     private int count;
     /** {@code rx_opt.dsack}: a duplicate block waits to be sent. */
@@ -65,6 +66,10 @@ final class TcpRcvSack {
      * containing the segment which triggered this ACK". Mirrors {@code tcp_sack_new_ofo_skb()}.
      */
     void newOfo(int seq, int end) {
+        if (left == null) {
+            left = new int[NUM_SACKS];
+            right = new int[NUM_SACKS];
+        }
         for (int i = 0; i < count; i++) {
             if (extend(left, right, i, seq, end)) {
                 rotateToFront(i);

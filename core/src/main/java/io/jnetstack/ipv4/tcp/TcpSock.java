@@ -86,7 +86,6 @@ public final class TcpSock extends Sock implements CongestionState {
     TcpState state = TcpState.CLOSE;
     boolean owned;
     final SkbQueue backlog = new SkbQueue();
-    Tcp.Tuple key;
     boolean bindPortLock;
     boolean bindAddrLock;
     boolean orphan;
@@ -221,7 +220,8 @@ public final class TcpSock extends Sock implements CongestionState {
     int quickAcks;
     int pingpong;
     long atoNanos;
-    final OowLimit oow = new OowLimit();
+    /** The out-of-window reply limit, made at the first such reply. */
+    private OowLimit oow;
     // user settings
     boolean nodelay;
     boolean corked;
@@ -239,11 +239,11 @@ public final class TcpSock extends Sock implements CongestionState {
     int forwardAlloc;
     /** Destroyed: no longer counted among the namespace's TCP sockets. */
     private boolean destroyed;
-    private final SkBuff.Destructor rmemFree = this::rmemFree;
     final SkbQueue ofoQueue = new SkbQueue();
     // listener
     int maxAckBacklog;
-    final ArrayDeque<TcpSock> acceptQueue = new ArrayDeque<>();
+    /** Children waiting for accept(), made by the first listen() ({@code icsk_accept_queue}). */
+    ArrayDeque<TcpSock> acceptQueue;
     int synQueueLen;
     /** Requests in the SYN queue whose SYN-ACK never timed out ({@code young}). */
     int synQueueYoung;
@@ -660,6 +660,9 @@ public final class TcpSock extends Sock implements CongestionState {
         } else if (tcp.bindConflictForListen(this)) {
             throw new ErrnoException(Errno.EADDRINUSE, "another socket listens on port " + num);
         }
+        if (acceptQueue == null) {
+            acceptQueue = new ArrayDeque<>();
+        }
         state = TcpState.LISTEN;
         tcp.listeners.computeIfAbsent(num, p -> new java.util.ArrayList<>(1)).add(this);
     }
@@ -777,11 +780,14 @@ public final class TcpSock extends Sock implements CongestionState {
     void chargeR(SkBuff skb) {
         int ts = skb.truesize();
         skb.sk = this;
-        skb.destructor = rmemFree;
+        skb.destructor = RMEM_FREE;
         skb.cb[CB_TRUESIZE] = ts;
         rmemAlloc += ts;
         TcpMem.charge(this, ts);
     }
+
+    /** {@link #rmemFree}, one for all sockets: the buffer's {@code sk} names the socket. */
+    private static final SkBuff.Destructor RMEM_FREE = skb -> ((TcpSock) skb.sk).rmemFree(skb);
 
     /** Mirrors {@code sock_rfree()}. */
     private void rmemFree(SkBuff skb) {
@@ -807,6 +813,15 @@ public final class TcpSock extends Sock implements CongestionState {
         wmemQueued -= ts;
         tcp.mem.uncharge(this, ts);
         skb.free();
+    }
+
+    /** The limit on replies to out-of-window segments ({@code last_oow_ack_time}). */
+    OowLimit oow() {
+        OowLimit o = oow;
+        if (o == null) {
+            o = oow = new OowLimit();
+        }
+        return o;
     }
 
     /** Leaves the namespace's count of TCP sockets, once ({@code tcp_v4_destroy_sock}). */
