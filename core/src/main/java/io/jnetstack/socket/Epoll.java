@@ -92,7 +92,7 @@ public final class Epoll {
                 s.epolls = new java.util.ArrayList<>(1);
             }
             s.epolls.add(this);
-            s.sock().wq.addCallback(it);
+            s.sock().waitQueue().addCallback(it);
             if ((s.sock().poll() & (events | Socket.POLLERR | Socket.POLLHUP)) != 0) {
                 ready.add(it);
             }
@@ -135,7 +135,7 @@ public final class Epoll {
         if (s.epolls != null) {
             s.epolls.remove(this);
         }
-        s.sock().wq.removeCallback(it);
+        s.sock().waitQueue().removeCallback(it);
     }
 
     private Item item(Socket s) {

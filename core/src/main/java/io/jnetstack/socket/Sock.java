@@ -44,7 +44,8 @@ public abstract class Sock {
     protected final Inet inet;
     protected final int type;
     protected final int protocol;
-    protected final WaitQueue wq = new WaitQueue();
+    /** Who waits for this socket, null until someone first does (most sockets: nobody). */
+    private WaitQueue wq;
     protected Socket socket;
 
     // inet_sock: host order.
@@ -176,7 +177,7 @@ public abstract class Sock {
      */
     protected void shutdown(int how) {
         shutdown |= how;
-        wq.wakeUp(poll());
+        wakeUp(poll());
         if (!connected) {
             throw new ErrnoException(Errno.ENOTCONN, "shutdown() on a socket that is not connected");
         }
@@ -223,7 +224,23 @@ public abstract class Sock {
 
     /** The wait queue: blocked calls and readiness callbacks (epoll, selectors). */
     public WaitQueue waitQueue() {
-        return wq;
+        WaitQueue q = wq;
+        if (q == null) {
+            q = wq = new WaitQueue();
+        }
+        return q;
+    }
+
+    /** Whether anyone waits: waking would do something. Mirrors {@code wq_has_sleeper()}. */
+    protected boolean hasSleepers() {
+        return wq != null && !wq.isEmpty();
+    }
+
+    /** Wakes whoever waits with {@code events}. Mirrors {@code wake_up_interruptible_poll()}. */
+    protected void wakeUp(int events) {
+        if (wq != null) {
+            wq.wakeUp(events);
+        }
     }
 
     /** The local port, 0 when unbound. */
@@ -359,8 +376,8 @@ public abstract class Sock {
 
     /** Mirrors {@code sk_data_ready()}: wakes readers. */
     protected void dataReady() {
-        if (!wq.isEmpty()) {
-            wq.wakeUp(Socket.POLLIN | Socket.POLLRDNORM);
+        if (hasSleepers()) {
+            wakeUp(Socket.POLLIN | Socket.POLLRDNORM);
         }
     }
 
@@ -390,7 +407,7 @@ public abstract class Sock {
             if (deadline == Socket.NO_WAIT) {
                 throw new ErrnoException(Errno.EAGAIN, "no datagram is queued and the call may not block");
             }
-            boolean ready = kernel.sleep(wq, () -> !receiveQueue.isEmpty() || err != null || (shutdown & RCV_SHUTDOWN) != 0, deadline);
+            boolean ready = kernel.sleep(waitQueue(), () -> !receiveQueue.isEmpty() || err != null || (shutdown & RCV_SHUTDOWN) != 0, deadline);
             if (!ready) {
                 throw Socket.timedOut("receive", rcvTimeo);
             }
@@ -470,7 +487,7 @@ public abstract class Sock {
             if (deadline == Socket.NO_WAIT) {
                 throw new ErrnoException(Errno.EAGAIN, "the send buffer (SO_SNDBUF " + sndbuf + ") is full and the call may not block");
             }
-            if (!kernel.sleep(wq, () -> wmemAlloc < sndbuf || err != null, deadline)) {
+            if (!kernel.sleep(waitQueue(), () -> wmemAlloc < sndbuf || err != null, deadline)) {
                 throw Socket.timedOut("send", sndTimeo);
             }
         }
@@ -488,8 +505,8 @@ public abstract class Sock {
 
     private void wfree(SkBuff skb) {
         wmemAlloc -= skb.truesize();
-        if (!wq.isEmpty() && wmemAlloc <= sndbuf / 2) {
-            wq.wakeUp(Socket.POLLOUT | Socket.POLLWRNORM);
+        if (hasSleepers() && wmemAlloc <= sndbuf / 2) {
+            wakeUp(Socket.POLLOUT | Socket.POLLWRNORM);
         }
     }
 
@@ -510,7 +527,7 @@ public abstract class Sock {
     /** Sets the pending error and wakes everyone. Mirrors {@code sk_error_report()}. */
     protected void reportError(Errno e) {
         err = e;
-        wq.wakeUp(Socket.POLLERR);
+        wakeUp(Socket.POLLERR);
     }
 
     /**
@@ -528,7 +545,7 @@ public abstract class Sock {
             errorQueue = new ArrayDeque<>();
         }
         errorQueue.addLast(new QueuedError(ee, payload));
-        wq.wakeUp(Socket.POLLERR);
+        wakeUp(Socket.POLLERR);
     }
 
     /**
@@ -565,7 +582,7 @@ public abstract class Sock {
             err = null;
         }
         if (next != null) {
-            wq.wakeUp(Socket.POLLERR);
+            wakeUp(Socket.POLLERR);
         }
         return copied;
     }
@@ -635,7 +652,7 @@ public abstract class Sock {
             case "SO_SNDBUF" -> {
                 sndbufLock = true;
                 sndbuf = bufferSize(v, table.wmemMax(), SOCK_MIN_SNDBUF);
-                wq.wakeUp(poll());
+                wakeUp(poll());
             }
             case "SO_RCVBUF" -> {
                 rcvbufLock = true;

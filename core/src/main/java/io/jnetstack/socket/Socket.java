@@ -166,7 +166,7 @@ public final class Socket implements AutoCloseable {
 
     /** The readiness wait queue: register a callback to learn of POLLIN/POLLOUT/POLLERR. */
     public WaitQueue waitQueue() {
-        return sk.wq;
+        return sk.waitQueue();
     }
 
     /** Whether {@link #close()} was called. */
@@ -326,7 +326,7 @@ public final class Socket implements AutoCloseable {
             sk.shutdown = Sock.RCV_SHUTDOWN | Sock.SEND_SHUTDOWN;
             sk.close();
             table.detach(this);
-            sk.wq.wakeUp(POLLHUP | POLLERR | POLLIN | POLLOUT);
+            sk.wakeUp(POLLHUP | POLLERR | POLLIN | POLLOUT);
         } finally {
             kernel.unlock();
         }

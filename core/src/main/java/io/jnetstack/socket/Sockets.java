@@ -306,7 +306,7 @@ public final class Sockets {
         try {
             for (PollFd p : fds) {
                 if (!p.socket().isClosed()) {
-                    p.socket().sock().wq.addCallback(cb);
+                    p.socket().sock().waitQueue().addCallback(cb);
                 }
             }
             long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : kernel.clock().nanos() + timeoutMillis * 1_000_000L;
@@ -316,7 +316,7 @@ public final class Sockets {
             return revents;
         } finally {
             for (PollFd p : fds) {
-                p.socket().sock().wq.removeCallback(cb);
+                p.socket().sock().waitQueue().removeCallback(cb);
             }
             kernel.unlock();
         }

@@ -50,8 +50,8 @@ final class RequestSock {
     /** Hashes it and starts the SYN-ACK timer ({@code inet_csk_reqsk_queue_hash_add}). */
     void hash() {
         tcp.hashEstablished(this);
-        listener.synQueueLen++;
-        listener.synQueueYoung++;
+        listener.acceptQueue.synQueueLen++;
+        listener.acceptQueue.synQueueYoung++;
         timer = tcp.kernel.timers().newTimer("reqsk " + rport, this::expire);
         timer.armAfter(TcpTimers.TIMEOUT_INIT);
     }
@@ -68,9 +68,9 @@ final class RequestSock {
         int max = listener.synCnt != 0 ? listener.synCnt : (int) tcp.sysctl.synackRetries.get();
         // Half the queue is kept for young requests (no timeout yet): when the queue is more
         // than half full and old ones dominate, old ones get fewer retries (down to 2).
-        int qlen = listener.synQueueLen;
-        if ((qlen << 1) > Math.max(8, listener.maxAckBacklog)) {
-            int young = listener.synQueueYoung << 1;
+        int qlen = listener.acceptQueue.synQueueLen;
+        if ((qlen << 1) > Math.max(8, listener.acceptQueue.maxBacklog)) {
+            int young = listener.acceptQueue.synQueueYoung << 1;
             while (max > 2 && qlen >= young) {
                 max--;
                 young <<= 1;
@@ -81,7 +81,7 @@ final class RequestSock {
             return;
         }
         if (retrans++ == 0) {
-            listener.synQueueYoung--;
+            listener.acceptQueue.synQueueYoung--;
         }
         tcp.mib.inc(TcpMib.RetransSegs);
         tcp.ext.inc(TcpExtMib.TCPSynRetrans);
@@ -96,9 +96,9 @@ final class RequestSock {
         }
         dead = true;
         tcp.unhashEstablished(this);
-        listener.synQueueLen--;
+        listener.acceptQueue.synQueueLen--;
         if (retrans == 0) {
-            listener.synQueueYoung--;
+            listener.acceptQueue.synQueueYoung--;
         }
         if (timer != null) {
             timer.cancel();

@@ -7,6 +7,7 @@ import io.jnetstack.core.Mib;
 import io.jnetstack.core.Net;
 import io.jnetstack.core.NetDevice;
 import io.jnetstack.core.SkBuff;
+import io.jnetstack.core.SkbQueue;
 import io.jnetstack.core.Sysctls;
 import io.jnetstack.ipv4.Icmp;
 import io.jnetstack.ipv4.Inet;
@@ -188,7 +189,7 @@ public final class Tcp implements InetProtocol {
         List<SsEntry> out = new ArrayList<>();
         for (List<TcpSock> l : listeners.values()) {
             for (TcpSock s : l) {
-                out.add(new SsEntry("LISTEN", s.acceptQueue.size(), s.maxAckBacklog, s.localAddress(), s.localPort(), 0, 0, ""));
+                out.add(new SsEntry("LISTEN", s.acceptQueue.size(), s.acceptQueue.maxBacklog, s.localAddress(), s.localPort(), 0, 0, ""));
             }
         }
         for (Object o : established.values()) {
@@ -295,12 +296,13 @@ public final class Tcp implements InetProtocol {
     private void deliver(TcpSock s, SkBuff skb, Tracer t) {
         if (s.owned) {
             t.point(Stage.SK_ADD_BACKLOG, skb, net.name(), skb.dev == null ? "" : skb.dev.name(), "");
-            if (s.backlog.bytes() + skb.truesize() > (long) s.rcvbuf() + s.sndbuf()) {
+            SkbQueue backlog = s.backlog();
+            if (backlog.bytes() + skb.truesize() > (long) s.rcvbuf() + s.sndbuf()) {
                 ext.inc(TcpExtMib.TCPBacklogDrop);
                 net.drop(skb, DropReason.SOCKET_BACKLOG);
                 return;
             }
-            s.backlog.addLast(skb);
+            backlog.addLast(skb);
             return;
         }
         input.doRcv(s, skb);

@@ -302,10 +302,10 @@ final class TcpConnect {
             }
             if (synFull) {
                 tcp.ext.inc(TcpExtMib.TCPReqQFullDoCookies);
-                listener.lastSynOverflow = tcp.kernel.clock().nanos();
+                listener.acceptQueue.lastSynOverflow = tcp.kernel.clock().nanos();
             }
             long maxSyn = tcp.sysctl.maxSynBacklog.get();
-            if (cookies == 0 && twIsn == 0 && maxSyn - listener.synQueueLen < (maxSyn >> 2)) {
+            if (cookies == 0 && twIsn == 0 && maxSyn - listener.acceptQueue.synQueueLen < (maxSyn >> 2)) {
                 // tcp_conn_request: without cookies the last quarter of tcp_max_syn_backlog is
                 // kept for peers proven alive (tcp_metrics; we keep no such history).
                 tcp.ext.inc(TcpExtMib.ListenDrops);
@@ -341,12 +341,12 @@ final class TcpConnect {
      * requests than the backlog (so listen(fd, 0) still takes one).
      */
     static boolean synQueueFull(TcpSock listener) {
-        return listener.synQueueLen > listener.maxAckBacklog;
+        return listener.acceptQueue.synQueueLen > listener.acceptQueue.maxBacklog;
     }
 
     /** Whether the accept queue is full. Mirrors {@code sk_acceptq_is_full()}: more than the backlog. */
     static boolean acceptQueueFull(TcpSock listener) {
-        return listener.acceptQueue.size() > listener.maxAckBacklog;
+        return listener.acceptQueue.size() > listener.acceptQueue.maxBacklog;
     }
 
     private static int routeMtu(io.jnetstack.ipv4.tcp.Tcp tcp, int raddr, int laddr, int fallback) {
@@ -495,8 +495,8 @@ final class TcpConnect {
         if (tcp.sysctl.syncookies.get() == 0 || (s.flags & (Tcp.SYN | Tcp.RST)) != 0) {
             return null;
         }
-        if (tcp.sysctl.syncookies.get() != 2 && (listener.lastSynOverflow == 0
-                || tcp.kernel.clock().nanos() - listener.lastSynOverflow > 120_000_000_000L)) {
+        if (tcp.sysctl.syncookies.get() != 2 && (listener.acceptQueue.lastSynOverflow == 0
+                || tcp.kernel.clock().nanos() - listener.acceptQueue.lastSynOverflow > 120_000_000_000L)) {
             return null;
         }
         byte[] b = skb.buf();

@@ -101,7 +101,7 @@ public record TcpInfo(int state, int caState, int retransmits, int probes, int b
         return new TcpInfo(sk.state.linux(), sk.caState, sk.retransmits, sk.probesOut, sk.backoff, options,
                 sk.wscaleOk ? sk.sndWscale : 0, sk.wscaleOk ? sk.rcvWscale : 0, rtoNanos / 1000, sk.atoNanos / 1000,
                 sk.mssCache, sk.rcvMss, listen ? sk.acceptQueue.size() : sk.packetsOut,
-                listen ? sk.maxAckBacklog : sk.sackedOut, listen ? 0 : sk.lostOut, listen ? 0 : sk.retransOut,
+                listen ? sk.acceptQueue.maxBacklog : sk.sackedOut, listen ? 0 : sk.lostOut, listen ? 0 : sk.retransOut,
                 sinceMs(now, sk.lastSendNanos), sinceMs(now, sk.lastRecvNanos), sinceMs(now, sk.lastRecvNanos),
                 sk.rt == null ? 0 : sk.rt.mtu(), sk.rcvSsthresh, sk.srttUs >> 3, sk.rttvarUs >> 2, sk.ssthresh,
                 sk.cwnd, sk.advmss, sk.reordering, sk.totalRetrans, sk.bytesAcked,

@@ -120,7 +120,7 @@ final class TcpRcvSack {
      * reported). Mirrors {@code tcp_sack_remove()}.
      */
     void remove(TcpSock sk) {
-        if (sk.ofoQueue.isEmpty()) {
+        if (sk.ofoEmpty()) {
             count = 0;
             return;
         }

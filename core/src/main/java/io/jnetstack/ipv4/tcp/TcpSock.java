@@ -85,7 +85,8 @@ public final class TcpSock extends Sock implements CongestionState {
     final Tcp tcp;
     TcpState state = TcpState.CLOSE;
     boolean owned;
-    final SkbQueue backlog = new SkbQueue();
+    /** Segments that arrived while a user held the socket ({@code sk_backlog}), made at the first. */
+    private SkbQueue backlog;
     boolean bindPortLock;
     boolean bindAddrLock;
     boolean orphan;
@@ -121,15 +122,8 @@ public final class TcpSock extends Sock implements CongestionState {
     /** Payload per byte of buffer memory, in 1/256 ({@code scaling_ratio}); 1/2 until measured. */
     int scalingRatio = 128;
     int rcvSsthresh;
-    // receive-buffer autotuning (TcpRcvSpace): the receiver's RTT estimate ×8 in µs
-    // (rcv_rtt_est), its window-based sample, and what the application read per RTT (rcvq_space)
-    long rcvRttUs8;
-    int rcvRttSeq;
-    long rcvRttTime;
-    int rcvRttLastTsecr;
-    int rcvqSpace;
-    int rcvqSeq;
-    long rcvqTime;
+    /** Receive-buffer autotuning ({@code rcv_rtt_est}, {@code rcvq_space}), made at the first data. */
+    private TcpRcvSpace rcvSpace;
     // options
     boolean wscaleOk;
     int sndWscale;
@@ -225,11 +219,13 @@ public final class TcpSock extends Sock implements CongestionState {
     // user settings
     boolean nodelay;
     boolean corked;
-    int keepIdle;
-    int keepIntvl;
-    int keepCnt;
-    int synCnt;
-    int linger2 = -2;
+    // (TCP_KEEPIDLE and TCP_KEEPINTVL are at most 32767 s, TCP_KEEPCNT and TCP_SYNCNT 127,
+    // TCP_LINGER2 is -1, -2 for tcp_fin_timeout, or up to 120 s: narrow types keep the socket small)
+    short keepIdle;
+    short keepIntvl;
+    byte keepCnt;
+    byte synCnt;
+    byte linger2 = -2;
     int userTimeoutMs;
     // queues
     final SkbQueue writeQueue = new SkbQueue();
@@ -239,15 +235,10 @@ public final class TcpSock extends Sock implements CongestionState {
     int forwardAlloc;
     /** Destroyed: no longer counted among the namespace's TCP sockets. */
     private boolean destroyed;
-    final SkbQueue ofoQueue = new SkbQueue();
-    // listener
-    int maxAckBacklog;
-    /** Children waiting for accept(), made by the first listen() ({@code icsk_accept_queue}). */
-    ArrayDeque<TcpSock> acceptQueue;
-    int synQueueLen;
-    /** Requests in the SYN queue whose SYN-ACK never timed out ({@code young}). */
-    int synQueueYoung;
-    long lastSynOverflow;
+    /** The out-of-order queue ({@code out_of_order_queue}), made at the first segment out of order. */
+    private SkbQueue ofoQueue;
+    /** The listener's state, children waiting for accept() and SYN queue counts, made by the first listen(). */
+    AcceptQueue acceptQueue;
     // route
     Rtable rt;
     int ipId;
@@ -305,7 +296,7 @@ public final class TcpSock extends Sock implements CongestionState {
 
     @Override
     public int sendQ() {
-        return state == TcpState.LISTEN ? maxAckBacklog : writeSeq - sndUna;
+        return state == TcpState.LISTEN ? acceptQueue.maxBacklog : writeSeq - sndUna;
     }
 
     /**
@@ -506,8 +497,9 @@ public final class TcpSock extends Sock implements CongestionState {
     /** Mirrors {@code release_sock()} → {@code __release_sock()}: process the backlog. */
     void releaseSock() {
         kernel.softnet().bhDisable();
-        while (!backlog.isEmpty()) {
-            SkBuff skb = backlog.poll();
+        SkbQueue q = backlog;
+        while (q != null && !q.isEmpty()) {
+            SkBuff skb = q.poll();
             kernel.tracer().point(Stage.RELEASE_SOCK, skb, net.name(), "", "");
             tcp.input.doRcv(this, skb);
         }
@@ -627,7 +619,7 @@ public final class TcpSock extends Sock implements CongestionState {
         }
         releaseSock();
         try {
-            return kernel.sleep(wq, () -> !cond.getAsBoolean() || err != null, deadline);
+            return kernel.sleep(waitQueue(), () -> !cond.getAsBoolean() || err != null, deadline);
         } finally {
             lockSock();
         }
@@ -650,7 +642,10 @@ public final class TcpSock extends Sock implements CongestionState {
             throw new ErrnoException(Errno.EINVAL, "listen() needs an unconnected socket (state " + state.ssName() + ")");
         }
         int max = (int) Math.min(Math.max(backlog, 0), tcp.sysctl.somaxconn.get());
-        maxAckBacklog = max;
+        if (acceptQueue == null) {
+            acceptQueue = new AcceptQueue();
+        }
+        acceptQueue.maxBacklog = max;
         if (state == TcpState.LISTEN) {
             return;
         }
@@ -659,9 +654,6 @@ public final class TcpSock extends Sock implements CongestionState {
             bindPortLock = false;
         } else if (tcp.bindConflictForListen(this)) {
             throw new ErrnoException(Errno.EADDRINUSE, "another socket listens on port " + num);
-        }
-        if (acceptQueue == null) {
-            acceptQueue = new ArrayDeque<>();
         }
         state = TcpState.LISTEN;
         tcp.listeners.computeIfAbsent(num, p -> new java.util.ArrayList<>(1)).add(this);
@@ -824,6 +816,38 @@ public final class TcpSock extends Sock implements CongestionState {
         return o;
     }
 
+    /** The receive-buffer autotuning state, made at its first use. */
+    TcpRcvSpace rcvSpace() {
+        TcpRcvSpace r = rcvSpace;
+        if (r == null) {
+            r = rcvSpace = new TcpRcvSpace();
+        }
+        return r;
+    }
+
+    /** The backlog, made at the first segment that has to wait in it. */
+    SkbQueue backlog() {
+        SkbQueue q = backlog;
+        if (q == null) {
+            q = backlog = new SkbQueue();
+        }
+        return q;
+    }
+
+    /** Whether nothing waits out of order. */
+    boolean ofoEmpty() {
+        return ofoQueue == null || ofoQueue.isEmpty();
+    }
+
+    /** The out-of-order queue, made at its first use. */
+    SkbQueue ofo() {
+        SkbQueue q = ofoQueue;
+        if (q == null) {
+            q = ofoQueue = new SkbQueue();
+        }
+        return q;
+    }
+
     /** Leaves the namespace's count of TCP sockets, once ({@code tcp_v4_destroy_sock}). */
     void destroyed() {
         if (!destroyed) {
@@ -847,8 +871,8 @@ public final class TcpSock extends Sock implements CongestionState {
 
     /** Wakes readers with {@code events} (POLLPRI for urgent data, as {@code sock_def_readable}). */
     void wakeReaders(int events) {
-        if (!wq.isEmpty()) {
-            wq.wakeUp(events);
+        if (hasSleepers()) {
+            wakeUp(events);
         }
     }
 
@@ -859,15 +883,15 @@ public final class TcpSock extends Sock implements CongestionState {
 
     /** Wakes writers ({@code sk_write_space}). */
     void wakeWriters() {
-        if (!wq.isEmpty()) {
-            wq.wakeUp(Socket.POLLOUT | Socket.POLLWRNORM);
+        if (hasSleepers()) {
+            wakeUp(Socket.POLLOUT | Socket.POLLWRNORM);
         }
     }
 
     /** Wakes everyone with the state's mask ({@code sk_state_change}). */
     void stateChange() {
-        if (!wq.isEmpty()) {
-            wq.wakeUp(poll() | Socket.POLLIN | Socket.POLLOUT);
+        if (hasSleepers()) {
+            wakeUp(poll() | Socket.POLLIN | Socket.POLLOUT);
         }
     }
 
@@ -1005,8 +1029,8 @@ public final class TcpSock extends Sock implements CongestionState {
             freeW(writeQueue.poll());
         }
         sendHead = null;
-        while (!ofoQueue.isEmpty()) {
-            ofoQueue.poll().free();
+        if (ofoQueue != null) {
+            ofoQueue.purge();
         }
     }
 
