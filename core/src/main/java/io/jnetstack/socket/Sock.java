@@ -42,8 +42,10 @@ public abstract class Sock {
     protected final Net net;
     protected final Kernel kernel;
     protected final Inet inet;
-    protected final int type;
-    protected final int protocol;
+    // Small values in narrow types (every socket carries them): the type (1..10), the protocol
+    // (0..262), the shutdown bits, TTLs and TOS (-1..255), the PMTU discovery mode (0..5).
+    protected final byte type;
+    protected final short protocol;
     /** Who waits for this socket, null until someone first does (most sockets: nobody). */
     private WaitQueue wq;
     protected Socket socket;
@@ -60,7 +62,7 @@ public abstract class Sock {
     protected int dport;
     /** Connected (TCP_ESTABLISHED for datagram sockets). */
     protected boolean connected;
-    protected int shutdown;
+    protected byte shutdown;
 
     // sock options
     protected boolean reuseAddr;
@@ -85,9 +87,9 @@ public abstract class Sock {
     protected SockOpt.Linger linger = SockOpt.Linger.OFF;
 
     // ip options
-    protected int ttl = -1;
-    protected int tos;
-    protected int mcTtl = 1;
+    protected short ttl = -1;
+    protected short tos;
+    protected short mcTtl = 1;
     protected boolean mcLoop = true;
     protected boolean mcAll = true;
     protected int mcIndex;
@@ -98,12 +100,13 @@ public abstract class Sock {
     protected boolean recverr;
     protected boolean hdrincl;
     protected boolean freebind;
-    protected int pmtudisc;
+    protected byte pmtudisc;
     /** Groups joined: {group, ifindex, imr_address}, null until the first. Mirrors {@code inet->mc_list}. */
     protected java.util.List<int[]> mcList;
 
     // queues and accounting
-    protected final SkbQueue receiveQueue = new SkbQueue();
+    /** Received data for the user ({@code sk_receive_queue}), made at the first buffer. */
+    private SkbQueue receiveQueue;
     /** Errors for MSG_ERRQUEUE, null until the first (most sockets never get one). */
     protected ArrayDeque<QueuedError> errorQueue;
     protected int rmemAlloc;
@@ -128,12 +131,12 @@ public abstract class Sock {
         this.net = table.net();
         this.kernel = net.kernel();
         this.inet = net.inet();
-        this.type = type;
-        this.protocol = protocol;
+        this.type = (byte) type;
+        this.protocol = (short) protocol;
         this.rcvbuf = table.rmemDefault();
         this.sndbuf = table.wmemDefault();
-        this.pmtudisc = inet.net().sysctls().entry("net.ipv4.ip_no_pmtu_disc").get() != 0
-                ? SockOpt.IP_PMTUDISC_DONT : SockOpt.IP_PMTUDISC_WANT;
+        this.pmtudisc = (byte) (inet.net().sysctls().entry("net.ipv4.ip_no_pmtu_disc").get() != 0
+                ? SockOpt.IP_PMTUDISC_DONT : SockOpt.IP_PMTUDISC_WANT);
     }
 
     // ================================================================ protocol operations
@@ -197,7 +200,7 @@ public abstract class Sock {
     protected long ioctl(int request) {
         return switch (request) {
             case Socket.FIONREAD -> {
-                SkBuff s = receiveQueue.peek();
+                SkBuff s = receiveQueue == null ? null : receiveQueue.peek();
                 yield s == null ? 0 : s.len();
             }
             case Socket.SIOCOUTQ -> wmemAlloc;
@@ -229,6 +232,33 @@ public abstract class Sock {
             q = wq = new WaitQueue();
         }
         return q;
+    }
+
+    /**
+     * Waits until {@code done} holds or {@code deadline} passes ({@link Kernel#sleep}); the wait
+     * queue is made only when the condition does not already hold.
+     *
+     * @return false on timeout
+     */
+    protected boolean sleep(java.util.function.BooleanSupplier done, long deadline) {
+        if (done.getAsBoolean()) {
+            return true;
+        }
+        return kernel.sleep(waitQueue(), done, deadline);
+    }
+
+    /** The receive queue, made at its first use. */
+    protected SkbQueue receiveQueue() {
+        SkbQueue q = receiveQueue;
+        if (q == null) {
+            q = receiveQueue = new SkbQueue();
+        }
+        return q;
+    }
+
+    /** Whether nothing waits to be read. */
+    protected boolean rcvQueueEmpty() {
+        return receiveQueue == null || receiveQueue.isEmpty();
     }
 
     /** Whether anyone waits: waking would do something. Mirrors {@code wq_has_sleeper()}. */
@@ -357,7 +387,7 @@ public abstract class Sock {
         skb.destructor = RFREE;
         rmemAlloc += skb.truesize();
         skb.dst = null;
-        receiveQueue.addLast(skb);
+        receiveQueue().addLast(skb);
         dataReady();
         return null;
     }
@@ -394,7 +424,7 @@ public abstract class Sock {
             if (e != null) {
                 throw new ErrnoException(e, "a previous datagram failed: " + e.text());
             }
-            SkBuff skb = receiveQueue.peek();
+            SkBuff skb = receiveQueue == null ? null : receiveQueue.peek();
             if (skb != null) {
                 if ((flags & Socket.MSG_PEEK) == 0) {
                     receiveQueue.unlink(skb);
@@ -407,7 +437,7 @@ public abstract class Sock {
             if (deadline == Socket.NO_WAIT) {
                 throw new ErrnoException(Errno.EAGAIN, "no datagram is queued and the call may not block");
             }
-            boolean ready = kernel.sleep(waitQueue(), () -> !receiveQueue.isEmpty() || err != null || (shutdown & RCV_SHUTDOWN) != 0, deadline);
+            boolean ready = sleep(() -> !rcvQueueEmpty() || err != null || (shutdown & RCV_SHUTDOWN) != 0, deadline);
             if (!ready) {
                 throw Socket.timedOut("receive", rcvTimeo);
             }
@@ -487,7 +517,7 @@ public abstract class Sock {
             if (deadline == Socket.NO_WAIT) {
                 throw new ErrnoException(Errno.EAGAIN, "the send buffer (SO_SNDBUF " + sndbuf + ") is full and the call may not block");
             }
-            if (!kernel.sleep(waitQueue(), () -> wmemAlloc < sndbuf || err != null, deadline)) {
+            if (!sleep(() -> wmemAlloc < sndbuf || err != null, deadline)) {
                 throw Socket.timedOut("send", sndTimeo);
             }
         }
@@ -599,7 +629,7 @@ public abstract class Sock {
         if (shutdown == (RCV_SHUTDOWN | SEND_SHUTDOWN)) {
             mask |= Socket.POLLHUP;
         }
-        if (!receiveQueue.isEmpty()) {
+        if (!rcvQueueEmpty()) {
             mask |= Socket.POLLIN | Socket.POLLRDNORM;
         }
         if (writeable()) {
@@ -611,8 +641,8 @@ public abstract class Sock {
     /** Frees everything queued. Mirrors the queue purges of {@code sk_common_release()}. */
     protected void purgeQueues() {
         SockIpOptions.dropAll(this);
-        while (!receiveQueue.isEmpty()) {
-            receiveQueue.poll().free();
+        if (receiveQueue != null) {
+            receiveQueue.purge();
         }
         errorQueue = null;
         errQueueBytes = 0;
@@ -744,8 +774,8 @@ public abstract class Sock {
             case "SO_SNDTIMEO" -> Duration.ofNanos(sndTimeo);
             case "SO_LINGER" -> linger;
             case "SO_BINDTODEVICE" -> boundDev == null ? "" : boundDev.name();
-            case "SO_TYPE" -> type;
-            case "SO_PROTOCOL" -> protocol;
+            case "SO_TYPE" -> (int) type;
+            case "SO_PROTOCOL" -> (int) protocol;
             case "SO_DOMAIN" -> Socket.AF_INET;
             case "SO_ACCEPTCONN" -> 0;
             case "SO_OOBINLINE" -> urgInline ? 1 : 0;

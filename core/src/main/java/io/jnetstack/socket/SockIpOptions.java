@@ -24,12 +24,12 @@ final class SockIpOptions {
                 if (v != -1 && (v < 1 || v > 255)) {
                     throw new ErrnoException(Errno.EINVAL, "IP_TTL must be 1..255, or -1 for the default");
                 }
-                sk.ttl = v;
+                sk.ttl = (short) v;
             }
             case "IP_TOS" -> {
                 // __ip_sock_set_tos(): the whole byte for datagram sockets, and the queueing
                 // priority follows it (rt_tos2priority).
-                sk.tos = v & 0xff;
+                sk.tos = (short) (v & 0xff);
                 sk.priority = IpForward.tos2priority(sk.tos);
             }
             case "IP_HDRINCL" -> {
@@ -53,7 +53,7 @@ final class SockIpOptions {
                 if (v < SockOpt.IP_PMTUDISC_DONT || v > 5) {
                     throw new ErrnoException(Errno.EINVAL, "IP_MTU_DISCOVER must be IP_PMTUDISC_DONT, WANT, DO or PROBE");
                 }
-                sk.pmtudisc = v;
+                sk.pmtudisc = (byte) v;
             }
             case "IP_MULTICAST_TTL" -> {
                 if (v == -1) {
@@ -62,7 +62,7 @@ final class SockIpOptions {
                 if (v < 0 || v > 255) {
                     throw new ErrnoException(Errno.EINVAL, "IP_MULTICAST_TTL must be 0..255");
                 }
-                sk.mcTtl = v;
+                sk.mcTtl = (short) v;
             }
             case "IP_MULTICAST_LOOP" -> sk.mcLoop = v != 0;
             case "IP_MULTICAST_ALL" -> sk.mcAll = v != 0;
@@ -77,15 +77,15 @@ final class SockIpOptions {
     static Object get(Sock sk, SockOpt<?> opt) {
         return switch (opt.label()) {
             case "IP_TTL" -> sk.ttl == -1 ? sk.inet.net().sysctls().entry("net.ipv4.ip_default_ttl").getInt() : sk.ttl;
-            case "IP_TOS" -> sk.tos;
+            case "IP_TOS" -> (int) sk.tos;
             case "IP_HDRINCL" -> sk.hdrincl ? 1 : 0;
             case "IP_PKTINFO" -> sk.pktinfo ? 1 : 0;
             case "IP_RECVTTL" -> sk.recvTtl ? 1 : 0;
             case "IP_RECVTOS" -> sk.recvTos ? 1 : 0;
             case "IP_RECVERR" -> sk.recverr ? 1 : 0;
             case "IP_FREEBIND" -> sk.freebind ? 1 : 0;
-            case "IP_MTU_DISCOVER" -> sk.pmtudisc;
-            case "IP_MULTICAST_TTL" -> sk.mcTtl;
+            case "IP_MTU_DISCOVER" -> (int) sk.pmtudisc;
+            case "IP_MULTICAST_TTL" -> (int) sk.mcTtl;
             case "IP_MULTICAST_LOOP" -> sk.mcLoop ? 1 : 0;
             case "IP_MULTICAST_ALL" -> sk.mcAll ? 1 : 0;
             case "IP_MULTICAST_IF" -> new SockOpt.IpMreqn(0, sk.mcAddr, sk.mcIndex);

@@ -134,7 +134,6 @@ public final class Socket implements AutoCloseable {
     static final long NO_WAIT = -1;
 
     private final Sockets table;
-    private final Kernel kernel;
     private final Sock sk;
     private final int fd;
     private volatile boolean closed;
@@ -147,7 +146,6 @@ public final class Socket implements AutoCloseable {
 
     Socket(Sockets table, Sock sk, int fd, boolean nonBlocking) {
         this.table = table;
-        this.kernel = table.net().kernel();
         this.sk = sk;
         this.fd = fd;
         this.nonBlocking = nonBlocking;
@@ -183,22 +181,22 @@ public final class Socket implements AutoCloseable {
         if (closed) {
             throw new ErrnoException(Errno.EBADF, "the socket (fd " + fd + ") is closed");
         }
-        kernel.lock();
+        sk.kernel.lock();
         if (closed) {
-            kernel.unlock();
+            sk.kernel.unlock();
             throw new ErrnoException(Errno.EBADF, "the socket (fd " + fd + ") is closed");
         }
     }
 
     private void leave() {
-        kernel.unlock();
+        sk.kernel.unlock();
     }
 
     private long deadline(int flags, long timeo) {
         if (nonBlocking || (flags & MSG_DONTWAIT) != 0) {
             return NO_WAIT;
         }
-        return timeo == 0 ? Long.MAX_VALUE : kernel.clock().nanos() + timeo;
+        return timeo == 0 ? Long.MAX_VALUE : sk.kernel.clock().nanos() + timeo;
     }
 
     // ================================================================ addresses
@@ -311,7 +309,7 @@ public final class Socket implements AutoCloseable {
         if (closed) {
             return;
         }
-        kernel.lock();
+        sk.kernel.lock();
         try {
             if (closed) {
                 return;
@@ -328,7 +326,7 @@ public final class Socket implements AutoCloseable {
             table.detach(this);
             sk.wakeUp(POLLHUP | POLLERR | POLLIN | POLLOUT);
         } finally {
-            kernel.unlock();
+            sk.kernel.unlock();
         }
     }
 
@@ -357,7 +355,7 @@ public final class Socket implements AutoCloseable {
     /** Sends a message: address, gathered buffers, ancillary data. Mirrors {@code sock_sendmsg()}. */
     public int sendmsg(Msghdr msg, int flags) {
         enter();
-        Tracer t = kernel.tracer();
+        Tracer t = sk.kernel.tracer();
         t.enter(Stage.SOCK_SENDMSG, null, sk.net().name(), "");
         try {
             checkIov(msg, false);
@@ -422,7 +420,7 @@ public final class Socket implements AutoCloseable {
      */
     public int recvmsg(Msghdr msg, int flags) {
         enter();
-        Tracer t = kernel.tracer();
+        Tracer t = sk.kernel.tracer();
         t.enter(Stage.SOCK_RECVMSG, null, sk.net().name(), "");
         try {
             checkIov(msg, true);
@@ -522,11 +520,11 @@ public final class Socket implements AutoCloseable {
         if (closed) {
             return POLLNVAL;
         }
-        kernel.lock();
+        sk.kernel.lock();
         try {
             return closed ? POLLNVAL : sk.poll();
         } finally {
-            kernel.unlock();
+            sk.kernel.unlock();
         }
     }
 

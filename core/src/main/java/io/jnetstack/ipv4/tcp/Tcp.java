@@ -51,6 +51,8 @@ public final class Tcp implements InetProtocol {
 
     /** Established, request and time-wait socks by 4-tuple ({@code ehash}). */
     final EstablishedTable established = new EstablishedTable();
+    /** The receiver SACK state of every socket that has none of its own: empty, never written. */
+    final TcpRcvSack noSack = new TcpRcvSack();
     /** Listening sockets by port ({@code lhash2}). */
     final Map<Integer, List<TcpSock>> listeners = new HashMap<>();
     /** Sockets and time-wait socks holding each local port ({@code bhash}). */
@@ -220,9 +222,9 @@ public final class Tcp implements InetProtocol {
             sb.append(" ssthresh:").append(s.ssthresh);
         }
         sb.append(" bytes_acked:").append(s.bytesAcked).append(" bytes_received:").append(s.bytesReceived);
-        sb.append(" segs_out:").append(s.segsOut).append(" segs_in:").append(s.segsIn);
-        if (s.totalRetrans > 0) {
-            sb.append(" retrans:").append(s.retransOut).append('/').append(s.totalRetrans);
+        sb.append(" segs_out:").append(Integer.toUnsignedLong(s.segsOut)).append(" segs_in:").append(Integer.toUnsignedLong(s.segsIn));
+        if (s.totalRetrans != 0) {
+            sb.append(" retrans:").append(s.retransOut).append('/').append(Integer.toUnsignedLong(s.totalRetrans));
         }
         sb.append(" rcv_space:").append(s.rcvWnd).append(" snd_wnd:").append(s.sndWnd);
         return sb.toString();

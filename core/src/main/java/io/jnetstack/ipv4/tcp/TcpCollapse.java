@@ -66,7 +66,7 @@ final class TcpCollapse {
             return true;
         }
         sk.ackNomem = true;
-        if (!sk.rcvQueue().isEmpty()) {
+        if (!sk.rcvEmpty()) {
             return false;
         }
         sk.tcp.mem.forceSchedule(sk, need);

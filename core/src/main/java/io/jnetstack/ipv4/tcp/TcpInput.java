@@ -635,7 +635,7 @@ final class TcpInput {
 
     private static void addSack(TcpSock sk, int seq, int end) {
         if (sk.sackOk) {
-            sk.rxSack.newOfo(seq, end);
+            sk.rxSackForUpdate().newOfo(seq, end);
         }
     }
 

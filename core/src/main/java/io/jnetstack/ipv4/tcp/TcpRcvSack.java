@@ -12,6 +12,9 @@ import io.jnetstack.wire.TcpOptions;
  * ({@code tcp_established_options()}): four, or three next to timestamps.
  */
 final class TcpRcvSack {
+    // A socket that never held data out of order nor owed a DSACK shares its namespace's empty
+    // instance (Tcp#noSack), which is never written: TcpSock#rxSackForUpdate() gives the socket
+    // its own before anything is recorded. Clearing an empty one writes nothing.
     /** {@code TCP_NUM_SACKS}: blocks remembered. */
     static final int NUM_SACKS = 4;
 
@@ -37,13 +40,17 @@ final class TcpRcvSack {
 
     /** Forgets the blocks, keeping a pending DSACK: a new first hole. */
     void clearBlocks() {
-        count = 0;
+        if (count != 0) {
+            count = 0;
+        }
     }
 
     /** Forgets everything ({@code tcp_sack_reset()}): the out-of-order queue was purged or pruned. */
     void reset() {
-        count = 0;
-        dsack = false;
+        if (count != 0 || dsack) {
+            count = 0;
+            dsack = false;
+        }
     }
 
     /** Widens block {@code i} by [seq, end) when they touch. Mirrors {@code tcp_sack_extend()}. */
@@ -121,7 +128,7 @@ final class TcpRcvSack {
      */
     void remove(TcpSock sk) {
         if (sk.ofoEmpty()) {
-            count = 0;
+            clearBlocks();
             return;
         }
         for (int i = 0; i < count;) {
@@ -146,7 +153,7 @@ final class TcpRcvSack {
             return;
         }
         sk.tcp.ext.inc(seq - sk.rcvNxt < 0 ? TcpExtMib.TCPDSACKOldSent : TcpExtMib.TCPDSACKOfoSent);
-        TcpRcvSack r = sk.rxSack;
+        TcpRcvSack r = sk.rxSackForUpdate();
         r.dsack = true;
         r.dsackLeft = seq;
         r.dsackRight = end;

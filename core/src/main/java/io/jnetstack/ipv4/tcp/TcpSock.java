@@ -188,7 +188,7 @@ public final class TcpSock extends Sock implements CongestionState {
     /** RACK and TLP state ({@code struct tcp_rack}, {@code tlp_high_seq}). */
     final TcpRack rack = new TcpRack();
     /** The receiver's SACK blocks and DSACK ({@code selective_acks}, {@code duplicate_sack}). */
-    final TcpRcvSack rxSack = new TcpRcvSack();
+    TcpRcvSack rxSack;
     // RTT (RFC 6298), microseconds
     long srttUs;
     long rttvarUs;
@@ -201,19 +201,21 @@ public final class TcpSock extends Sock implements CongestionState {
     long probesStamp;
     long lastRecvNanos;
     long lastSendNanos;
-    long totalRetrans;
+    // tcpi_total_retrans, tcpi_segs_out, tcpi_segs_in and tcpi_data_segs_out are u32 counters in
+    // Linux ({@code total_retrans}, {@code segs_out}, ...) and are kept as such: read them unsigned
+    int totalRetrans;
     long bytesAcked;
     long bytesReceived;
-    long segsOut;
-    long segsIn;
-    long dataSegsOut, delivered;   // tcpi_data_segs_out, tcpi_delivered (TcpInfo)
+    int segsOut;
+    int segsIn;
+    int dataSegsOut;
+    long delivered;   // tcpi_delivered (TcpInfo)
     // delayed ACK
     boolean ackPending;
     /** In-order data did not fit TCP's memory: the next ACK goes now, with window 0 ({@code ICSK_ACK_NOMEM}). */
     boolean ackNomem;
     int quickAcks;
     int pingpong;
-    long atoNanos;
     /** The out-of-window reply limit, made at the first such reply. */
     private OowLimit oow;
     // user settings
@@ -256,6 +258,7 @@ public final class TcpSock extends Sock implements CongestionState {
         super(table, Socket.SOCK_STREAM, Socket.IPPROTO_TCP);
         this.tcp = tcp;
         this.timers = new TcpTimers(this);
+        this.rxSack = tcp.noSack;
         this.rcvbuf = (int) tcp.sysctl.rmem.get(1);
         this.sndbuf = (int) tcp.sysctl.wmem.get(1);
         this.pmtudisc = SockOpt.IP_PMTUDISC_WANT;
@@ -619,7 +622,7 @@ public final class TcpSock extends Sock implements CongestionState {
         }
         releaseSock();
         try {
-            return kernel.sleep(waitQueue(), () -> !cond.getAsBoolean() || err != null, deadline);
+            return sleep(() -> !cond.getAsBoolean() || err != null, deadline);
         } finally {
             lockSock();
         }
@@ -816,6 +819,20 @@ public final class TcpSock extends Sock implements CongestionState {
         return o;
     }
 
+    /** The receiver's SACK state to record into: the socket's own, made when it first needs one. */
+    TcpRcvSack rxSackForUpdate() {
+        TcpRcvSack r = rxSack;
+        if (r == tcp.noSack) {
+            r = rxSack = new TcpRcvSack();
+        }
+        return r;
+    }
+
+    /** Whether nothing waits to be read. */
+    boolean rcvEmpty() {
+        return rcvQueueEmpty();
+    }
+
     /** The receive-buffer autotuning state, made at its first use. */
     TcpRcvSpace rcvSpace() {
         TcpRcvSpace r = rcvSpace;
@@ -947,7 +964,7 @@ public final class TcpSock extends Sock implements CongestionState {
     }
 
     SkbQueue rcvQueue() {
-        return receiveQueue;
+        return receiveQueue();
     }
 
     void setAddresses(int src, int dst, int dstPort) {
