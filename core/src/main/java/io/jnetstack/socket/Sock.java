@@ -116,7 +116,8 @@ public abstract class Sock {
     protected Errno err;
     /** Soft error ({@code sk_err_soft}). */
     protected Errno errSoft;
-    protected long drops;
+    /** {@code sk_drops}: a 32-bit counter, as Linux's, read unsigned. */
+    protected int drops;
     /** {@code sock_rfree}, one for all sockets: the buffer's {@code sk} names the socket. */
     private static final SkBuff.Destructor RFREE = skb -> ((Sock) skb.sk).rfree(skb);
     /** {@code sock_wfree}, one for all sockets. */
@@ -345,7 +346,7 @@ public abstract class Sock {
 
     /** Datagrams dropped at this socket ({@code sk_drops}). */
     public long drops() {
-        return drops;
+        return Integer.toUnsignedLong(drops);
     }
 
     /** The state name for {@code ss}. */

@@ -66,7 +66,7 @@ final class TcpCollapse {
             return true;
         }
         sk.ackNomem = true;
-        if (!sk.rcvEmpty()) {
+        if (!sk.rcvQueue().isEmpty()) {
             return false;
         }
         sk.tcp.mem.forceSchedule(sk, need);

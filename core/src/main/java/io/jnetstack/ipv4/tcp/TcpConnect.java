@@ -37,7 +37,7 @@ final class TcpConnect {
     /** Sets the initial receive window, clamp and scale of {@code sk} for an MSS. */
     static void initReceiveWindow(TcpSock sk, int mss) {
         long space = Math.max(sk.tcp.sysctl.rmem.get(2), sk.tcp.sockets.rmemMax());
-        sk.rcvWscale = sk.tcp.sysctl.windowScaling.get() != 0 ? wscaleFor(space) : 0;
+        sk.rcvWscale = (byte) (sk.tcp.sysctl.windowScaling.get() != 0 ? wscaleFor(space) : 0);
         sk.windowClamp = 65535 << 14;
         int full = sk.rcvbuf() / 2;
         int init = Math.min(full, 65535);
@@ -50,6 +50,67 @@ final class TcpConnect {
     }
 
     // ================================================================ active open
+
+    /**
+     * Mirrors {@code inet_stream_connect()} → {@code tcp_v4_connect()}, with the socket-level
+     * state ({@link TcpSock#connecting}: SS_CONNECTING) Linux keeps: a second connect while the SYN is
+     * out is EALREADY; the first one after a non-blocking connect completed returns 0, later
+     * ones EISCONN; after a failure it reports the error (ECONNABORTED once SO_ERROR took it).
+     */
+    static void streamConnect(TcpSock sk, SockAddrIn addr, long deadline) {
+        switch (sk.state) {
+            case ESTABLISHED, CLOSE_WAIT, FIN_WAIT1, FIN_WAIT2, CLOSING, LAST_ACK -> {
+                if (sk.connecting) {
+                    sk.connecting = false;
+                    return;
+                }
+                throw new ErrnoException(Errno.EISCONN, "the socket is already connected");
+            }
+            case SYN_SENT, SYN_RECV -> {
+                if (!sk.connecting) {
+                    throw new ErrnoException(Errno.EISCONN, "the socket is already connected");
+                }
+                if (deadline == -1) {
+                    throw new ErrnoException(Errno.EALREADY, "a connect is already in progress");
+                }
+            }
+            case LISTEN -> throw new ErrnoException(Errno.EISCONN, "a listening socket cannot connect");
+            default -> {
+                if (sk.connecting) {
+                    connectFailed(sk);
+                }
+                v4Connect(sk, addr);
+                sk.connecting = true;
+                if (deadline == -1) {
+                    throw new ErrnoException(Errno.EINPROGRESS, "the connection is being set up; poll for POLLOUT, then read SO_ERROR");
+                }
+            }
+        }
+        waitConnect(sk, deadline);
+    }
+
+    private static void waitConnect(TcpSock sk, long deadline) {
+        boolean done = sk.sleepWhile(() -> sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV, deadline);
+        if (!done) {
+            throw new ErrnoException(Errno.EINPROGRESS, "connect timed out (SO_SNDTIMEO); it goes on in the background");
+        }
+        if (sk.state == TcpState.CLOSE) {
+            connectFailed(sk);
+        }
+        sk.connecting = false;
+    }
+
+    /** The {@code sock_error} exit of {@code inet_stream_connect()}: the error, or ECONNABORTED. */
+    private static void connectFailed(TcpSock sk) {
+        sk.connecting = false;
+        Errno e = sk.takeErr();
+        TcpClose.disconnect(sk);
+        if (e == null) {
+            throw new ErrnoException(Errno.ECONNABORTED, "the connection attempt failed (its error was already reported)");
+        }
+        throw new ErrnoException(e, e == Errno.ECONNREFUSED ? "the peer refused the connection (RST)"
+                : e == Errno.ETIMEDOUT ? "no answer to the SYN after tcp_syn_retries retransmissions" : e.text());
+    }
 
     /**
      * Mirrors {@code tcp_v4_connect()}: route ({@code ip_route_connect}; multicast and broadcast
@@ -196,7 +257,7 @@ final class TcpConnect {
         TcpOptions o = s.opts;
         sk.rxOptMss = o.mss > 0 ? o.mss : 536;
         sk.wscaleOk = o.wscale >= 0 && sk.tcp.sysctl.windowScaling.get() != 0;
-        sk.sndWscale = sk.wscaleOk ? Math.min(o.wscale, TcpOptions.MAX_WSCALE) : 0;
+        sk.sndWscale = (byte) (sk.wscaleOk ? Math.min(o.wscale, TcpOptions.MAX_WSCALE) : 0);
         if (!sk.wscaleOk) {
             sk.rcvWscale = 0;
             sk.windowClamp = Math.min(sk.windowClamp, 65535);   // RFC 7323 §2.2: no scaling, 16 bits
@@ -593,8 +654,8 @@ final class TcpConnect {
         c.tsRecentStamp = tcp.kernel.clock().nanos();
         c.tsOffset = req.tsOffset;
         c.wscaleOk = req.wscaleOk;
-        c.sndWscale = req.sndWscale;
-        c.rcvWscale = req.rcvWscale;
+        c.sndWscale = (byte) req.sndWscale;
+        c.rcvWscale = (byte) req.rcvWscale;
         c.rxOptMss = req.peerMss;
         c.advmss = req.mss;
         c.sndWnd = req.peerWindow;

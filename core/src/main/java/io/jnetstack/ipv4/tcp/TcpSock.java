@@ -126,8 +126,9 @@ public final class TcpSock extends Sock implements CongestionState {
     private TcpRcvSpace rcvSpace;
     // options
     boolean wscaleOk;
-    int sndWscale;
-    int rcvWscale;
+    /** Window scale shifts, 0..14 (RFC 7323 §2.3). */
+    byte sndWscale;
+    byte rcvWscale;
     boolean tsOk;
     boolean sackOk;
     int tsRecent;
@@ -215,7 +216,8 @@ public final class TcpSock extends Sock implements CongestionState {
     /** In-order data did not fit TCP's memory: the next ACK goes now, with window 0 ({@code ICSK_ACK_NOMEM}). */
     boolean ackNomem;
     int quickAcks;
-    int pingpong;
+    /** Interactive mode ({@code icsk_ack.pingpong}): 0 or 1. */
+    byte pingpong;
     /** The out-of-window reply limit, made at the first such reply. */
     private OowLimit oow;
     // user settings
@@ -540,71 +542,15 @@ public final class TcpSock extends Sock implements CongestionState {
         tcp.addBound(port, this);
     }
 
-    /**
-     * Mirrors {@code inet_stream_connect()} → {@code tcp_v4_connect()}, with the socket-level
-     * state ({@link #connecting}: SS_CONNECTING) Linux keeps: a second connect while the SYN is
-     * out is EALREADY; the first one after a non-blocking connect completed returns 0, later
-     * ones EISCONN; after a failure it reports the error (ECONNABORTED once SO_ERROR took it).
-     */
+    /** Mirrors {@code inet_stream_connect()}: {@link TcpConnect#streamConnect}. */
     @Override
     protected void connect(SockAddrIn addr, long deadline) {
         lockSock();
         try {
-            switch (state) {
-                case ESTABLISHED, CLOSE_WAIT, FIN_WAIT1, FIN_WAIT2, CLOSING, LAST_ACK -> {
-                    if (connecting) {
-                        connecting = false;
-                        return;
-                    }
-                    throw new ErrnoException(Errno.EISCONN, "the socket is already connected");
-                }
-                case SYN_SENT, SYN_RECV -> {
-                    if (!connecting) {
-                        throw new ErrnoException(Errno.EISCONN, "the socket is already connected");
-                    }
-                    if (deadline == -1) {
-                        throw new ErrnoException(Errno.EALREADY, "a connect is already in progress");
-                    }
-                }
-                case LISTEN -> throw new ErrnoException(Errno.EISCONN, "a listening socket cannot connect");
-                default -> {
-                    if (connecting) {
-                        connectFailed();
-                    }
-                    TcpConnect.v4Connect(this, addr);
-                    connecting = true;
-                    if (deadline == -1) {
-                        throw new ErrnoException(Errno.EINPROGRESS, "the connection is being set up; poll for POLLOUT, then read SO_ERROR");
-                    }
-                }
-            }
-            waitConnect(deadline);
+            TcpConnect.streamConnect(this, addr, deadline);
         } finally {
             releaseSock();
         }
-    }
-
-    private void waitConnect(long deadline) {
-        boolean done = sleepWhile(() -> state == TcpState.SYN_SENT || state == TcpState.SYN_RECV, deadline);
-        if (!done) {
-            throw new ErrnoException(Errno.EINPROGRESS, "connect timed out (SO_SNDTIMEO); it goes on in the background");
-        }
-        if (state == TcpState.CLOSE) {
-            connectFailed();
-        }
-        connecting = false;
-    }
-
-    /** The {@code sock_error} exit of {@code inet_stream_connect()}: the error, or ECONNABORTED. */
-    private void connectFailed() {
-        connecting = false;
-        Errno e = takeError();
-        TcpClose.disconnect(this);
-        if (e == null) {
-            throw new ErrnoException(Errno.ECONNABORTED, "the connection attempt failed (its error was already reported)");
-        }
-        throw new ErrnoException(e, e == Errno.ECONNREFUSED ? "the peer refused the connection (RST)"
-                : e == Errno.ETIMEDOUT ? "no answer to the SYN after tcp_syn_retries retransmissions" : e.text());
     }
 
     /**
@@ -828,11 +774,6 @@ public final class TcpSock extends Sock implements CongestionState {
         return r;
     }
 
-    /** Whether nothing waits to be read. */
-    boolean rcvEmpty() {
-        return rcvQueueEmpty();
-    }
-
     /** The receive-buffer autotuning state, made at its first use. */
     TcpRcvSpace rcvSpace() {
         TcpRcvSpace r = rcvSpace;
@@ -1007,10 +948,6 @@ public final class TcpSock extends Sock implements CongestionState {
 
     SockOpt.Linger lingerValue() {
         return linger;
-    }
-
-    long sndTimeout() {
-        return sndTimeo;
     }
 
     void copyOptionsFrom(TcpSock p) {
