@@ -35,32 +35,43 @@ public final class WaitQueue {
         }
     }
 
-    private final List<Waiter> waiters = new ArrayList<>(2);
-    private final List<Callback> callbacks = new ArrayList<>(1);
+    /** Parked threads and callbacks, null while none ever waited (most sockets of an idle server). */
+    private List<Waiter> waiters;
+    private List<Callback> callbacks;
     private Kernel kernel;
 
     /** Adds a readiness callback. */
     public void addCallback(Callback c) {
+        if (callbacks == null) {
+            callbacks = new ArrayList<>(1);
+        }
         callbacks.add(c);
     }
 
     /** Removes a readiness callback. */
     public void removeCallback(Callback c) {
-        callbacks.remove(c);
+        if (callbacks != null) {
+            callbacks.remove(c);
+        }
     }
 
     /** True when nothing waits: waking would do nothing. Mirrors {@code wq_has_sleeper()}. */
     public boolean isEmpty() {
-        return waiters.isEmpty() && callbacks.isEmpty();
+        return (waiters == null || waiters.isEmpty()) && (callbacks == null || callbacks.isEmpty());
     }
 
     void add(Kernel k, Waiter w) {
         kernel = k;
+        if (waiters == null) {
+            waiters = new ArrayList<>(2);
+        }
         waiters.add(w);
     }
 
     void remove(Waiter w) {
-        waiters.remove(w);
+        if (waiters != null) {
+            waiters.remove(w);
+        }
     }
 
     /**
@@ -68,11 +79,17 @@ public final class WaitQueue {
      * {@code wake_up_interruptible_poll()}.
      */
     public void wakeUp(int events) {
-        for (int i = 0; i < callbacks.size(); i++) {
-            callbacks.get(i).wake(events);
+        List<Callback> cs = callbacks;
+        if (cs != null) {
+            for (int i = 0; i < cs.size(); i++) {
+                cs.get(i).wake(events);
+            }
         }
-        for (int i = 0; i < waiters.size(); i++) {
-            wake(waiters.get(i));
+        List<Waiter> ws = waiters;
+        if (ws != null) {
+            for (int i = 0; i < ws.size(); i++) {
+                wake(ws.get(i));
+            }
         }
     }
 

@@ -88,8 +88,11 @@ public final class Epoll {
             }
             Item it = new Item(s, events, attachment);
             items.put(s, it);
+            if (s.epolls == null) {
+                s.epolls = new java.util.ArrayList<>(1);
+            }
             s.epolls.add(this);
-            s.sock().wq.addCallback(it);
+            s.sock().waitQueue().addCallback(it);
             if ((s.sock().poll() & (events | Socket.POLLERR | Socket.POLLHUP)) != 0) {
                 ready.add(it);
             }
@@ -129,8 +132,10 @@ public final class Epoll {
         Item it = item(s);
         items.remove(s);
         ready.remove(it);
-        s.epolls.remove(this);
-        s.sock().wq.removeCallback(it);
+        if (s.epolls != null) {
+            s.epolls.remove(this);
+        }
+        s.sock().waitQueue().removeCallback(it);
     }
 
     private Item item(Socket s) {

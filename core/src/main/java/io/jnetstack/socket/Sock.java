@@ -42,9 +42,12 @@ public abstract class Sock {
     protected final Net net;
     protected final Kernel kernel;
     protected final Inet inet;
-    protected final int type;
-    protected final int protocol;
-    protected final WaitQueue wq = new WaitQueue();
+    // Small values in narrow types (every socket carries them): the type (1..10), the protocol
+    // (0..262), the shutdown bits, TTLs and TOS (-1..255), the PMTU discovery mode (0..5).
+    protected final byte type;
+    protected final short protocol;
+    /** Who waits for this socket, null until someone first does (most sockets: nobody). */
+    private WaitQueue wq;
     protected Socket socket;
 
     // inet_sock: host order.
@@ -59,7 +62,7 @@ public abstract class Sock {
     protected int dport;
     /** Connected (TCP_ESTABLISHED for datagram sockets). */
     protected boolean connected;
-    protected int shutdown;
+    protected byte shutdown;
 
     // sock options
     protected boolean reuseAddr;
@@ -81,12 +84,12 @@ public abstract class Sock {
     protected boolean keepalive;
     /** SO_OOBINLINE: urgent data stays in the stream ({@code SOCK_URGINLINE}). */
     protected boolean urgInline;
-    protected SockOpt.Linger linger = new SockOpt.Linger(false, 0);
+    protected SockOpt.Linger linger = SockOpt.Linger.OFF;
 
     // ip options
-    protected int ttl = -1;
-    protected int tos;
-    protected int mcTtl = 1;
+    protected short ttl = -1;
+    protected short tos;
+    protected short mcTtl = 1;
     protected boolean mcLoop = true;
     protected boolean mcAll = true;
     protected int mcIndex;
@@ -97,13 +100,15 @@ public abstract class Sock {
     protected boolean recverr;
     protected boolean hdrincl;
     protected boolean freebind;
-    protected int pmtudisc;
-    /** Groups joined: {group, ifindex, imr_address}. Mirrors {@code inet->mc_list}. */
-    protected final java.util.List<int[]> mcList = new java.util.ArrayList<>(0);
+    protected byte pmtudisc;
+    /** Groups joined: {group, ifindex, imr_address}, null until the first. Mirrors {@code inet->mc_list}. */
+    protected java.util.List<int[]> mcList;
 
     // queues and accounting
-    protected final SkbQueue receiveQueue = new SkbQueue();
-    protected final ArrayDeque<QueuedError> errorQueue = new ArrayDeque<>();
+    /** Received data for the user ({@code sk_receive_queue}), made at the first buffer. */
+    private SkbQueue receiveQueue;
+    /** Errors for MSG_ERRQUEUE, null until the first (most sockets never get one). */
+    protected ArrayDeque<QueuedError> errorQueue;
     protected int rmemAlloc;
     protected int wmemAlloc;
     protected int errQueueBytes;
@@ -111,9 +116,12 @@ public abstract class Sock {
     protected Errno err;
     /** Soft error ({@code sk_err_soft}). */
     protected Errno errSoft;
-    protected long drops;
-    private final SkBuff.Destructor rfree = this::rfree;
-    private final SkBuff.Destructor wfree = this::wfree;
+    /** {@code sk_drops}: a 32-bit counter, as Linux's, read unsigned. */
+    protected int drops;
+    /** {@code sock_rfree}, one for all sockets: the buffer's {@code sk} names the socket. */
+    private static final SkBuff.Destructor RFREE = skb -> ((Sock) skb.sk).rfree(skb);
+    /** {@code sock_wfree}, one for all sockets. */
+    private static final SkBuff.Destructor WFREE = skb -> ((Sock) skb.sk).wfree(skb);
 
     /** An error queued for MSG_ERRQUEUE with the payload of the datagram it is about. */
     protected record QueuedError(SockExtendedErr ee, byte[] payload) {
@@ -124,12 +132,12 @@ public abstract class Sock {
         this.net = table.net();
         this.kernel = net.kernel();
         this.inet = net.inet();
-        this.type = type;
-        this.protocol = protocol;
+        this.type = (byte) type;
+        this.protocol = (short) protocol;
         this.rcvbuf = table.rmemDefault();
         this.sndbuf = table.wmemDefault();
-        this.pmtudisc = inet.net().sysctls().entry("net.ipv4.ip_no_pmtu_disc").get() != 0
-                ? SockOpt.IP_PMTUDISC_DONT : SockOpt.IP_PMTUDISC_WANT;
+        this.pmtudisc = (byte) (inet.net().sysctls().entry("net.ipv4.ip_no_pmtu_disc").get() != 0
+                ? SockOpt.IP_PMTUDISC_DONT : SockOpt.IP_PMTUDISC_WANT);
     }
 
     // ================================================================ protocol operations
@@ -173,7 +181,7 @@ public abstract class Sock {
      */
     protected void shutdown(int how) {
         shutdown |= how;
-        wq.wakeUp(poll());
+        wakeUp(poll());
         if (!connected) {
             throw new ErrnoException(Errno.ENOTCONN, "shutdown() on a socket that is not connected");
         }
@@ -193,7 +201,7 @@ public abstract class Sock {
     protected long ioctl(int request) {
         return switch (request) {
             case Socket.FIONREAD -> {
-                SkBuff s = receiveQueue.peek();
+                SkBuff s = receiveQueue == null ? null : receiveQueue.peek();
                 yield s == null ? 0 : s.len();
             }
             case Socket.SIOCOUTQ -> wmemAlloc;
@@ -220,7 +228,50 @@ public abstract class Sock {
 
     /** The wait queue: blocked calls and readiness callbacks (epoll, selectors). */
     public WaitQueue waitQueue() {
-        return wq;
+        WaitQueue q = wq;
+        if (q == null) {
+            q = wq = new WaitQueue();
+        }
+        return q;
+    }
+
+    /**
+     * Waits until {@code done} holds or {@code deadline} passes ({@link Kernel#sleep}); the wait
+     * queue is made only when the condition does not already hold.
+     *
+     * @return false on timeout
+     */
+    protected boolean sleep(java.util.function.BooleanSupplier done, long deadline) {
+        if (done.getAsBoolean()) {
+            return true;
+        }
+        return kernel.sleep(waitQueue(), done, deadline);
+    }
+
+    /** The receive queue, made at its first use. */
+    protected SkbQueue receiveQueue() {
+        SkbQueue q = receiveQueue;
+        if (q == null) {
+            q = receiveQueue = new SkbQueue();
+        }
+        return q;
+    }
+
+    /** Whether nothing waits to be read. */
+    protected boolean rcvQueueEmpty() {
+        return receiveQueue == null || receiveQueue.isEmpty();
+    }
+
+    /** Whether anyone waits: waking would do something. Mirrors {@code wq_has_sleeper()}. */
+    protected boolean hasSleepers() {
+        return wq != null && !wq.isEmpty();
+    }
+
+    /** Wakes whoever waits with {@code events}. Mirrors {@code wake_up_interruptible_poll()}. */
+    protected void wakeUp(int events) {
+        if (wq != null) {
+            wq.wakeUp(events);
+        }
     }
 
     /** The local port, 0 when unbound. */
@@ -265,12 +316,17 @@ public abstract class Sock {
 
     /** Whether this socket joined {@code group} on the device with {@code ifindex} (0: any). */
     public boolean joined(int group, int ifindex) {
-        for (int[] e : mcList) {
+        for (int[] e : mcList()) {
             if (e[0] == group && (ifindex == 0 || e[1] == ifindex)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The groups joined (empty, shared, when none). */
+    protected java.util.List<int[]> mcList() {
+        return mcList == null ? java.util.List.of() : mcList;
     }
 
     /** The device the socket is bound to, or null. */
@@ -290,7 +346,7 @@ public abstract class Sock {
 
     /** Datagrams dropped at this socket ({@code sk_drops}). */
     public long drops() {
-        return drops;
+        return Integer.toUnsignedLong(drops);
     }
 
     /** The state name for {@code ss}. */
@@ -329,10 +385,10 @@ public abstract class Sock {
             throw new IllegalStateException("skb already owned");
         }
         skb.sk = this;
-        skb.destructor = rfree;
+        skb.destructor = RFREE;
         rmemAlloc += skb.truesize();
         skb.dst = null;
-        receiveQueue.addLast(skb);
+        receiveQueue().addLast(skb);
         dataReady();
         return null;
     }
@@ -351,8 +407,8 @@ public abstract class Sock {
 
     /** Mirrors {@code sk_data_ready()}: wakes readers. */
     protected void dataReady() {
-        if (!wq.isEmpty()) {
-            wq.wakeUp(Socket.POLLIN | Socket.POLLRDNORM);
+        if (hasSleepers()) {
+            wakeUp(Socket.POLLIN | Socket.POLLRDNORM);
         }
     }
 
@@ -369,7 +425,7 @@ public abstract class Sock {
             if (e != null) {
                 throw new ErrnoException(e, "a previous datagram failed: " + e.text());
             }
-            SkBuff skb = receiveQueue.peek();
+            SkBuff skb = receiveQueue == null ? null : receiveQueue.peek();
             if (skb != null) {
                 if ((flags & Socket.MSG_PEEK) == 0) {
                     receiveQueue.unlink(skb);
@@ -382,7 +438,7 @@ public abstract class Sock {
             if (deadline == Socket.NO_WAIT) {
                 throw new ErrnoException(Errno.EAGAIN, "no datagram is queued and the call may not block");
             }
-            boolean ready = kernel.sleep(wq, () -> !receiveQueue.isEmpty() || err != null || (shutdown & RCV_SHUTDOWN) != 0, deadline);
+            boolean ready = sleep(() -> !rcvQueueEmpty() || err != null || (shutdown & RCV_SHUTDOWN) != 0, deadline);
             if (!ready) {
                 throw Socket.timedOut("receive", rcvTimeo);
             }
@@ -462,7 +518,7 @@ public abstract class Sock {
             if (deadline == Socket.NO_WAIT) {
                 throw new ErrnoException(Errno.EAGAIN, "the send buffer (SO_SNDBUF " + sndbuf + ") is full and the call may not block");
             }
-            if (!kernel.sleep(wq, () -> wmemAlloc < sndbuf || err != null, deadline)) {
+            if (!sleep(() -> wmemAlloc < sndbuf || err != null, deadline)) {
                 throw Socket.timedOut("send", sndTimeo);
             }
         }
@@ -474,14 +530,14 @@ public abstract class Sock {
     /** Charges {@code skb} to the send buffer until it is freed. Mirrors {@code skb_set_owner_w()}. */
     protected void chargeWmem(SkBuff skb) {
         skb.sk = this;
-        skb.destructor = wfree;
+        skb.destructor = WFREE;
         wmemAlloc += skb.truesize();
     }
 
     private void wfree(SkBuff skb) {
         wmemAlloc -= skb.truesize();
-        if (!wq.isEmpty() && wmemAlloc <= sndbuf / 2) {
-            wq.wakeUp(Socket.POLLOUT | Socket.POLLWRNORM);
+        if (hasSleepers() && wmemAlloc <= sndbuf / 2) {
+            wakeUp(Socket.POLLOUT | Socket.POLLWRNORM);
         }
     }
 
@@ -502,7 +558,7 @@ public abstract class Sock {
     /** Sets the pending error and wakes everyone. Mirrors {@code sk_error_report()}. */
     protected void reportError(Errno e) {
         err = e;
-        wq.wakeUp(Socket.POLLERR);
+        wakeUp(Socket.POLLERR);
     }
 
     /**
@@ -516,8 +572,11 @@ public abstract class Sock {
             return;
         }
         errQueueBytes += size;
+        if (errorQueue == null) {
+            errorQueue = new ArrayDeque<>();
+        }
         errorQueue.addLast(new QueuedError(ee, payload));
-        wq.wakeUp(Socket.POLLERR);
+        wakeUp(Socket.POLLERR);
     }
 
     /**
@@ -527,7 +586,7 @@ public abstract class Sock {
      * IP_RECVERR ancillary data, MSG_ERRQUEUE set.
      */
     protected int recvError(Msghdr msg, int flags) {
-        QueuedError q = errorQueue.pollFirst();
+        QueuedError q = errorQueue == null ? null : errorQueue.pollFirst();
         if (q == null) {
             throw new ErrnoException(Errno.EAGAIN, "the error queue is empty");
         }
@@ -554,7 +613,7 @@ public abstract class Sock {
             err = null;
         }
         if (next != null) {
-            wq.wakeUp(Socket.POLLERR);
+            wakeUp(Socket.POLLERR);
         }
         return copied;
     }
@@ -562,7 +621,7 @@ public abstract class Sock {
     /** Datagram readiness. Mirrors {@code datagram_poll()}. */
     protected int datagramPoll() {
         int mask = 0;
-        if (err != null || !errorQueue.isEmpty()) {
+        if (err != null || errorQueueLen() > 0) {
             mask |= Socket.POLLERR;
         }
         if ((shutdown & RCV_SHUTDOWN) != 0) {
@@ -571,7 +630,7 @@ public abstract class Sock {
         if (shutdown == (RCV_SHUTDOWN | SEND_SHUTDOWN)) {
             mask |= Socket.POLLHUP;
         }
-        if (!receiveQueue.isEmpty()) {
+        if (!rcvQueueEmpty()) {
             mask |= Socket.POLLIN | Socket.POLLRDNORM;
         }
         if (writeable()) {
@@ -583,11 +642,16 @@ public abstract class Sock {
     /** Frees everything queued. Mirrors the queue purges of {@code sk_common_release()}. */
     protected void purgeQueues() {
         SockIpOptions.dropAll(this);
-        while (!receiveQueue.isEmpty()) {
-            receiveQueue.poll().free();
+        if (receiveQueue != null) {
+            receiveQueue.purge();
         }
-        errorQueue.clear();
+        errorQueue = null;
         errQueueBytes = 0;
+    }
+
+    /** Errors queued for MSG_ERRQUEUE. */
+    protected int errorQueueLen() {
+        return errorQueue == null ? 0 : errorQueue.size();
     }
 
     // ================================================================ options
@@ -619,7 +683,7 @@ public abstract class Sock {
             case "SO_SNDBUF" -> {
                 sndbufLock = true;
                 sndbuf = bufferSize(v, table.wmemMax(), SOCK_MIN_SNDBUF);
-                wq.wakeUp(poll());
+                wakeUp(poll());
             }
             case "SO_RCVBUF" -> {
                 rcvbufLock = true;
@@ -711,8 +775,8 @@ public abstract class Sock {
             case "SO_SNDTIMEO" -> Duration.ofNanos(sndTimeo);
             case "SO_LINGER" -> linger;
             case "SO_BINDTODEVICE" -> boundDev == null ? "" : boundDev.name();
-            case "SO_TYPE" -> type;
-            case "SO_PROTOCOL" -> protocol;
+            case "SO_TYPE" -> (int) type;
+            case "SO_PROTOCOL" -> (int) protocol;
             case "SO_DOMAIN" -> Socket.AF_INET;
             case "SO_ACCEPTCONN" -> 0;
             case "SO_OOBINLINE" -> urgInline ? 1 : 0;

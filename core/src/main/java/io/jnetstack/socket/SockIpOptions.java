@@ -24,12 +24,12 @@ final class SockIpOptions {
                 if (v != -1 && (v < 1 || v > 255)) {
                     throw new ErrnoException(Errno.EINVAL, "IP_TTL must be 1..255, or -1 for the default");
                 }
-                sk.ttl = v;
+                sk.ttl = (short) v;
             }
             case "IP_TOS" -> {
                 // __ip_sock_set_tos(): the whole byte for datagram sockets, and the queueing
                 // priority follows it (rt_tos2priority).
-                sk.tos = v & 0xff;
+                sk.tos = (short) (v & 0xff);
                 sk.priority = IpForward.tos2priority(sk.tos);
             }
             case "IP_HDRINCL" -> {
@@ -44,7 +44,7 @@ final class SockIpOptions {
             case "IP_RECVERR" -> {
                 sk.recverr = v != 0;
                 if (!sk.recverr) {
-                    sk.errorQueue.clear();
+                    sk.errorQueue = null;
                     sk.errQueueBytes = 0;
                 }
             }
@@ -53,7 +53,7 @@ final class SockIpOptions {
                 if (v < SockOpt.IP_PMTUDISC_DONT || v > 5) {
                     throw new ErrnoException(Errno.EINVAL, "IP_MTU_DISCOVER must be IP_PMTUDISC_DONT, WANT, DO or PROBE");
                 }
-                sk.pmtudisc = v;
+                sk.pmtudisc = (byte) v;
             }
             case "IP_MULTICAST_TTL" -> {
                 if (v == -1) {
@@ -62,7 +62,7 @@ final class SockIpOptions {
                 if (v < 0 || v > 255) {
                     throw new ErrnoException(Errno.EINVAL, "IP_MULTICAST_TTL must be 0..255");
                 }
-                sk.mcTtl = v;
+                sk.mcTtl = (short) v;
             }
             case "IP_MULTICAST_LOOP" -> sk.mcLoop = v != 0;
             case "IP_MULTICAST_ALL" -> sk.mcAll = v != 0;
@@ -77,15 +77,15 @@ final class SockIpOptions {
     static Object get(Sock sk, SockOpt<?> opt) {
         return switch (opt.label()) {
             case "IP_TTL" -> sk.ttl == -1 ? sk.inet.net().sysctls().entry("net.ipv4.ip_default_ttl").getInt() : sk.ttl;
-            case "IP_TOS" -> sk.tos;
+            case "IP_TOS" -> (int) sk.tos;
             case "IP_HDRINCL" -> sk.hdrincl ? 1 : 0;
             case "IP_PKTINFO" -> sk.pktinfo ? 1 : 0;
             case "IP_RECVTTL" -> sk.recvTtl ? 1 : 0;
             case "IP_RECVTOS" -> sk.recvTos ? 1 : 0;
             case "IP_RECVERR" -> sk.recverr ? 1 : 0;
             case "IP_FREEBIND" -> sk.freebind ? 1 : 0;
-            case "IP_MTU_DISCOVER" -> sk.pmtudisc;
-            case "IP_MULTICAST_TTL" -> sk.mcTtl;
+            case "IP_MTU_DISCOVER" -> (int) sk.pmtudisc;
+            case "IP_MULTICAST_TTL" -> (int) sk.mcTtl;
             case "IP_MULTICAST_LOOP" -> sk.mcLoop ? 1 : 0;
             case "IP_MULTICAST_ALL" -> sk.mcAll ? 1 : 0;
             case "IP_MULTICAST_IF" -> new SockOpt.IpMreqn(0, sk.mcAddr, sk.mcIndex);
@@ -154,15 +154,18 @@ final class SockIpOptions {
             throw new ErrnoException(Errno.ENODEV, "no interface to join " + Ipv4Address.format(m.multiaddr())
                     + " on: name one by index or address, or add a route for the group");
         }
-        for (int[] e : sk.mcList) {
+        for (int[] e : sk.mcList()) {
             if (e[0] == m.multiaddr() && e[1] == dev.ifindex()) {
                 throw new ErrnoException(Errno.EADDRINUSE, "this socket already joined " + Ipv4Address.format(m.multiaddr()) + " on " + dev.name());
             }
         }
-        if (sk.mcList.size() >= sk.table.igmpMaxMemberships()) {
+        if (sk.mcList().size() >= sk.table.igmpMaxMemberships()) {
             throw new ErrnoException(Errno.ENOBUFS, "net.ipv4.igmp_max_memberships (" + sk.table.igmpMaxMemberships() + ") groups already joined");
         }
         sk.inet.igmp().join(dev, m.multiaddr());
+        if (sk.mcList == null) {
+            sk.mcList = new java.util.ArrayList<>(1);
+        }
         sk.mcList.add(new int[]{m.multiaddr(), dev.ifindex(), m.address()});
     }
 
@@ -179,15 +182,16 @@ final class SockIpOptions {
                     + " on: name one by index or address, or add a route for the group");
         }
         int ifindex = m.ifindex() != 0 ? m.ifindex() : dev != null ? dev.ifindex() : 0;
-        for (int i = 0; i < sk.mcList.size(); i++) {
-            int[] e = sk.mcList.get(i);
+        java.util.List<int[]> joined = sk.mcList();
+        for (int i = 0; i < joined.size(); i++) {
+            int[] e = joined.get(i);
             if (e[0] != m.multiaddr()) {
                 continue;
             }
             if (ifindex != 0 ? e[1] != ifindex : m.address() != 0 && m.address() != e[2]) {
                 continue;
             }
-            sk.mcList.remove(i);
+            joined.remove(i);
             NetDevice d = sk.net.device(e[1]);
             if (d != null) {
                 sk.inet.igmp().leave(d, e[0]);
@@ -199,12 +203,12 @@ final class SockIpOptions {
 
     /** Leaves every group the socket joined. Mirrors {@code ip_mc_drop_socket()}. */
     static void dropAll(Sock sk) {
-        for (int[] e : sk.mcList) {
+        for (int[] e : sk.mcList()) {
             NetDevice d = sk.net.device(e[1]);
             if (d != null) {
                 sk.inet.igmp().leave(d, e[0]);
             }
         }
-        sk.mcList.clear();
+        sk.mcList = null;
     }
 }

@@ -208,6 +208,8 @@ public final class SockOpt<T> {
      * @param seconds how long
      */
     public record Linger(boolean onoff, int seconds) {
+        /** SO_LINGER off, the default of every socket (immutable, so shared). */
+        public static final Linger OFF = new Linger(false, 0);
     }
 
     /**

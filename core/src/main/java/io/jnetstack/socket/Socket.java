@@ -134,17 +134,18 @@ public final class Socket implements AutoCloseable {
     static final long NO_WAIT = -1;
 
     private final Sockets table;
-    private final Kernel kernel;
     private final Sock sk;
     private final int fd;
     private volatile boolean closed;
     private boolean nonBlocking;
-    /** The epoll sets watching this socket, which its close leaves ({@code eventpoll_release()}). */
-    final java.util.List<Epoll> epolls = new java.util.ArrayList<>(0);
+    /**
+     * The epoll sets watching this socket, which its close leaves ({@code eventpoll_release()});
+     * null until the first.
+     */
+    java.util.List<Epoll> epolls;
 
     Socket(Sockets table, Sock sk, int fd, boolean nonBlocking) {
         this.table = table;
-        this.kernel = table.net().kernel();
         this.sk = sk;
         this.fd = fd;
         this.nonBlocking = nonBlocking;
@@ -163,7 +164,7 @@ public final class Socket implements AutoCloseable {
 
     /** The readiness wait queue: register a callback to learn of POLLIN/POLLOUT/POLLERR. */
     public WaitQueue waitQueue() {
-        return sk.wq;
+        return sk.waitQueue();
     }
 
     /** Whether {@link #close()} was called. */
@@ -180,22 +181,22 @@ public final class Socket implements AutoCloseable {
         if (closed) {
             throw new ErrnoException(Errno.EBADF, "the socket (fd " + fd + ") is closed");
         }
-        kernel.lock();
+        sk.kernel.lock();
         if (closed) {
-            kernel.unlock();
+            sk.kernel.unlock();
             throw new ErrnoException(Errno.EBADF, "the socket (fd " + fd + ") is closed");
         }
     }
 
     private void leave() {
-        kernel.unlock();
+        sk.kernel.unlock();
     }
 
     private long deadline(int flags, long timeo) {
         if (nonBlocking || (flags & MSG_DONTWAIT) != 0) {
             return NO_WAIT;
         }
-        return timeo == 0 ? Long.MAX_VALUE : kernel.clock().nanos() + timeo;
+        return timeo == 0 ? Long.MAX_VALUE : sk.kernel.clock().nanos() + timeo;
     }
 
     // ================================================================ addresses
@@ -308,22 +309,24 @@ public final class Socket implements AutoCloseable {
         if (closed) {
             return;
         }
-        kernel.lock();
+        sk.kernel.lock();
         try {
             if (closed) {
                 return;
             }
             closed = true;
-            for (Epoll ep : epolls.toArray(new Epoll[0])) {
-                ep.release(this);
+            if (epolls != null) {
+                for (Epoll ep : epolls.toArray(new Epoll[0])) {
+                    ep.release(this);
+                }
             }
             // Calls blocked in other threads wake up and see the end (then EBADF).
             sk.shutdown = Sock.RCV_SHUTDOWN | Sock.SEND_SHUTDOWN;
             sk.close();
             table.detach(this);
-            sk.wq.wakeUp(POLLHUP | POLLERR | POLLIN | POLLOUT);
+            sk.wakeUp(POLLHUP | POLLERR | POLLIN | POLLOUT);
         } finally {
-            kernel.unlock();
+            sk.kernel.unlock();
         }
     }
 
@@ -352,7 +355,7 @@ public final class Socket implements AutoCloseable {
     /** Sends a message: address, gathered buffers, ancillary data. Mirrors {@code sock_sendmsg()}. */
     public int sendmsg(Msghdr msg, int flags) {
         enter();
-        Tracer t = kernel.tracer();
+        Tracer t = sk.kernel.tracer();
         t.enter(Stage.SOCK_SENDMSG, null, sk.net().name(), "");
         try {
             checkIov(msg, false);
@@ -417,7 +420,7 @@ public final class Socket implements AutoCloseable {
      */
     public int recvmsg(Msghdr msg, int flags) {
         enter();
-        Tracer t = kernel.tracer();
+        Tracer t = sk.kernel.tracer();
         t.enter(Stage.SOCK_RECVMSG, null, sk.net().name(), "");
         try {
             checkIov(msg, true);
@@ -517,11 +520,11 @@ public final class Socket implements AutoCloseable {
         if (closed) {
             return POLLNVAL;
         }
-        kernel.lock();
+        sk.kernel.lock();
         try {
             return closed ? POLLNVAL : sk.poll();
         } finally {
-            kernel.unlock();
+            sk.kernel.unlock();
         }
     }
 

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -32,7 +31,8 @@ public final class Sockets {
     private final Kernel kernel;
     private final Map<Long, Function<Sockets, Sock>> factories = new HashMap<>();
     private BiFunction<Sockets, Integer, Sock> rawFactory;
-    private final TreeMap<Integer, Socket> open = new TreeMap<>();
+    /** The open sockets indexed by descriptor ({@code usedFds} says which slots are taken). */
+    private Socket[] open = new Socket[16];
     private final Sysctls.Entry rmemDefault;
     private final Sysctls.Entry wmemDefault;
     private final Sysctls.Entry rmemMax;
@@ -203,12 +203,17 @@ public final class Sockets {
         int fd = usedFds.nextClearBit(3);
         usedFds.set(fd);
         Socket s = new Socket(this, sk, fd, nonBlocking);
-        open.put(fd, s);
+        if (fd >= open.length) {
+            open = java.util.Arrays.copyOf(open, Math.max(fd + 1, open.length * 2));
+        }
+        open[fd] = s;
         return s;
     }
 
     void detach(Socket s) {
-        open.remove(s.fd());
+        if (s.fd() < open.length && open[s.fd()] == s) {
+            open[s.fd()] = null;
+        }
         usedFds.clear(s.fd());
     }
 
@@ -216,7 +221,13 @@ public final class Sockets {
     public List<Socket> list() {
         kernel.lock();
         try {
-            return new ArrayList<>(open.values());
+            List<Socket> out = new ArrayList<>(usedFds.cardinality());
+            for (int fd = usedFds.nextSetBit(0); fd >= 0; fd = usedFds.nextSetBit(fd + 1)) {
+                if (fd < open.length && open[fd] != null) {
+                    out.add(open[fd]);
+                }
+            }
+            return out;
         } finally {
             kernel.unlock();
         }
@@ -224,7 +235,7 @@ public final class Sockets {
 
     /** The open socket with descriptor {@code fd}, or null. */
     public Socket byFd(int fd) {
-        return open.get(fd);
+        return fd >= 0 && fd < open.length ? open[fd] : null;
     }
 
     // ================================================================ sysctls
@@ -295,7 +306,7 @@ public final class Sockets {
         try {
             for (PollFd p : fds) {
                 if (!p.socket().isClosed()) {
-                    p.socket().sock().wq.addCallback(cb);
+                    p.socket().sock().waitQueue().addCallback(cb);
                 }
             }
             long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : kernel.clock().nanos() + timeoutMillis * 1_000_000L;
@@ -305,7 +316,7 @@ public final class Sockets {
             return revents;
         } finally {
             for (PollFd p : fds) {
-                p.socket().sock().wq.removeCallback(cb);
+                p.socket().sock().waitQueue().removeCallback(cb);
             }
             kernel.unlock();
         }

@@ -33,7 +33,6 @@ final class RequestSock {
     /** No state is kept: the ISN is a SYN cookie (and the TSval carries the options). */
     boolean cookie;
     final OowLimit oow = new OowLimit();
-    final Tcp.Tuple key;
     Timer timer;
     boolean dead;
 
@@ -46,14 +45,13 @@ final class RequestSock {
         this.rport = rport;
         this.irs = irs;
         this.iss = iss;
-        this.key = new Tcp.Tuple(laddr, lport, raddr, rport);
     }
 
     /** Hashes it and starts the SYN-ACK timer ({@code inet_csk_reqsk_queue_hash_add}). */
     void hash() {
-        tcp.hashEstablished(key, this);
-        listener.synQueueLen++;
-        listener.synQueueYoung++;
+        tcp.hashEstablished(this);
+        listener.acceptQueue.synQueueLen++;
+        listener.acceptQueue.synQueueYoung++;
         timer = tcp.kernel.timers().newTimer("reqsk " + rport, this::expire);
         timer.armAfter(TcpTimers.TIMEOUT_INIT);
     }
@@ -70,9 +68,9 @@ final class RequestSock {
         int max = listener.synCnt != 0 ? listener.synCnt : (int) tcp.sysctl.synackRetries.get();
         // Half the queue is kept for young requests (no timeout yet): when the queue is more
         // than half full and old ones dominate, old ones get fewer retries (down to 2).
-        int qlen = listener.synQueueLen;
-        if ((qlen << 1) > Math.max(8, listener.maxAckBacklog)) {
-            int young = listener.synQueueYoung << 1;
+        int qlen = listener.acceptQueue.synQueueLen;
+        if ((qlen << 1) > Math.max(8, listener.acceptQueue.maxBacklog)) {
+            int young = listener.acceptQueue.synQueueYoung << 1;
             while (max > 2 && qlen >= young) {
                 max--;
                 young <<= 1;
@@ -83,7 +81,7 @@ final class RequestSock {
             return;
         }
         if (retrans++ == 0) {
-            listener.synQueueYoung--;
+            listener.acceptQueue.synQueueYoung--;
         }
         tcp.mib.inc(TcpMib.RetransSegs);
         tcp.ext.inc(TcpExtMib.TCPSynRetrans);
@@ -97,10 +95,10 @@ final class RequestSock {
             return;
         }
         dead = true;
-        tcp.unhashEstablished(key, this);
-        listener.synQueueLen--;
+        tcp.unhashEstablished(this);
+        listener.acceptQueue.synQueueLen--;
         if (retrans == 0) {
-            listener.synQueueYoung--;
+            listener.acceptQueue.synQueueYoung--;
         }
         if (timer != null) {
             timer.cancel();

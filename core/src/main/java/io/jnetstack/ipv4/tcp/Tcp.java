@@ -7,6 +7,7 @@ import io.jnetstack.core.Mib;
 import io.jnetstack.core.Net;
 import io.jnetstack.core.NetDevice;
 import io.jnetstack.core.SkBuff;
+import io.jnetstack.core.SkbQueue;
 import io.jnetstack.core.Sysctls;
 import io.jnetstack.ipv4.Icmp;
 import io.jnetstack.ipv4.Inet;
@@ -49,12 +50,13 @@ public final class Tcp implements InetProtocol {
     final SynCookies cookies;
 
     /** Established, request and time-wait socks by 4-tuple ({@code ehash}). */
-    final Map<Tuple, Object> established = new HashMap<>();
+    final EstablishedTable established;
+    /** The receiver SACK state of every socket that has none of its own: empty, never written. */
+    final TcpRcvSack noSack = new TcpRcvSack();
     /** Listening sockets by port ({@code lhash2}). */
     final Map<Integer, List<TcpSock>> listeners = new HashMap<>();
     /** Sockets and time-wait socks holding each local port ({@code bhash}). */
-    final Map<Integer, List<Object>> bound = new HashMap<>();
-    private final Tuple scratch = new Tuple();
+    final BindTable bound = new BindTable();
     private final long isnSecret;
     private final long portSecret;
     private int portCounter;
@@ -80,6 +82,7 @@ public final class Tcp implements InetProtocol {
         this.isnSecret = r.nextLong();
         this.portSecret = r.nextLong();
         this.cookies = new SynCookies(this, r.nextLong(), r.nextLong());
+        this.established = new EstablishedTable(r.nextLong());
         this.output = new TcpOutput(this);
         this.input = new TcpInput(this);
         this.validate = new TcpValidate(this);
@@ -123,8 +126,8 @@ public final class Tcp implements InetProtocol {
 
     private long currEstab() {
         long n = 0;
-        for (Object o : established.values()) {
-            if (o instanceof TcpSock s && (s.state == TcpState.ESTABLISHED || s.state == TcpState.CLOSE_WAIT)) {
+        for (int i = 0; i < established.capacity(); i++) {
+            if (established.slot(i) instanceof TcpSock s && (s.state == TcpState.ESTABLISHED || s.state == TcpState.CLOSE_WAIT)) {
                 n++;
             }
         }
@@ -194,7 +197,7 @@ public final class Tcp implements InetProtocol {
         List<SsEntry> out = new ArrayList<>();
         for (List<TcpSock> l : listeners.values()) {
             for (TcpSock s : l) {
-                out.add(new SsEntry("LISTEN", s.acceptQueue.size(), s.maxAckBacklog, s.localAddress(), s.localPort(), 0, 0, ""));
+                out.add(new SsEntry("LISTEN", s.acceptQueue.size(), s.acceptQueue.maxBacklog, s.localAddress(), s.localPort(), 0, 0, ""));
             }
         }
         for (Object o : established.values()) {
@@ -225,9 +228,9 @@ public final class Tcp implements InetProtocol {
             sb.append(" ssthresh:").append(s.ssthresh);
         }
         sb.append(" bytes_acked:").append(s.bytesAcked).append(" bytes_received:").append(s.bytesReceived);
-        sb.append(" segs_out:").append(s.segsOut).append(" segs_in:").append(s.segsIn);
-        if (s.totalRetrans > 0) {
-            sb.append(" retrans:").append(s.retransOut).append('/').append(s.totalRetrans);
+        sb.append(" segs_out:").append(Integer.toUnsignedLong(s.segsOut)).append(" segs_in:").append(Integer.toUnsignedLong(s.segsIn));
+        if (s.totalRetrans != 0) {
+            sb.append(" retrans:").append(s.retransOut).append('/').append(Integer.toUnsignedLong(s.totalRetrans));
         }
         sb.append(" rcv_space:").append(s.rcvWnd).append(" snd_wnd:").append(s.sndWnd);
         return sb.toString();
@@ -301,12 +304,13 @@ public final class Tcp implements InetProtocol {
     private void deliver(TcpSock s, SkBuff skb, Tracer t) {
         if (s.owned) {
             t.point(Stage.SK_ADD_BACKLOG, skb, net.name(), skb.dev == null ? "" : skb.dev.name(), "");
-            if (s.backlog.bytes() + skb.truesize() > (long) s.rcvbuf() + s.sndbuf()) {
+            SkbQueue backlog = s.backlog();
+            if (backlog.bytes() + skb.truesize() > (long) s.rcvbuf() + s.sndbuf()) {
                 ext.inc(TcpExtMib.TCPBacklogDrop);
                 net.drop(skb, DropReason.SOCKET_BACKLOG);
                 return;
             }
-            s.backlog.addLast(skb);
+            backlog.addLast(skb);
             return;
         }
         input.doRcv(s, skb);
@@ -325,7 +329,7 @@ public final class Tcp implements InetProtocol {
     Object lookupEstablished(SkBuff skb, int laddr, int lport, int raddr, int rport, Tracer t) {
         t.enter(Stage.__INET_LOOKUP_ESTABLISHED, skb, net.name(), skb.dev == null ? "" : skb.dev.name());
         try {
-            return established.get(scratch.set(laddr, lport, raddr, rport));
+            return established.get(laddr, lport, raddr, rport);
         } finally {
             t.exit();
         }
@@ -371,25 +375,25 @@ public final class Tcp implements InetProtocol {
 
     // ================================================================ tables
 
-    void hashEstablished(Tuple key, Object sk) {
-        established.put(key, sk);
+    /**
+     * Enters {@code sk} (a socket, request sock or time-wait sock) under its own 4-tuple,
+     * replacing whatever held it. Mirrors {@code inet_ehash_insert()}.
+     */
+    void hashEstablished(Object sk) {
+        established.put(sk);
     }
 
-    void unhashEstablished(Tuple key, Object sk) {
-        if (key != null && established.get(key) == sk) {
-            established.remove(key);
-        }
+    /** Takes {@code sk} out if it is in, by identity. Mirrors {@code inet_unhash()}. */
+    void unhashEstablished(Object sk) {
+        established.remove(sk);
     }
 
     void addBound(int port, Object sk) {
-        bound.computeIfAbsent(port, p -> new ArrayList<>(1)).add(sk);
+        bound.add(port, sk);
     }
 
     void removeBound(int port, Object sk) {
-        List<Object> l = bound.get(port);
-        if (l != null && l.remove(sk) && l.isEmpty()) {
-            bound.remove(port);
-        }
+        bound.remove(port, sk);
     }
 
     /**
@@ -399,11 +403,7 @@ public final class Tcp implements InetProtocol {
      * conflict unless {@code sk} set SO_REUSEADDR.
      */
     boolean bindConflict(TcpSock sk, int port, int addr) {
-        List<Object> l = bound.get(port);
-        if (l == null) {
-            return false;
-        }
-        for (Object o : l) {
+        for (Object o : bound.owners(port)) {
             if (o == sk) {
                 continue;
             }
@@ -457,7 +457,7 @@ public final class Tcp implements InetProtocol {
         int start = (int) Math.floorMod(kernel.random("tcp bind " + net.name() + portCounter++).nextInt(), (long) range);
         for (int i = 0; i < range; i++) {
             int p = low + (start + i) % range;
-            if (!bound.containsKey(p)) {
+            if (!bound.contains(p)) {
                 return p;
             }
         }
@@ -485,11 +485,10 @@ public final class Tcp implements InetProtocol {
         portCounter += 2;
         for (int i = 0; i < range; i++) {
             int p = low + (offset + i) % range;
-            List<Object> l = bound.get(p);
-            if (l != null && !connectOnly(l)) {
+            if (!connectOnly(bound.owners(p))) {
                 continue;
             }
-            Object e = established.get(scratch.set(laddr, p, raddr, rport));
+            Object e = established.get(laddr, p, raddr, rport);
             if (e == null) {
                 return p;
             }
@@ -566,7 +565,7 @@ public final class Tcp implements InetProtocol {
         int lport = io.jnetstack.wire.Tcp.srcPort(b, q + ihl);
         int rport = io.jnetstack.wire.Tcp.dstPort(b, q + ihl);
         int seq = io.jnetstack.wire.Tcp.seq(b, q + ihl);
-        Object o = established.get(scratch.set(laddr, lport, raddr, rport));
+        Object o = established.get(laddr, lport, raddr, rport);
         if (o instanceof TcpSock s) {
             icmpError(s, type, code, info, seq);
         } else if (o instanceof RequestSock req && seq == req.iss) {
@@ -632,44 +631,5 @@ public final class Tcp implements InetProtocol {
     /** {@code /proc/net/snmp} "Tcp:" lines. */
     public String formatSnmp() {
         return mib().format();
-    }
-
-    /** A 4-tuple key: local address and port, remote address and port. */
-    static final class Tuple {
-        int laddr;
-        int lport;
-        int raddr;
-        int rport;
-
-        Tuple() {
-        }
-
-        Tuple(int laddr, int lport, int raddr, int rport) {
-            set(laddr, lport, raddr, rport);
-        }
-
-        Tuple set(int la, int lp, int ra, int rp) {
-            laddr = la;
-            lport = lp;
-            raddr = ra;
-            rport = rp;
-            return this;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Tuple t && t.laddr == laddr && t.lport == lport && t.raddr == raddr && t.rport == rport;
-        }
-
-        /**
-         * Every bit of the four-tuple reaches the low bits HashMap indexes with (a multiply that
-         * left the local port only in bits 16 and up put all of a client's connections to one
-         * server in one bucket, a tree searched in linear time).
-         */
-        @Override
-        public int hashCode() {
-            long z = mix(((long) laddr << 32 | (raddr & 0xffffffffL)) ^ ((long) lport << 48 | (long) rport << 32 | 0x5bd1e995L));
-            return (int) (z ^ (z >>> 32));
-        }
     }
 }

@@ -172,7 +172,7 @@ final class TcpClose {
             done(c);
         }
         l.acceptQueue.clear();
-        for (Object o : new ArrayList<>(l.tcp.established.values())) {
+        for (Object o : l.tcp.established.values()) {
             if (o instanceof RequestSock r && r.listener == l) {
                 r.drop();
             } else if (o instanceof TcpSock c && c.parent == l) {
@@ -198,8 +198,7 @@ final class TcpClose {
         }
         sk.timers.cancelAll();
         sk.purge();
-        sk.tcp.unhashEstablished(sk.key, sk);
-        sk.key = null;
+        sk.tcp.unhashEstablished(sk);
         countEstabReset(sk, sk.state);
         sk.state = TcpState.CLOSE;
         sk.packetsOut = 0;
@@ -240,7 +239,7 @@ final class TcpClose {
         sk.state = TcpState.CLOSE;
         sk.addShutdown(Sock.RCV_SHUTDOWN | Sock.SEND_SHUTDOWN);
         sk.timers.cancelAll();
-        sk.tcp.unhashEstablished(sk.key, sk);
+        sk.tcp.unhashEstablished(sk);
         if (old == TcpState.LISTEN) {
             stopListening(sk);
         }
@@ -281,7 +280,7 @@ final class TcpClose {
         if (sk.localPort() != 0) {
             sk.tcp.removeBound(sk.localPort(), sk);
         }
-        sk.tcp.unhashEstablished(sk.key, sk);
+        sk.tcp.unhashEstablished(sk);
     }
 
     /**
@@ -291,7 +290,7 @@ final class TcpClose {
     static void timeWait(TcpSock sk, long timeout) {
         long max = sk.tcp.sysctl.maxTwBuckets.get();
         if (sk.tcp.timeWaitCount() < max) {
-            sk.tcp.unhashEstablished(sk.key, sk);
+            sk.tcp.unhashEstablished(sk);
             new TimeWaitSock(sk.tcp, sk, timeout);
         } else {
             sk.tcp.ext.inc(TcpExtMib.TCPTimeWaitOverflow);

@@ -82,10 +82,10 @@ final class TcpCollapse {
      * @return whether anything went
      */
     static boolean pruneOfo(TcpSock sk, int seq, int need) {
-        SkbQueue q = sk.ofoQueue;
-        if (q.isEmpty()) {
+        if (sk.ofoEmpty()) {
             return false;
         }
+        SkbQueue q = sk.ofo();
         sk.tcp.ext.inc(TcpExtMib.OfoPruned);
         boolean pruned = false;
         long goal = sk.rcvbuf() >> 3;

@@ -37,7 +37,7 @@ final class TcpConnect {
     /** Sets the initial receive window, clamp and scale of {@code sk} for an MSS. */
     static void initReceiveWindow(TcpSock sk, int mss) {
         long space = Math.max(sk.tcp.sysctl.rmem.get(2), sk.tcp.sockets.rmemMax());
-        sk.rcvWscale = sk.tcp.sysctl.windowScaling.get() != 0 ? wscaleFor(space) : 0;
+        sk.rcvWscale = (byte) (sk.tcp.sysctl.windowScaling.get() != 0 ? wscaleFor(space) : 0);
         sk.windowClamp = 65535 << 14;
         int full = sk.rcvbuf() / 2;
         int init = Math.min(full, 65535);
@@ -50,6 +50,67 @@ final class TcpConnect {
     }
 
     // ================================================================ active open
+
+    /**
+     * Mirrors {@code inet_stream_connect()} → {@code tcp_v4_connect()}, with the socket-level
+     * state ({@link TcpSock#connecting}: SS_CONNECTING) Linux keeps: a second connect while the SYN is
+     * out is EALREADY; the first one after a non-blocking connect completed returns 0, later
+     * ones EISCONN; after a failure it reports the error (ECONNABORTED once SO_ERROR took it).
+     */
+    static void streamConnect(TcpSock sk, SockAddrIn addr, long deadline) {
+        switch (sk.state) {
+            case ESTABLISHED, CLOSE_WAIT, FIN_WAIT1, FIN_WAIT2, CLOSING, LAST_ACK -> {
+                if (sk.connecting) {
+                    sk.connecting = false;
+                    return;
+                }
+                throw new ErrnoException(Errno.EISCONN, "the socket is already connected");
+            }
+            case SYN_SENT, SYN_RECV -> {
+                if (!sk.connecting) {
+                    throw new ErrnoException(Errno.EISCONN, "the socket is already connected");
+                }
+                if (deadline == -1) {
+                    throw new ErrnoException(Errno.EALREADY, "a connect is already in progress");
+                }
+            }
+            case LISTEN -> throw new ErrnoException(Errno.EISCONN, "a listening socket cannot connect");
+            default -> {
+                if (sk.connecting) {
+                    connectFailed(sk);
+                }
+                v4Connect(sk, addr);
+                sk.connecting = true;
+                if (deadline == -1) {
+                    throw new ErrnoException(Errno.EINPROGRESS, "the connection is being set up; poll for POLLOUT, then read SO_ERROR");
+                }
+            }
+        }
+        waitConnect(sk, deadline);
+    }
+
+    private static void waitConnect(TcpSock sk, long deadline) {
+        boolean done = sk.sleepWhile(() -> sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV, deadline);
+        if (!done) {
+            throw new ErrnoException(Errno.EINPROGRESS, "connect timed out (SO_SNDTIMEO); it goes on in the background");
+        }
+        if (sk.state == TcpState.CLOSE) {
+            connectFailed(sk);
+        }
+        sk.connecting = false;
+    }
+
+    /** The {@code sock_error} exit of {@code inet_stream_connect()}: the error, or ECONNABORTED. */
+    private static void connectFailed(TcpSock sk) {
+        sk.connecting = false;
+        Errno e = sk.takeErr();
+        TcpClose.disconnect(sk);
+        if (e == null) {
+            throw new ErrnoException(Errno.ECONNABORTED, "the connection attempt failed (its error was already reported)");
+        }
+        throw new ErrnoException(e, e == Errno.ECONNREFUSED ? "the peer refused the connection (RST)"
+                : e == Errno.ETIMEDOUT ? "no answer to the SYN after tcp_syn_retries retransmissions" : e.text());
+    }
 
     /**
      * Mirrors {@code tcp_v4_connect()}: route ({@code ip_route_connect}; multicast and broadcast
@@ -92,14 +153,13 @@ final class TcpConnect {
                 }
                 sk.setLocalPort(port);
                 tcp.addBound(port, sk);
-            } else if (tcp.established.containsKey(new io.jnetstack.ipv4.tcp.Tcp.Tuple(src, port, daddr, addr.port()))) {
+            } else if (tcp.established.contains(src, port, daddr, addr.port())) {
                 syn.free();
                 throw new ErrnoException(Errno.EADDRNOTAVAIL, "the connection " + new SockAddrIn(src, port) + " -> " + addr + " exists");
             }
             sk.setAddresses(src, daddr, addr.port());
             sk.rt = rt;
-            sk.key = new io.jnetstack.ipv4.tcp.Tcp.Tuple(src, port, daddr, addr.port());
-            tcp.hashEstablished(sk.key, sk);
+            tcp.hashEstablished(sk);
             sk.iss = tcp.isn(src, port, daddr, addr.port());
             sk.tsOffset = tcp.tsOffset(src, daddr);
             sk.advmss = TcpOutput.advMss(rt.mtu(), sk.userMss);
@@ -197,7 +257,7 @@ final class TcpConnect {
         TcpOptions o = s.opts;
         sk.rxOptMss = o.mss > 0 ? o.mss : 536;
         sk.wscaleOk = o.wscale >= 0 && sk.tcp.sysctl.windowScaling.get() != 0;
-        sk.sndWscale = sk.wscaleOk ? Math.min(o.wscale, TcpOptions.MAX_WSCALE) : 0;
+        sk.sndWscale = (byte) (sk.wscaleOk ? Math.min(o.wscale, TcpOptions.MAX_WSCALE) : 0);
         if (!sk.wscaleOk) {
             sk.rcvWscale = 0;
             sk.windowClamp = Math.min(sk.windowClamp, 65535);   // RFC 7323 §2.2: no scaling, 16 bits
@@ -303,10 +363,10 @@ final class TcpConnect {
             }
             if (synFull) {
                 tcp.ext.inc(TcpExtMib.TCPReqQFullDoCookies);
-                listener.lastSynOverflow = tcp.kernel.clock().nanos();
+                listener.acceptQueue.lastSynOverflow = tcp.kernel.clock().nanos();
             }
             long maxSyn = tcp.sysctl.maxSynBacklog.get();
-            if (cookies == 0 && twIsn == 0 && maxSyn - listener.synQueueLen < (maxSyn >> 2)) {
+            if (cookies == 0 && twIsn == 0 && maxSyn - listener.acceptQueue.synQueueLen < (maxSyn >> 2)) {
                 // tcp_conn_request: without cookies the last quarter of tcp_max_syn_backlog is
                 // kept for peers proven alive (tcp_metrics; we keep no such history).
                 tcp.ext.inc(TcpExtMib.ListenDrops);
@@ -342,12 +402,12 @@ final class TcpConnect {
      * requests than the backlog (so listen(fd, 0) still takes one).
      */
     static boolean synQueueFull(TcpSock listener) {
-        return listener.synQueueLen > listener.maxAckBacklog;
+        return listener.acceptQueue.synQueueLen > listener.acceptQueue.maxBacklog;
     }
 
     /** Whether the accept queue is full. Mirrors {@code sk_acceptq_is_full()}: more than the backlog. */
     static boolean acceptQueueFull(TcpSock listener) {
-        return listener.acceptQueue.size() > listener.maxAckBacklog;
+        return listener.acceptQueue.size() > listener.acceptQueue.maxBacklog;
     }
 
     private static int routeMtu(io.jnetstack.ipv4.tcp.Tcp tcp, int raddr, int laddr, int fallback) {
@@ -496,8 +556,8 @@ final class TcpConnect {
         if (tcp.sysctl.syncookies.get() == 0 || (s.flags & (Tcp.SYN | Tcp.RST)) != 0) {
             return null;
         }
-        if (tcp.sysctl.syncookies.get() != 2 && (listener.lastSynOverflow == 0
-                || tcp.kernel.clock().nanos() - listener.lastSynOverflow > 120_000_000_000L)) {
+        if (tcp.sysctl.syncookies.get() != 2 && (listener.acceptQueue.lastSynOverflow == 0
+                || tcp.kernel.clock().nanos() - listener.acceptQueue.lastSynOverflow > 120_000_000_000L)) {
             return null;
         }
         byte[] b = skb.buf();
@@ -575,7 +635,6 @@ final class TcpConnect {
         c.copyOptionsFrom(listener);
         c.setLocalPort(req.lport);
         c.setAddresses(req.laddr, req.raddr, req.rport);
-        c.key = req.key;
         c.iss = req.iss;
         c.irs = req.irs;
         c.sndUna = req.iss + 1;
@@ -595,8 +654,8 @@ final class TcpConnect {
         c.tsRecentStamp = tcp.kernel.clock().nanos();
         c.tsOffset = req.tsOffset;
         c.wscaleOk = req.wscaleOk;
-        c.sndWscale = req.sndWscale;
-        c.rcvWscale = req.rcvWscale;
+        c.sndWscale = (byte) req.sndWscale;
+        c.rcvWscale = (byte) req.rcvWscale;
         c.rxOptMss = req.peerMss;
         c.advmss = req.mss;
         c.sndWnd = req.peerWindow;
@@ -612,7 +671,7 @@ final class TcpConnect {
         if (req.retrans == 0 && req.timer != null) {
             TcpAck.rttSample(c, tcp.kernel.clock().nanos() - (req.timer.expires() - TcpTimers.TIMEOUT_INIT));
         }
-        tcp.hashEstablished(c.key, c);
+        tcp.hashEstablished(c);
         tcp.addBound(req.lport, c);
         tcp.mib.inc(TcpMib.PassiveOpens);
         return c;

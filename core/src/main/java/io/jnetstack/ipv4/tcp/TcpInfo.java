@@ -99,13 +99,14 @@ public record TcpInfo(int state, int caState, int retransmits, int probes, int b
         boolean synced = sk.state != TcpState.CLOSE && sk.state != TcpState.LISTEN && sk.state != TcpState.SYN_SENT
                 && sk.state != TcpState.SYN_RECV;
         return new TcpInfo(sk.state.linux(), sk.caState, sk.retransmits, sk.probesOut, sk.backoff, options,
-                sk.wscaleOk ? sk.sndWscale : 0, sk.wscaleOk ? sk.rcvWscale : 0, rtoNanos / 1000, sk.atoNanos / 1000,
+                sk.wscaleOk ? sk.sndWscale : 0, sk.wscaleOk ? sk.rcvWscale : 0, rtoNanos / 1000, 0,
                 sk.mssCache, sk.rcvMss, listen ? sk.acceptQueue.size() : sk.packetsOut,
-                listen ? sk.maxAckBacklog : sk.sackedOut, listen ? 0 : sk.lostOut, listen ? 0 : sk.retransOut,
+                listen ? sk.acceptQueue.maxBacklog : sk.sackedOut, listen ? 0 : sk.lostOut, listen ? 0 : sk.retransOut,
                 sinceMs(now, sk.lastSendNanos), sinceMs(now, sk.lastRecvNanos), sinceMs(now, sk.lastRecvNanos),
                 sk.rt == null ? 0 : sk.rt.mtu(), sk.rcvSsthresh, sk.srttUs >> 3, sk.rttvarUs >> 2, sk.ssthresh,
-                sk.cwnd, sk.advmss, sk.reordering, sk.totalRetrans, sk.bytesAcked,
-                sk.bytesReceived, sk.segsOut, sk.segsIn, Math.max(0, sk.writeSeq - sk.sndNxt), sk.dataSegsOut,
+                sk.cwnd, sk.advmss, sk.reordering, Integer.toUnsignedLong(sk.totalRetrans), sk.bytesAcked,
+                sk.bytesReceived, Integer.toUnsignedLong(sk.segsOut), Integer.toUnsignedLong(sk.segsIn),
+                Math.max(0, sk.writeSeq - sk.sndNxt), Integer.toUnsignedLong(sk.dataSegsOut),
                 sk.delivered + (synced ? 1 : 0), Integer.toUnsignedLong(sk.sndWnd), Integer.toUnsignedLong(sk.rcvWnd),
                 sk.rack.minRttUs);
     }

@@ -197,7 +197,7 @@ final class TcpInput {
      */
     private static boolean predicted(TcpSock sk, Seg s) {
         int f = s.flags & (Tcp.FLAGS_MASK & ~Tcp.PSH);
-        if (f != Tcp.ACK || s.seq != sk.rcvNxt || s.urg != 0 || !sk.ofoQueue.isEmpty() || TcpUrgent.pending(sk)) {
+        if (f != Tcp.ACK || s.seq != sk.rcvNxt || s.urg != 0 || !sk.ofoEmpty() || TcpUrgent.pending(sk)) {
             return false;
         }
         if (s.opts.sackCount > 0 || (sk.tsOk && (!s.opts.hasTimestamps || sk.tsRecent - s.opts.tsVal > 0))) {
@@ -460,7 +460,7 @@ final class TcpInput {
                 if (fin) {
                     fin(sk);
                 }
-                boolean hadOfo = !sk.ofoQueue.isEmpty();
+                boolean hadOfo = !sk.ofoEmpty();
                 if (hadOfo) {
                     ofoQueueDrain(sk);
                 }
@@ -499,7 +499,7 @@ final class TcpInput {
                 if (fin) {
                     fin(sk);
                 }
-                if (!sk.ofoQueue.isEmpty()) {
+                if (!sk.ofoEmpty()) {
                     ofoQueueDrain(sk);
                 }
                 if (sk.rxSack.count() > 0) {
@@ -581,14 +581,14 @@ final class TcpInput {
         skb.cb[TcpSock.CB_END_SEQ] = s.seq + s.len;
         skb.cb[TcpSock.CB_FLAGS] = s.flags;
         skb.dst = null;
-        if (sk.ofoQueue.isEmpty()) {
+        if (sk.ofoEmpty()) {
             sk.rxSack.clearBlocks();   // the first hole: one block, this segment's
         }
-        SkBuff at = sk.ofoQueue.peek();
+        SkBuff at = sk.ofo().peek();
         while (at != null && (int) at.cb[TcpSock.CB_SEQ] - seq <= 0) {
-            at = sk.ofoQueue.next(at);
+            at = sk.ofo().next(at);
         }
-        SkBuff prev = at == null ? sk.ofoQueue.peekLast() : sk.ofoQueue.prev(at);
+        SkBuff prev = at == null ? sk.ofo().peekLast() : sk.ofo().prev(at);
         if (prev != null && seq - ofoEnd(prev) < 0) {
             int pseq = (int) prev.cb[TcpSock.CB_SEQ];
             if (end - ofoEnd(prev) <= 0) {
@@ -603,18 +603,18 @@ final class TcpInput {
             } else {
                 TcpRcvSack.dsackExtend(sk, pseq, ofoEnd(prev));
                 tcp.ext.inc(TcpExtMib.TCPOFOMerge);
-                sk.ofoQueue.unlink(prev);
+                sk.ofo().unlink(prev);
                 prev.free();
             }
         }
         sk.chargeR(skb);
         if (at == null) {
-            sk.ofoQueue.addLast(skb);
+            sk.ofo().addLast(skb);
         } else {
-            sk.ofoQueue.insertBefore(at, skb);
+            sk.ofo().insertBefore(at, skb);
         }
         // merge_right: drop what the new segment covers.
-        for (SkBuff n = sk.ofoQueue.next(skb); n != null; ) {
+        for (SkBuff n = sk.ofo().next(skb); n != null; ) {
             int nseq = (int) n.cb[TcpSock.CB_SEQ];
             if (end - nseq <= 0) {
                 break;
@@ -623,8 +623,8 @@ final class TcpInput {
                 TcpRcvSack.dsackExtend(sk, nseq, end);
                 break;
             }
-            SkBuff nn = sk.ofoQueue.next(n);
-            sk.ofoQueue.unlink(n);
+            SkBuff nn = sk.ofo().next(n);
+            sk.ofo().unlink(n);
             TcpRcvSack.dsackExtend(sk, nseq, ofoEnd(n));
             tcp.ext.inc(TcpExtMib.TCPOFOMerge);
             n.free();
@@ -635,7 +635,7 @@ final class TcpInput {
 
     private static void addSack(TcpSock sk, int seq, int end) {
         if (sk.sackOk) {
-            sk.rxSack.newOfo(seq, end);
+            sk.rxSackForUpdate().newOfo(seq, end);
         }
     }
 
@@ -645,10 +645,10 @@ final class TcpInput {
      */
     private void ofoQueueDrain(TcpSock sk) {
         int dsackHigh = sk.rcvNxt;
-        SkBuff skb = sk.ofoQueue.peek();
+        SkBuff skb = sk.ofo().peek();
         while (skb != null && (int) skb.cb[TcpSock.CB_SEQ] - sk.rcvNxt <= 0) {
-            SkBuff next = sk.ofoQueue.next(skb);
-            sk.ofoQueue.unlink(skb);
+            SkBuff next = sk.ofo().next(skb);
+            sk.ofo().unlink(skb);
             int seq = (int) skb.cb[TcpSock.CB_SEQ];
             int end = (int) skb.cb[TcpSock.CB_END_SEQ];
             boolean fin = (skb.cb[TcpSock.CB_FLAGS] & Tcp.FIN) != 0;
@@ -703,8 +703,8 @@ final class TcpInput {
             default -> {
             }
         }
-        while (!sk.ofoQueue.isEmpty()) {
-            sk.ofoQueue.poll().free();
+        while (!sk.ofoEmpty()) {
+            sk.ofo().poll().free();
         }
         sk.rxSack.reset();
         sk.stateChange();

@@ -12,11 +12,15 @@ import io.jnetstack.wire.TcpOptions;
  * ({@code tcp_established_options()}): four, or three next to timestamps.
  */
 final class TcpRcvSack {
+    // A socket that never held data out of order nor owed a DSACK shares its namespace's empty
+    // instance (Tcp#noSack), which is never written: TcpSock#rxSackForUpdate() gives the socket
+    // its own before anything is recorded. Clearing an empty one writes nothing.
     /** {@code TCP_NUM_SACKS}: blocks remembered. */
     static final int NUM_SACKS = 4;
 
-    private final int[] left = new int[NUM_SACKS];
-    private final int[] right = new int[NUM_SACKS];
+    /** The blocks' edges, made at the first out-of-order segment (most connections never see one). */
+    private int[] left;
+    private int[] right;
     /** {@code rx_opt.num_sacks}. */
     private int count;
     /** {@code rx_opt.dsack}: a duplicate block waits to be sent. */
@@ -36,13 +40,17 @@ final class TcpRcvSack {
 
     /** Forgets the blocks, keeping a pending DSACK: a new first hole. */
     void clearBlocks() {
-        count = 0;
+        if (count != 0) {
+            count = 0;
+        }
     }
 
     /** Forgets everything ({@code tcp_sack_reset()}): the out-of-order queue was purged or pruned. */
     void reset() {
-        count = 0;
-        dsack = false;
+        if (count != 0 || dsack) {
+            count = 0;
+            dsack = false;
+        }
     }
 
     /** Widens block {@code i} by [seq, end) when they touch. Mirrors {@code tcp_sack_extend()}. */
@@ -65,6 +73,10 @@ final class TcpRcvSack {
      * containing the segment which triggered this ACK". Mirrors {@code tcp_sack_new_ofo_skb()}.
      */
     void newOfo(int seq, int end) {
+        if (left == null) {
+            left = new int[NUM_SACKS];
+            right = new int[NUM_SACKS];
+        }
         for (int i = 0; i < count; i++) {
             if (extend(left, right, i, seq, end)) {
                 rotateToFront(i);
@@ -115,8 +127,8 @@ final class TcpRcvSack {
      * reported). Mirrors {@code tcp_sack_remove()}.
      */
     void remove(TcpSock sk) {
-        if (sk.ofoQueue.isEmpty()) {
-            count = 0;
+        if (sk.ofoEmpty()) {
+            clearBlocks();
             return;
         }
         for (int i = 0; i < count;) {
@@ -141,7 +153,7 @@ final class TcpRcvSack {
             return;
         }
         sk.tcp.ext.inc(seq - sk.rcvNxt < 0 ? TcpExtMib.TCPDSACKOldSent : TcpExtMib.TCPDSACKOfoSent);
-        TcpRcvSack r = sk.rxSack;
+        TcpRcvSack r = sk.rxSackForUpdate();
         r.dsack = true;
         r.dsackLeft = seq;
         r.dsackRight = end;

@@ -9,8 +9,18 @@ package io.jnetstack.ipv4.tcp;
  * the application set SO_RCVBUF. RFC 7323 §2 window scaling lets the window say it.
  */
 final class TcpRcvSpace {
-    private TcpRcvSpace() {
-    }
+    // Made by TcpSock#rcvSpace() at the first data received: an idle connection has none.
+    /** The receiver's RTT estimate ×8 in µs ({@code rcv_rtt_est.rtt_us}). */
+    private long rttUs8;
+    /** The window-based sample: the sequence to reach and when it started ({@code rcv_rtt_est}). */
+    private int rttSeq;
+    private long rttTime;
+    /** The last echoed timestamp measured ({@code rcv_rtt_last_tsecr}). */
+    private int rttLastTsecr;
+    /** What the application read in the last RTT, from where, since when ({@code rcvq_space}). */
+    private int space;
+    private int seq;
+    private long time;
 
     /**
      * The receiver's RTT from the timestamp a full-sized segment echoes. Mirrors
@@ -18,10 +28,11 @@ final class TcpRcvSpace {
      * ({@code tcp_rtt_tsopt_us()} with its minimum).
      */
     static void measureTs(TcpSock sk, int tsEcr, int len) {
-        if (tsEcr == sk.rcvRttLastTsecr) {
+        TcpRcvSpace r = sk.rcvSpace();
+        if (tsEcr == r.rttLastTsecr) {
             return;
         }
-        sk.rcvRttLastTsecr = tsEcr;
+        r.rttLastTsecr = tsEcr;
         if (len < sk.rcvMss) {
             return;
         }
@@ -29,7 +40,7 @@ final class TcpRcvSpace {
         if (deltaMs < 0 || deltaMs > Integer.MAX_VALUE / 1000) {
             return;
         }
-        update(sk, Math.max(deltaMs, 1) * 1000L, false);
+        r.update(sk, Math.max(deltaMs, 1) * 1000L, false);
     }
 
     /**
@@ -37,23 +48,24 @@ final class TcpRcvSpace {
      * forward. Mirrors {@code tcp_rcv_rtt_measure()}; only ever lowers the estimate.
      */
     static void measure(TcpSock sk) {
+        TcpRcvSpace r = sk.rcvSpace();
         long now = sk.now() / 1000;
-        if (sk.rcvRttTime != 0) {
-            if (sk.rcvNxt - sk.rcvRttSeq < 0) {
+        if (r.rttTime != 0) {
+            if (sk.rcvNxt - r.rttSeq < 0) {
                 return;
             }
-            update(sk, Math.max(now - sk.rcvRttTime, 1), true);
+            r.update(sk, Math.max(now - r.rttTime, 1), true);
         }
-        sk.rcvRttSeq = sk.rcvNxt + sk.rcvWnd;
-        sk.rcvRttTime = Math.max(now, 1);
+        r.rttSeq = sk.rcvNxt + sk.rcvWnd;
+        r.rttTime = Math.max(now, 1);
     }
 
     /** Mirrors {@code tcp_rcv_rtt_update()}: the estimate, eight times the RTT in µs. */
-    private static void update(TcpSock sk, long sampleUs, boolean windowBased) {
+    private void update(TcpSock sk, long sampleUs, boolean windowBased) {
         long m = sampleUs << 3;
-        long old = sk.rcvRttUs8;
+        long old = rttUs8;
         if (old == 0 || m < old) {
-            sk.rcvRttUs8 = m;
+            rttUs8 = m;
             return;
         }
         if (windowBased || sk.rcvNxt != sk.copiedSeq) {
@@ -61,7 +73,7 @@ final class TcpRcvSpace {
             // measures the application, not the path.
             return;
         }
-        sk.rcvRttUs8 = old - (old >> 3) + sampleUs;
+        rttUs8 = old - (old >> 3) + sampleUs;
     }
 
     /**
@@ -69,24 +81,25 @@ final class TcpRcvSpace {
      * previous one, grow the receive buffer. Mirrors {@code tcp_rcv_space_adjust()}.
      */
     static void adjust(TcpSock sk) {
+        TcpRcvSpace r = sk.rcvSpace();
         long now = sk.now() / 1000;
-        if (sk.rcvqTime == 0) {
+        if (r.time == 0) {
             // tcp_init_buffer_space(): the first measure starts at the initial window.
-            sk.rcvqSpace = Math.min(sk.rcvWnd, TcpTimers.INIT_CWND * Math.max(sk.advmss, 536));
-            sk.rcvqSeq = sk.copiedSeq;
-            sk.rcvqTime = Math.max(now, 1);
+            r.space = Math.min(sk.rcvWnd, TcpTimers.INIT_CWND * Math.max(sk.advmss, 536));
+            r.seq = sk.copiedSeq;
+            r.time = Math.max(now, 1);
             return;
         }
-        long rttUs = sk.rcvRttUs8 >> 3;
-        if (sk.rcvRttUs8 == 0 || now - sk.rcvqTime < rttUs) {
+        long rttUs = r.rttUs8 >> 3;
+        if (r.rttUs8 == 0 || now - r.time < rttUs) {
             return;
         }
-        int copied = sk.copiedSeq - sk.rcvqSeq;
-        if (copied > sk.rcvqSpace) {
+        int copied = sk.copiedSeq - r.seq;
+        if (copied > r.space) {
             if (sk.tcp.sysctl.moderateRcvbuf.get() != 0 && !sk.rcvbufLocked()) {
                 int advmss = Math.max(sk.advmss, 536);
                 long rcvwin = 2L * copied + 16L * advmss;
-                long grow = rcvwin * (copied - sk.rcvqSpace) / Math.max(sk.rcvqSpace, 1);
+                long grow = rcvwin * (copied - r.space) / Math.max(r.space, 1);
                 rcvwin += grow << 1;
                 long space = rcvwin * 256 / Math.max(sk.scalingRatio, 1);   // tcp_space_from_win()
                 int rcvbuf = (int) Math.min(space, sk.tcp.sysctl.rmem.get(2));
@@ -95,9 +108,9 @@ final class TcpRcvSpace {
                     sk.windowClamp = Math.max(sk.windowClamp, sk.winFromSpace(rcvbuf));
                 }
             }
-            sk.rcvqSpace = copied;
+            r.space = copied;
         }
-        sk.rcvqSeq = sk.copiedSeq;
-        sk.rcvqTime = now;
+        r.seq = sk.copiedSeq;
+        r.time = now;
     }
 }

@@ -85,8 +85,8 @@ public final class TcpSock extends Sock implements CongestionState {
     final Tcp tcp;
     TcpState state = TcpState.CLOSE;
     boolean owned;
-    final SkbQueue backlog = new SkbQueue();
-    Tcp.Tuple key;
+    /** Segments that arrived while a user held the socket ({@code sk_backlog}), made at the first. */
+    private SkbQueue backlog;
     boolean bindPortLock;
     boolean bindAddrLock;
     boolean orphan;
@@ -122,19 +122,13 @@ public final class TcpSock extends Sock implements CongestionState {
     /** Payload per byte of buffer memory, in 1/256 ({@code scaling_ratio}); 1/2 until measured. */
     int scalingRatio = 128;
     int rcvSsthresh;
-    // receive-buffer autotuning (TcpRcvSpace): the receiver's RTT estimate ×8 in µs
-    // (rcv_rtt_est), its window-based sample, and what the application read per RTT (rcvq_space)
-    long rcvRttUs8;
-    int rcvRttSeq;
-    long rcvRttTime;
-    int rcvRttLastTsecr;
-    int rcvqSpace;
-    int rcvqSeq;
-    long rcvqTime;
+    /** Receive-buffer autotuning ({@code rcv_rtt_est}, {@code rcvq_space}), made at the first data. */
+    private TcpRcvSpace rcvSpace;
     // options
     boolean wscaleOk;
-    int sndWscale;
-    int rcvWscale;
+    /** Window scale shifts, 0..14 (RFC 7323 §2.3). */
+    byte sndWscale;
+    byte rcvWscale;
     boolean tsOk;
     boolean sackOk;
     int tsRecent;
@@ -195,7 +189,7 @@ public final class TcpSock extends Sock implements CongestionState {
     /** RACK and TLP state ({@code struct tcp_rack}, {@code tlp_high_seq}). */
     final TcpRack rack = new TcpRack();
     /** The receiver's SACK blocks and DSACK ({@code selective_acks}, {@code duplicate_sack}). */
-    final TcpRcvSack rxSack = new TcpRcvSack();
+    TcpRcvSack rxSack;
     // RTT (RFC 6298), microseconds
     long srttUs;
     long rttvarUs;
@@ -213,28 +207,34 @@ public final class TcpSock extends Sock implements CongestionState {
      * (RFC 8985 §6.1) orders segments sent at one instant of virtual time as they were sent.
      */
     long lastXmitStamp;
-    long totalRetrans;
+    // tcpi_total_retrans, tcpi_segs_out, tcpi_segs_in and tcpi_data_segs_out are u32 counters in
+    // Linux ({@code total_retrans}, {@code segs_out}, ...) and are kept as such: read them unsigned
+    int totalRetrans;
     long bytesAcked;
     long bytesReceived;
-    long segsOut;
-    long segsIn;
-    long dataSegsOut, delivered;   // tcpi_data_segs_out, tcpi_delivered (TcpInfo)
+    int segsOut;
+    int segsIn;
+    int dataSegsOut;
+    long delivered;   // tcpi_delivered (TcpInfo)
     // delayed ACK
     boolean ackPending;
     /** In-order data did not fit TCP's memory: the next ACK goes now, with window 0 ({@code ICSK_ACK_NOMEM}). */
     boolean ackNomem;
     int quickAcks;
-    int pingpong;
-    long atoNanos;
-    final OowLimit oow = new OowLimit();
+    /** Interactive mode ({@code icsk_ack.pingpong}): 0 or 1. */
+    byte pingpong;
+    /** The out-of-window reply limit, made at the first such reply. */
+    private OowLimit oow;
     // user settings
     boolean nodelay;
     boolean corked;
-    int keepIdle;
-    int keepIntvl;
-    int keepCnt;
-    int synCnt;
-    int linger2 = -2;
+    // (TCP_KEEPIDLE and TCP_KEEPINTVL are at most 32767 s, TCP_KEEPCNT and TCP_SYNCNT 127,
+    // TCP_LINGER2 is -1, -2 for tcp_fin_timeout, or up to 120 s: narrow types keep the socket small)
+    short keepIdle;
+    short keepIntvl;
+    byte keepCnt;
+    byte synCnt;
+    byte linger2 = -2;
     int userTimeoutMs;
     // queues
     final SkbQueue writeQueue = new SkbQueue();
@@ -244,15 +244,10 @@ public final class TcpSock extends Sock implements CongestionState {
     int forwardAlloc;
     /** Destroyed: no longer counted among the namespace's TCP sockets. */
     private boolean destroyed;
-    private final SkBuff.Destructor rmemFree = this::rmemFree;
-    final SkbQueue ofoQueue = new SkbQueue();
-    // listener
-    int maxAckBacklog;
-    final ArrayDeque<TcpSock> acceptQueue = new ArrayDeque<>();
-    int synQueueLen;
-    /** Requests in the SYN queue whose SYN-ACK never timed out ({@code young}). */
-    int synQueueYoung;
-    long lastSynOverflow;
+    /** The out-of-order queue ({@code out_of_order_queue}), made at the first segment out of order. */
+    private SkbQueue ofoQueue;
+    /** The listener's state, children waiting for accept() and SYN queue counts, made by the first listen(). */
+    AcceptQueue acceptQueue;
     // route
     Rtable rt;
     int ipId;
@@ -270,6 +265,7 @@ public final class TcpSock extends Sock implements CongestionState {
         super(table, Socket.SOCK_STREAM, Socket.IPPROTO_TCP);
         this.tcp = tcp;
         this.timers = new TcpTimers(this);
+        this.rxSack = tcp.noSack;
         this.rcvbuf = (int) tcp.sysctl.rmem.get(1);
         this.sndbuf = (int) tcp.sysctl.wmem.get(1);
         this.pmtudisc = SockOpt.IP_PMTUDISC_WANT;
@@ -310,7 +306,7 @@ public final class TcpSock extends Sock implements CongestionState {
 
     @Override
     public int sendQ() {
-        return state == TcpState.LISTEN ? maxAckBacklog : writeSeq - sndUna;
+        return state == TcpState.LISTEN ? acceptQueue.maxBacklog : writeSeq - sndUna;
     }
 
     /**
@@ -511,8 +507,9 @@ public final class TcpSock extends Sock implements CongestionState {
     /** Mirrors {@code release_sock()} → {@code __release_sock()}: process the backlog. */
     void releaseSock() {
         kernel.softnet().bhDisable();
-        while (!backlog.isEmpty()) {
-            SkBuff skb = backlog.poll();
+        SkbQueue q = backlog;
+        while (q != null && !q.isEmpty()) {
+            SkBuff skb = q.poll();
             kernel.tracer().point(Stage.RELEASE_SOCK, skb, net.name(), "", "");
             tcp.input.doRcv(this, skb);
         }
@@ -550,71 +547,15 @@ public final class TcpSock extends Sock implements CongestionState {
         tcp.addBound(port, this);
     }
 
-    /**
-     * Mirrors {@code inet_stream_connect()} → {@code tcp_v4_connect()}, with the socket-level
-     * state ({@link #connecting}: SS_CONNECTING) Linux keeps: a second connect while the SYN is
-     * out is EALREADY; the first one after a non-blocking connect completed returns 0, later
-     * ones EISCONN; after a failure it reports the error (ECONNABORTED once SO_ERROR took it).
-     */
+    /** Mirrors {@code inet_stream_connect()}: {@link TcpConnect#streamConnect}. */
     @Override
     protected void connect(SockAddrIn addr, long deadline) {
         lockSock();
         try {
-            switch (state) {
-                case ESTABLISHED, CLOSE_WAIT, FIN_WAIT1, FIN_WAIT2, CLOSING, LAST_ACK -> {
-                    if (connecting) {
-                        connecting = false;
-                        return;
-                    }
-                    throw new ErrnoException(Errno.EISCONN, "the socket is already connected");
-                }
-                case SYN_SENT, SYN_RECV -> {
-                    if (!connecting) {
-                        throw new ErrnoException(Errno.EISCONN, "the socket is already connected");
-                    }
-                    if (deadline == -1) {
-                        throw new ErrnoException(Errno.EALREADY, "a connect is already in progress");
-                    }
-                }
-                case LISTEN -> throw new ErrnoException(Errno.EISCONN, "a listening socket cannot connect");
-                default -> {
-                    if (connecting) {
-                        connectFailed();
-                    }
-                    TcpConnect.v4Connect(this, addr);
-                    connecting = true;
-                    if (deadline == -1) {
-                        throw new ErrnoException(Errno.EINPROGRESS, "the connection is being set up; poll for POLLOUT, then read SO_ERROR");
-                    }
-                }
-            }
-            waitConnect(deadline);
+            TcpConnect.streamConnect(this, addr, deadline);
         } finally {
             releaseSock();
         }
-    }
-
-    private void waitConnect(long deadline) {
-        boolean done = sleepWhile(() -> state == TcpState.SYN_SENT || state == TcpState.SYN_RECV, deadline);
-        if (!done) {
-            throw new ErrnoException(Errno.EINPROGRESS, "connect timed out (SO_SNDTIMEO); it goes on in the background");
-        }
-        if (state == TcpState.CLOSE) {
-            connectFailed();
-        }
-        connecting = false;
-    }
-
-    /** The {@code sock_error} exit of {@code inet_stream_connect()}: the error, or ECONNABORTED. */
-    private void connectFailed() {
-        connecting = false;
-        Errno e = takeError();
-        TcpClose.disconnect(this);
-        if (e == null) {
-            throw new ErrnoException(Errno.ECONNABORTED, "the connection attempt failed (its error was already reported)");
-        }
-        throw new ErrnoException(e, e == Errno.ECONNREFUSED ? "the peer refused the connection (RST)"
-                : e == Errno.ETIMEDOUT ? "no answer to the SYN after tcp_syn_retries retransmissions" : e.text());
     }
 
     /**
@@ -632,7 +573,7 @@ public final class TcpSock extends Sock implements CongestionState {
         }
         releaseSock();
         try {
-            return kernel.sleep(wq, () -> !cond.getAsBoolean() || err != null, deadline);
+            return sleep(() -> !cond.getAsBoolean() || err != null, deadline);
         } finally {
             lockSock();
         }
@@ -655,7 +596,10 @@ public final class TcpSock extends Sock implements CongestionState {
             throw new ErrnoException(Errno.EINVAL, "listen() needs an unconnected socket (state " + state.ssName() + ")");
         }
         int max = (int) Math.min(Math.max(backlog, 0), tcp.sysctl.somaxconn.get());
-        maxAckBacklog = max;
+        if (acceptQueue == null) {
+            acceptQueue = new AcceptQueue();
+        }
+        acceptQueue.maxBacklog = max;
         if (state == TcpState.LISTEN) {
             return;
         }
@@ -782,11 +726,14 @@ public final class TcpSock extends Sock implements CongestionState {
     void chargeR(SkBuff skb) {
         int ts = skb.truesize();
         skb.sk = this;
-        skb.destructor = rmemFree;
+        skb.destructor = RMEM_FREE;
         skb.cb[CB_TRUESIZE] = ts;
         rmemAlloc += ts;
         TcpMem.charge(this, ts);
     }
+
+    /** {@link #rmemFree}, one for all sockets: the buffer's {@code sk} names the socket. */
+    private static final SkBuff.Destructor RMEM_FREE = skb -> ((TcpSock) skb.sk).rmemFree(skb);
 
     /** Mirrors {@code sock_rfree()}. */
     private void rmemFree(SkBuff skb) {
@@ -814,6 +761,56 @@ public final class TcpSock extends Sock implements CongestionState {
         skb.free();
     }
 
+    /** The limit on replies to out-of-window segments ({@code last_oow_ack_time}). */
+    OowLimit oow() {
+        OowLimit o = oow;
+        if (o == null) {
+            o = oow = new OowLimit();
+        }
+        return o;
+    }
+
+    /** The receiver's SACK state to record into: the socket's own, made when it first needs one. */
+    TcpRcvSack rxSackForUpdate() {
+        TcpRcvSack r = rxSack;
+        if (r == tcp.noSack) {
+            r = rxSack = new TcpRcvSack();
+        }
+        return r;
+    }
+
+    /** The receive-buffer autotuning state, made at its first use. */
+    TcpRcvSpace rcvSpace() {
+        TcpRcvSpace r = rcvSpace;
+        if (r == null) {
+            r = rcvSpace = new TcpRcvSpace();
+        }
+        return r;
+    }
+
+    /** The backlog, made at the first segment that has to wait in it. */
+    SkbQueue backlog() {
+        SkbQueue q = backlog;
+        if (q == null) {
+            q = backlog = new SkbQueue();
+        }
+        return q;
+    }
+
+    /** Whether nothing waits out of order. */
+    boolean ofoEmpty() {
+        return ofoQueue == null || ofoQueue.isEmpty();
+    }
+
+    /** The out-of-order queue, made at its first use. */
+    SkbQueue ofo() {
+        SkbQueue q = ofoQueue;
+        if (q == null) {
+            q = ofoQueue = new SkbQueue();
+        }
+        return q;
+    }
+
     /** Leaves the namespace's count of TCP sockets, once ({@code tcp_v4_destroy_sock}). */
     void destroyed() {
         if (!destroyed) {
@@ -837,8 +834,8 @@ public final class TcpSock extends Sock implements CongestionState {
 
     /** Wakes readers with {@code events} (POLLPRI for urgent data, as {@code sock_def_readable}). */
     void wakeReaders(int events) {
-        if (!wq.isEmpty()) {
-            wq.wakeUp(events);
+        if (hasSleepers()) {
+            wakeUp(events);
         }
     }
 
@@ -849,15 +846,15 @@ public final class TcpSock extends Sock implements CongestionState {
 
     /** Wakes writers ({@code sk_write_space}). */
     void wakeWriters() {
-        if (!wq.isEmpty()) {
-            wq.wakeUp(Socket.POLLOUT | Socket.POLLWRNORM);
+        if (hasSleepers()) {
+            wakeUp(Socket.POLLOUT | Socket.POLLWRNORM);
         }
     }
 
     /** Wakes everyone with the state's mask ({@code sk_state_change}). */
     void stateChange() {
-        if (!wq.isEmpty()) {
-            wq.wakeUp(poll() | Socket.POLLIN | Socket.POLLOUT);
+        if (hasSleepers()) {
+            wakeUp(poll() | Socket.POLLIN | Socket.POLLOUT);
         }
     }
 
@@ -913,7 +910,7 @@ public final class TcpSock extends Sock implements CongestionState {
     }
 
     SkbQueue rcvQueue() {
-        return receiveQueue;
+        return receiveQueue();
     }
 
     void setAddresses(int src, int dst, int dstPort) {
@@ -958,10 +955,6 @@ public final class TcpSock extends Sock implements CongestionState {
         return linger;
     }
 
-    long sndTimeout() {
-        return sndTimeo;
-    }
-
     void copyOptionsFrom(TcpSock p) {
         reuseAddr = p.reuseAddr;
         reusePort = p.reusePort;
@@ -995,8 +988,8 @@ public final class TcpSock extends Sock implements CongestionState {
             freeW(writeQueue.poll());
         }
         sendHead = null;
-        while (!ofoQueue.isEmpty()) {
-            ofoQueue.poll().free();
+        if (ofoQueue != null) {
+            ofoQueue.purge();
         }
     }
 

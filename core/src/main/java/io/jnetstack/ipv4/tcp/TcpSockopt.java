@@ -62,11 +62,11 @@ final class TcpSockopt {
                     sk.tcp.output.pushPending(sk);
                 }
             }
-            case 4 -> sk.keepIdle = positive(v, 32767, "TCP_KEEPIDLE");
-            case 5 -> sk.keepIntvl = positive(v, 32767, "TCP_KEEPINTVL");
-            case 6 -> sk.keepCnt = positive(v, 127, "TCP_KEEPCNT");
-            case 7 -> sk.synCnt = positive(v, 127, "TCP_SYNCNT");
-            case 8 -> sk.linger2 = v < 0 ? -1 : v == 0 ? -2 : Math.min(v, 120);   // 0: tcp_fin_timeout; at most TCP_FIN_TIMEOUT_MAX
+            case 4 -> sk.keepIdle = (short) positive(v, 32767, "TCP_KEEPIDLE");
+            case 5 -> sk.keepIntvl = (short) positive(v, 32767, "TCP_KEEPINTVL");
+            case 6 -> sk.keepCnt = (byte) positive(v, 127, "TCP_KEEPCNT");
+            case 7 -> sk.synCnt = (byte) positive(v, 127, "TCP_SYNCNT");
+            case 8 -> sk.linger2 = (byte) (v < 0 ? -1 : v == 0 ? -2 : Math.min(v, 120));   // 0: tcp_fin_timeout; at most TCP_FIN_TIMEOUT_MAX
             case 12 -> {
                 if (v != 0) {
                     sk.quickAcks = 16;

@@ -10,7 +10,7 @@ import io.jnetstack.time.Timer;
  * delayed ACK ({@code tcp_delack_timer}, RFC 1122 §4.2.3.2) and keepalive
  * ({@code tcp_keepalive_timer}, RFC 1122 §4.2.3.6; also the orphaned FIN_WAIT2 timeout).
  */
-final class TcpTimers {
+final class TcpTimers implements Runnable {
     /** RFC 6298 (2.1): the initial RTO is 1 second. */
     static final long TIMEOUT_INIT = 1_000_000_000L;
     /**
@@ -41,8 +41,9 @@ final class TcpTimers {
         this.sk = sk;
     }
 
-    private Timer timer(Timer t, String name, Runnable action) {
-        return t != null ? t : sk.kernel().timers().newTimer(name, action);
+    /** A timer made at its first use (its action is captured then, once). */
+    private Timer newTimer(String name, Runnable action) {
+        return sk.kernel().timers().newTimer(name, action);
     }
 
     /** {@code ICSK_TIME_RETRANS}: the retransmission timer. */
@@ -81,7 +82,7 @@ final class TcpTimers {
      * window or for MSG_MORE data held with nothing in flight) ends here.
      */
     void resetXmit(int what, long after) {
-        rtx = timer(rtx, "tcp write", this::writeTimer);
+        rtx = rtx != null ? rtx : newTimer("tcp write", this);
         pending = what;
         rtx.armAfter(Math.max(Math.min(after, RTO_MAX), 1));
         if (probe != null) {
@@ -106,6 +107,12 @@ final class TcpTimers {
         }
     }
 
+    /** The write timer fired: this object is its action, so that no lambda is kept per socket. */
+    @Override
+    public void run() {
+        writeTimer();
+    }
+
     /** Mirrors {@code tcp_write_timer_handler()}: the event that was armed. */
     private void writeTimer() {
         switch (pending) {
@@ -125,7 +132,7 @@ final class TcpTimers {
      * Mirrors {@code tcp_check_probe_timer()}: one RTO from now (at least 200 ms).
      */
     void armProbe() {
-        probe = timer(probe, "tcp probe0", this::probeTimer);
+        probe = probe != null ? probe : newTimer("tcp probe0", this::probeTimer);
         if (!probe.pending()) {
             probe.armAfter(clampProbeToUserTimeout(probeWhen(0)));
         }
@@ -136,7 +143,7 @@ final class TcpTimers {
      * the window is still closed. Mirrors the closed-window branch of {@code tcp_ack_probe()}.
      */
     void resetProbe() {
-        probe = timer(probe, "tcp probe0", this::probeTimer);
+        probe = probe != null ? probe : newTimer("tcp probe0", this::probeTimer);
         probe.armAfter(clampProbeToUserTimeout(probeWhen(sk.backoff)));
     }
 
@@ -161,7 +168,7 @@ final class TcpTimers {
     }
 
     void armDelack(long after) {
-        delack = timer(delack, "tcp delack", this::delackTimer);
+        delack = delack != null ? delack : newTimer("tcp delack", this::delackTimer);
         if (!delack.pending()) {
             delack.armAfter(after);
         }
@@ -175,7 +182,7 @@ final class TcpTimers {
 
     /** Arms the keepalive timer (or the orphaned FIN_WAIT2 timeout) {@code after} from now. */
     void armKeepalive(long after) {
-        keepalive = timer(keepalive, "tcp keepalive", this::keepaliveTimer);
+        keepalive = keepalive != null ? keepalive : newTimer("tcp keepalive", this::keepaliveTimer);
         keepalive.armAfter(after);
     }
 

@@ -157,7 +157,7 @@ final class TcpValidate {
      * at random between half the limit and one and a half times it.
      */
     void challengeAck(TcpSock sk) {
-        if (sk.oow.limited(tcp, TcpExtMib.TCPACKSkippedChallenge)) {
+        if (sk.oow().limited(tcp, TcpExtMib.TCPACKSkippedChallenge)) {
             return;
         }
         long limit = tcp.sysctl.challengeAckLimit.get();
@@ -182,7 +182,7 @@ final class TcpValidate {
 
     /** A duplicate ACK for an unacceptable segment, unless rate limited ({@link OowLimit}). */
     private void sendDupAck(TcpSock sk, TcpInput.Seg s, TcpExtMib skipped) {
-        if (!sk.oow.limited(tcp, s, skipped)) {
+        if (!sk.oow().limited(tcp, s, skipped)) {
             TcpRcvSack.dupAckDsack(sk, s);   // tcp_send_dupack()
             tcp.output.sendAck(sk);
         }

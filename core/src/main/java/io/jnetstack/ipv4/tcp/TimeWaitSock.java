@@ -23,7 +23,6 @@ final class TimeWaitSock {
     final int lport;
     final int raddr;
     final int rport;
-    final Tcp.Tuple key;
     int rcvNxt;
     int sndNxt;
     int rcvWnd;
@@ -42,7 +41,6 @@ final class TimeWaitSock {
         this.lport = sk.localPort();
         this.raddr = sk.peerAddress();
         this.rport = sk.peerPort();
-        this.key = new Tcp.Tuple(laddr, lport, raddr, rport);
         this.rcvNxt = sk.rcvNxt;
         this.sndNxt = sk.sndNxt;
         this.rcvWnd = sk.rcvWnd;
@@ -52,7 +50,7 @@ final class TimeWaitSock {
         this.tsRecentStamp = sk.tsRecentStamp;
         this.tsOffset = sk.tsOffset;
         this.timer = tcp.kernel.timers().newTimer("time-wait " + lport, this::kill);
-        tcp.hashEstablished(key, this);
+        tcp.hashEstablished(this);
         tcp.addBound(lport, this);
         tcp.ext.inc(TcpExtMib.TW);
         tcp.timeWaits++;
@@ -72,7 +70,7 @@ final class TimeWaitSock {
         dead = true;
         tcp.timeWaits--;
         timer.cancel();
-        tcp.unhashEstablished(key, this);
+        tcp.unhashEstablished(this);
         tcp.removeBound(lport, this);
     }
 

@@ -55,7 +55,7 @@ class TcpMemTest {
         }
         h.inject(A, 8001, 1000, 1, WIN);   // out-of-order queue
         write(s, 30_000);                    // write queue
-        assertEquals(1, k.ofoQueue.size());
+        assertEquals(1, k.ofo().size());
         assertTrue(k.rmem() > 6 * 1000 && k.wmemQueued > 30_000);
         assertEquals(pagesOf(k), h.tcp().memoryPages(), "the pages cover the truesize, less than a page to spare");
         assertTrue(k.forwardAlloc >= 0 && k.forwardAlloc < TcpMem.PAGE);
@@ -177,7 +177,7 @@ class TcpMemTest {
             h.inject(A | Tcp.PSH, 2001 + i * 1000, 1000, 1, WIN); // after a hole at 1001
         }
         assertTrue(ext(h, TcpExtMib.TCPOFODrop) > 0, "out-of-order data above tcp_mem[2] is dropped");
-        assertTrue(k.ofoQueue.size() > 0);
+        assertTrue(k.ofo().size() > 0);
         assertEquals(0, h.net.drops(DropReason.TCP_OFO_QUEUE_PRUNE), "nothing after a later segment to prune");
         long pruneCalls = ext(h, TcpExtMib.OfoPruned);
         h.inject(A | Tcp.PSH, 1001, 1000, 1, WIN);               // fills the hole
@@ -203,14 +203,14 @@ class TcpMemTest {
             h.inject(A | Tcp.PSH, seq, 1000, 1, WIN);   // a hole at 1001; the buffer fills
         }
         assertTrue(ext(h, TcpExtMib.TCPOFODrop) > 0, "the buffer is full");
-        int ofo = k.ofoQueue.size();
+        int ofo = k.ofo().size();
         h.clear();
         h.inject(A | Tcp.PSH, 1001, 1000, 1, WIN);
         // tcp_prune_queue: collapsing is not enough, so out-of-order data goes (tcp_prune_ofo_queue)
         // and the segment the connection needs is taken; refusing it would close the window on
         // the hole for good.
         assertTrue(h.net.drops(DropReason.TCP_OFO_QUEUE_PRUNE) > 0);
-        assertTrue(k.ofoQueue.size() < ofo);
+        assertTrue(k.ofo().size() < ofo);
         assertTrue(k.rcvNxt - (h.riss + 1) >= 2000, "the hole was filled");
         assertEquals(0, ext(h, TcpExtMib.TCPRcvQDrop));
         assertTrue(h.next().tcp().window() > 0);

@@ -292,8 +292,8 @@ class TcpMutatedSegmentsTest {
         assertEquals(TcpState.ESTABLISHED, k.state(), "the connection lives" + at);
         assertTrue(h.k.skbs().inUse() < 5_000, "buffers in use " + h.k.skbs().inUse() + at);
         assertTrue(k.rmem() <= k.rcvbuf() + 70_000, "receive memory " + k.rmem() + at);
-        assertTrue(k.ofoQueue.size() <= 200, "out-of-order queue " + k.ofoQueue.size() + at);
-        assertTrue(k.backlog.isEmpty(), "backlog" + at);
+        assertTrue(k.ofo().size() <= 200, "out-of-order queue " + k.ofo().size() + at);
+        assertTrue(k.backlog().isEmpty(), "backlog" + at);
         assertTrue(k.sndUna - k.sndNxt <= 0 && k.sndNxt - k.writeSeq <= 0, "SND.UNA <= SND.NXT <= write_seq" + at);
         assertTrue(k.copiedSeq - k.rcvNxt <= 0, "copied <= RCV.NXT" + at);
         assertTrue(k.packetsOut >= 0 && k.packetsOut <= k.writeQueue.size(), "packets out " + k.packetsOut + at);
@@ -313,7 +313,7 @@ class TcpMutatedSegmentsTest {
         assertTrue(rq >= k.rcvNxt - k.copiedSeq, "unread bytes are queued" + at);
         TcpSock l = (TcpSock) listener.sock();
         // Full only beyond the backlog (inet_csk_reqsk_queue_is_full), as the accept queue.
-        assertTrue(l.synQueueLen >= 0 && l.synQueueLen <= 17, "SYN queue " + l.synQueueLen + at);
+        assertTrue(l.acceptQueue.synQueueLen >= 0 && l.acceptQueue.synQueueLen <= 17, "SYN queue " + l.acceptQueue.synQueueLen + at);
         assertTrue(l.acceptQueue.size() <= 17, "accept queue " + l.acceptQueue.size() + at);
         assertTrue(h.tcp().established.size() <= 60, "established table " + h.tcp().established.size() + at);
     }

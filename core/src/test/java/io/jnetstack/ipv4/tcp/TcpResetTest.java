@@ -104,7 +104,7 @@ class TcpResetTest {
         assertEquals(TcpState.CLOSE, sk(s).state());
         assertEquals(Errno.ECONNRESET, errnoOf(() -> s.recv(ByteBuffer.allocate(10), 0)));
         s.close();
-        assertTrue(h.tcp.bound.getOrDefault(PORT, java.util.List.of()).size() == 1, "only the listener holds the port");
+        assertTrue(h.tcp.bound.owners(PORT).size() == 1, "only the listener holds the port");
     }
 
     @Test

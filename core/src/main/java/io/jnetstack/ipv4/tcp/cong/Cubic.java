@@ -73,9 +73,8 @@ public final class Cubic implements CongestionControl {
 
     private final CubicParams params;
     private final HystartListener hystartListener;
-    private final long cubeFactor;
-    private final int cubeRttScale;
-    private final int renoScale;
+    // cube_factor, cube_rtt_scale and beta_scale are derived from the parameters when used (one
+    // set per namespace, kept nowhere per connection: every connection carries this object).
 
     /** {@code cnt}: segments ACKed per segment of growth. */
     private int cnt;
@@ -118,9 +117,6 @@ public final class Cubic implements CongestionControl {
     public Cubic(CubicParams params, HystartListener hystartListener) {
         this.params = params;
         this.hystartListener = hystartListener;
-        this.cubeFactor = params.cubeFactor();
-        this.cubeRttScale = params.cubeRttScale();
-        this.renoScale = params.renoScale();
     }
 
     @Override
@@ -295,7 +291,7 @@ public final class Cubic implements CongestionControl {
             bicK = 0;
             originPoint = cwnd;
         } else {
-            bicK = floorCbrt(cubeFactor * (lastMaxCwnd - cwnd));
+            bicK = floorCbrt(params.cubeFactor() * (lastMaxCwnd - cwnd));
             originPoint = lastMaxCwnd;
         }
     }
@@ -320,13 +316,13 @@ public final class Cubic implements CongestionControl {
         long t = ((now - epochStart) + usecsToJiffies(delayMinUs)) * (1L << BICTCP_HZ) / HZ;
         long offs = Math.abs(t - bicK);
         long delta = offs >= MAX_OFFS ? Integer.MAX_VALUE
-                : (cubeRttScale * offs * offs * offs) >>> (10 + 3 * BICTCP_HZ);
+                : (params.cubeRttScale() * offs * offs * offs) >>> (10 + 3 * BICTCP_HZ);
         return t < bicK ? originPoint - delta : originPoint + delta;
     }
 
     /** RFC 9438 §4.3: grow W_est by the ACKs and let the window catch up with it within an RTT. */
     private void renoFriendly(int cwnd) {
-        long per = ((long) cwnd * renoScale) >> 3;
+        long per = ((long) cwnd * params.renoScale()) >> 3;
         if (per > 0 && Integer.toUnsignedLong(ackCnt) > per) {
             long steps = (Integer.toUnsignedLong(ackCnt) - 1) / per;
             ackCnt -= (int) (steps * per);
