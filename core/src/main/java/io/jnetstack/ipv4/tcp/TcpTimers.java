@@ -41,10 +41,6 @@ final class TcpTimers {
         this.sk = sk;
     }
 
-    private Timer timer(Timer t, String name, Runnable action) {
-        return t != null ? t : sk.kernel().timers().newTimer(name, action);
-    }
-
     /** {@code ICSK_TIME_RETRANS}: the retransmission timer. */
     static final int TIME_RETRANS = 1;
     /** {@code ICSK_TIME_LOSS_PROBE}: the tail loss probe (RFC 8985 §7). */
@@ -81,7 +77,9 @@ final class TcpTimers {
      * window or for MSG_MORE data held with nothing in flight) ends here.
      */
     void resetXmit(int what, long after) {
-        rtx = timer(rtx, "tcp write", this::writeTimer);
+        if (rtx == null) {   // no method reference made per call
+            rtx = sk.kernel().timers().newTimer("tcp write", this::writeTimer);
+        }
         pending = what;
         rtx.armAfter(Math.max(Math.min(after, RTO_MAX), 1));
         if (probe != null) {
@@ -125,7 +123,9 @@ final class TcpTimers {
      * Mirrors {@code tcp_check_probe_timer()}: one RTO from now (at least 200 ms).
      */
     void armProbe() {
-        probe = timer(probe, "tcp probe0", this::probeTimer);
+        if (probe == null) {   // no method reference made per call
+            probe = sk.kernel().timers().newTimer("tcp probe0", this::probeTimer);
+        }
         if (!probe.pending()) {
             probe.armAfter(clampProbeToUserTimeout(probeWhen(0)));
         }
@@ -136,7 +136,9 @@ final class TcpTimers {
      * the window is still closed. Mirrors the closed-window branch of {@code tcp_ack_probe()}.
      */
     void resetProbe() {
-        probe = timer(probe, "tcp probe0", this::probeTimer);
+        if (probe == null) {   // no method reference made per call
+            probe = sk.kernel().timers().newTimer("tcp probe0", this::probeTimer);
+        }
         probe.armAfter(clampProbeToUserTimeout(probeWhen(sk.backoff)));
     }
 
@@ -161,7 +163,9 @@ final class TcpTimers {
     }
 
     void armDelack(long after) {
-        delack = timer(delack, "tcp delack", this::delackTimer);
+        if (delack == null) {   // no method reference made per call
+            delack = sk.kernel().timers().newTimer("tcp delack", this::delackTimer);
+        }
         if (!delack.pending()) {
             delack.armAfter(after);
         }
@@ -175,7 +179,9 @@ final class TcpTimers {
 
     /** Arms the keepalive timer (or the orphaned FIN_WAIT2 timeout) {@code after} from now. */
     void armKeepalive(long after) {
-        keepalive = timer(keepalive, "tcp keepalive", this::keepaliveTimer);
+        if (keepalive == null) {   // no method reference made per call
+            keepalive = sk.kernel().timers().newTimer("tcp keepalive", this::keepaliveTimer);
+        }
         keepalive.armAfter(after);
     }
 
