@@ -265,7 +265,7 @@ public final class Tcp implements InetProtocol {
         }
         byte[] b = skb.buf();
         int off = skb.data();
-        int hl = io.jnetstack.wire.Tcp.check(b, off, skb.len());
+        int hl = io.jnetstack.wire.Tcp.check(b, off, skb.headLen());   // the header is linear, the payload may not be
         if (hl < 0) {
             if (hl == io.jnetstack.wire.Tcp.ERR_DATA_OFFSET) {
                 mib.inc(TcpMib.InErrs);
