@@ -1,8 +1,10 @@
 package io.jnetstack.capture;
 
+import io.jnetstack.core.CsumState;
 import io.jnetstack.core.NetDevice;
 import io.jnetstack.core.PacketTap;
 import io.jnetstack.core.SkBuff;
+import io.jnetstack.wire.Checksum;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -45,7 +47,8 @@ public final class DeviceCapture implements PacketTap, AutoCloseable {
         int len = skb.len();
         long now = dev.net().kernel().clock().nanos();
         PcapNgWriter.Direction dir = outgoing ? PcapNgWriter.Direction.OUTBOUND : PcapNgWriter.Direction.INBOUND;
-        if (skb.dataLen() == 0) {
+        boolean partial = skb.ipSummed == CsumState.PARTIAL;
+        if (skb.dataLen() == 0 && !partial) {
             writer.writePacket(id, now, skb.buf(), skb.data(), len, len, dir, null);
             return;
         }
@@ -53,7 +56,26 @@ public final class DeviceCapture implements PacketTap, AutoCloseable {
             scratch = new byte[Math.max(len, scratch.length * 2)];
         }
         skb.copyBits(0, scratch, 0, len);
+        if (partial) {
+            finishChecksum(skb, len);
+        }
         writer.writePacket(id, now, scratch, 0, len, len, dir, null);
+    }
+
+    /**
+     * A checksum left to the device (CHECKSUM_PARTIAL: TCP's segments on a device with checksum
+     * offload) is finished in the captured copy, as the wire would carry it; tcpdump on Linux
+     * shows such checksums unfinished.
+     */
+    private void finishChecksum(SkBuff skb, int len) {
+        int start = skb.csumStart - skb.data();
+        int field = start + skb.csumOffset;
+        if (start < 0 || field < 0 || field + 2 > len) {
+            return;
+        }
+        int c = Checksum.compute(scratch, start, len - start);
+        scratch[field] = (byte) (c >>> 8);
+        scratch[field + 1] = (byte) c;
     }
 
     /** Frames written so far. */

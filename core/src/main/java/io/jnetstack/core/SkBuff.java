@@ -326,6 +326,62 @@ public final class SkBuff {
         dataLen += size;
     }
 
+    /** Mirrors MAX_SKB_FRAGS: the most page fragments one buffer holds. */
+    public static final int MAX_FRAGS = SkbShared.MAX_FRAGS;
+
+    /**
+     * The linear array as a page, so another buffer can carry this one's bytes as a fragment
+     * ({@link #addFrag}) without a copy: each fragment reference pins the data, which returns to
+     * the pool only when this buffer and every such fragment are gone. The page is made once per
+     * pooled data buffer. (Linux's linear area already lives in a page: {@code virt_to_page}.)
+     */
+    public Page linearPage() {
+        Page p = shinfo.page;
+        if (p == null) {
+            p = new Page(shinfo, pool);
+            shinfo.page = p;
+        }
+        return p;
+    }
+
+    /**
+     * Removes {@code n} bytes from the front of the data, from the linear part and then from the
+     * fragments. Mirrors {@code pskb_pull()} / {@code __pskb_trim_head()}.
+     *
+     * @return false (nothing changed) when the packet is shorter than n
+     */
+    public boolean pullData(int n) {
+        if (n < 0 || n > len) {
+            return false;
+        }
+        int hl = headLen();
+        if (n <= hl) {
+            pull(n);
+            return true;
+        }
+        makeFragsPrivate();
+        data = tail;
+        len -= hl;
+        int k = n - hl;
+        while (k > 0) {
+            int size = shinfo.fragSize[0];
+            if (k >= size) {
+                shinfo.fragPage[0].put();
+                removeFrag0();
+                k -= size;
+                len -= size;
+                dataLen -= size;
+            } else {
+                shinfo.fragOff[0] += k;
+                shinfo.fragSize[0] -= k;
+                len -= k;
+                dataLen -= k;
+                k = 0;
+            }
+        }
+        return true;
+    }
+
     /** The page of fragment i. */
     public Page fragPage(int i) {
         return shinfo.fragPage[i];

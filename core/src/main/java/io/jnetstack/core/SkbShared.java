@@ -21,6 +21,8 @@ final class SkbShared {
     int gsoSize;
     int gsoSegs;
     int gsoType;
+    /** This buffer's linear array as a page for other buffers' fragments, made on first use. */
+    Page page;
     SkbShared nextFree;
 
     SkbShared(byte[] buf, int sizeClass) {

@@ -55,7 +55,7 @@ public final class IpForward {
         }
         Rtable rt = (Rtable) skb.dst;
         int mtu = rt.mtu();
-        if (skb.len() > mtu && Ipv4.dontFragment(b, off) && skb.gsoSize() == 0) {
+        if (networkSegLen(skb, b, off) > mtu && Ipv4.dontFragment(b, off)) {
             inet.ipMib.inc(IpMib.FragFails);
             inet.icmp.send(skb, Icmp.DEST_UNREACH, Icmp.FRAG_NEEDED, mtu);
             inet.net.drop(skb, DropReason.PKT_TOO_BIG);
@@ -94,4 +94,21 @@ public final class IpForward {
 
     /** TC_PRIO_BESTEFFORT 0, BULK 2, INTERACTIVE_BULK 4, INTERACTIVE 6, indexed by the TOS bits. */
     private static final int[] TOS2PRIO = {0, 0, 0, 0, 2, 2, 2, 2, 6, 6, 6, 6, 4, 4, 4, 4};
+
+    /**
+     * The length of the datagrams this packet becomes: itself, or for a TCP GSO packet the IP and
+     * TCP headers plus gso_size, so a merged or TSO packet whose segments would not fit the next
+     * hop still gets ICMP fragmentation needed. Mirrors {@code ip_exceeds_mtu()} →
+     * {@code skb_gso_validate_network_len()}.
+     */
+    private static int networkSegLen(SkBuff skb, byte[] b, int off) {
+        if (skb.gsoSize() == 0) {
+            return skb.len();
+        }
+        int ihl = Ipv4.headerLen(b, off);
+        if (Ipv4.protocol(b, off) != Ipv4.PROTO_TCP || skb.headLen() < ihl + 20) {
+            return 0;   // not ours to judge: segmentation checks it
+        }
+        return ihl + ((b[off + ihl + 12] & 0xf0) >>> 2) + skb.gsoSize();
+    }
 }

@@ -30,6 +30,9 @@ public final class Fib {
     private final TreeMap<Integer, FibTable> tables = new TreeMap<>();
     private final int hashSeed;
     private final int loopbackIfindex;
+    /** Scratch for {@link #addressType}, which runs per received packet (rp_filter, accept_local). */
+    private final FlowKey typeKey = new FlowKey();
+    private final FibResult typeRes = new FibResult();
 
     /** The FIB of {@code net}, with the local and main tables and the default rules. Mirrors {@code ip_fib_net_init()}. */
     public Fib(Net net) {
@@ -199,8 +202,9 @@ public final class Fib {
             return RouteType.MULTICAST;
         }
         FibTable t = tables.get(tableId);
-        FibResult res = new FibResult();
-        if (t != null && t.lookup(new FlowKey().dst(addr), res)) {
+        FibResult res = typeRes;   // reused: callers hold the kernel lock; nothing per packet
+        res.reset();
+        if (t != null && t.lookup(typeKey.reset().dst(addr), res)) {
             return res.type();
         }
         return RouteType.UNICAST;

@@ -1,6 +1,5 @@
 package io.jnetstack.ipv4.tcp;
 
-import io.jnetstack.core.CsumState;
 import io.jnetstack.core.DropReason;
 import io.jnetstack.core.Kernel;
 import io.jnetstack.core.Mib;
@@ -257,14 +256,24 @@ public final class Tcp implements InetProtocol {
             return;
         }
         mib.inc(TcpMib.InSegs);
-        if (skb.dataLen() > 0) {
+        if (skb.dataLen() > 0 && !skb.csumUnnecessary()) {
+            // The checksum is verified over the linear part: gather a packet that needs it.
             SkBuff lin = skb.copy();
+            lin.setGso(skb.gsoSize(), skb.gsoSegs(), skb.gsoType());
             skb.free();
             skb = lin;
         }
+        // Payload in fragments (a local peer's segment referencing its send queue) stays there:
+        // only the header must be linear (pskb_may_pull).
+        if (!skb.mayPull(Math.min(skb.len(), io.jnetstack.wire.Tcp.HEADER_LEN))
+                || skb.len() >= io.jnetstack.wire.Tcp.HEADER_LEN
+                && !skb.mayPull(Math.min(skb.len(), io.jnetstack.wire.Tcp.headerLen(skb.buf(), skb.data())))) {
+            net.drop(skb, DropReason.PKT_TOO_SMALL);
+            return;
+        }
         byte[] b = skb.buf();
         int off = skb.data();
-        int hl = io.jnetstack.wire.Tcp.check(b, off, skb.len());
+        int hl = io.jnetstack.wire.Tcp.check(b, off, skb.headLen());   // the header is linear, the payload may not be
         if (hl < 0) {
             if (hl == io.jnetstack.wire.Tcp.ERR_DATA_OFFSET) {
                 mib.inc(TcpMib.InErrs);
@@ -275,7 +284,7 @@ public final class Tcp implements InetProtocol {
         int nh = skb.networkHeader();
         int saddr = Ipv4.src(b, nh);
         int daddr = Ipv4.dst(b, nh);
-        if (skb.ipSummed != CsumState.UNNECESSARY && !io.jnetstack.wire.Tcp.checksumOk(b, off, skb.len(), saddr, daddr)) {
+        if (!skb.csumUnnecessary() && !io.jnetstack.wire.Tcp.checksumOk(b, off, skb.len(), saddr, daddr)) {
             mib.inc(TcpMib.InCsumErrors);
             mib.inc(TcpMib.InErrs);
             net.drop(skb, DropReason.TCP_CSUM);

@@ -518,7 +518,7 @@ final class TcpInput {
 
     /** Appends the payload (after {@code skip} old bytes) to the receive queue. */
     private void queueInOrder(TcpSock sk, SkBuff skb, Seg s, int skip) {
-        skb.pull(s.hl + skip);
+        skb.pullData(s.hl + skip);
         int len = s.len - skip;
         skb.cb[TcpSock.CB_SEQ] = s.seq + skip;
         skb.cb[TcpSock.CB_END_SEQ] = s.seq + s.len;
@@ -549,10 +549,16 @@ final class TcpInput {
      * besides; measuring every full-sized segment does the job of both.)
      */
     private static void measureRcvMss(TcpSock sk, SkBuff skb, int len) {
+        int truesize = skb.truesize();
+        if (skb.gsoSize() != 0) {
+            // A merged (GRO) or unsegmented (TSO) packet: its segments are gso_size long.
+            truesize = (int) ((long) truesize * skb.gsoSize() / Math.max(len, 1));
+            len = skb.gsoSize();
+        }
         if (len < sk.rcvMss) {
             return;
         }
-        sk.scalingRatio = (int) Math.max(1, Math.min(255, ((long) len << 8) / skb.truesize()));
+        sk.scalingRatio = (int) Math.max(1, Math.min(255, ((long) len << 8) / Math.max(truesize, 1)));
         sk.rcvMss = Math.min(len, sk.advmss);
     }
 
@@ -664,7 +670,7 @@ final class TcpInput {
             } else {
                 int skip = sk.rcvNxt - seq;
                 if (skip > 0) {
-                    skb.pull(skip);
+                    skb.pullData(skip);
                     skb.cb[TcpSock.CB_SEQ] = sk.rcvNxt;
                 }
                 sk.rcvNxt = end;

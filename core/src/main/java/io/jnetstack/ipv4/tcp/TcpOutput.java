@@ -1,9 +1,11 @@
 package io.jnetstack.ipv4.tcp;
 
+import io.jnetstack.core.NetdevFeatures;
 import io.jnetstack.core.SkBuff;
 import io.jnetstack.ipv4.Inet;
 import io.jnetstack.ipv4.IpOutput;
 import io.jnetstack.ipv4.Rtable;
+import io.jnetstack.ipv4.offload.TcpOffload;
 import io.jnetstack.ipv4.tcp.cong.CaEvent;
 import io.jnetstack.trace.Stage;
 import io.jnetstack.trace.Tracer;
@@ -134,8 +136,10 @@ final class TcpOutput {
     /**
      * Sends the segment {@code data} (a write-queue buffer holding its payload, seq and flags in
      * its control block) or a bare control segment. Mirrors {@code tcp_transmit_skb()}: a new
-     * buffer with the payload copied, the header and options in front, the checksum, then
-     * {@code ip_queue_xmit()}.
+     * buffer for the header and options whose payload references the queued bytes, not a copy
+     * ({@link TcpTso#attachPayload}; {@code payloadLen} may run on through the buffers after
+     * {@code data}), then {@code tcp_v4_send_check()} — a GSO packet of MSS segments when longer
+     * than the MSS, the checksum left to the device when it can — and {@code ip_queue_xmit()}.
      *
      * @return 0, or a negative errno when no route
      */
@@ -158,16 +162,16 @@ final class TcpOutput {
                 if ((flags & Tcp.ACK) != 0) {
                     // RFC 2018 §4; blocks that would push a data segment past the MSS stay for
                     // the next segment (Linux shrinks the segment instead, tcp_current_mss()).
-                    int room = Math.min(40, sk.mssCache + (sk.tsOk ? TcpOptions.LEN_TIMESTAMP_ALIGNED : 0) - payloadLen);
+                    int segLen = Math.min(payloadLen, sk.mssCache);   // each GSO segment carries them
+                    int room = Math.min(40, sk.mssCache + (sk.tsOk ? TcpOptions.LEN_TIMESTAMP_ALIGNED : 0) - segLen);
                     sk.rxSack.write(sk, opts, room);
                 }
             }
             int optLen = opts.length();
             int hl = Tcp.HEADER_LEN + optLen;
-            SkBuff skb = tcp.kernel.skbs().alloc(MAX_HEADER, payloadLen);
+            SkBuff skb = tcp.kernel.skbs().alloc(MAX_HEADER, 0);
             if (payloadLen > 0) {
-                int at = skb.put(payloadLen);
-                data.copyBits(payloadOff, skb.buf(), at, payloadLen);
+                TcpTso.attachPayload(sk, skb, data, payloadOff, payloadLen);
             }
             skb.traceId = data == null ? 0 : data.traceId;
             skb.traceParent = data == null ? 0 : data.traceParent;
@@ -184,20 +188,23 @@ final class TcpOutput {
                 opts.write(b, off + Tcp.HEADER_LEN);
             }
             skb.resetTransportHeader();
-            Tcp.fillChecksum(b, off, skb.len(), sk.src(), sk.peerAddress());
+            // Payload in fragments is checksummed below TCP (skb_checksum_help() in validate_xmit
+            // when the device cannot), as Linux's TCP always leaves CHECKSUM_PARTIAL.
+            long features = skb.dataLen() > 0 ? rt.dev.features() | NetdevFeatures.HW_CSUM : rt.dev.features();
+            int pcount = TcpOffload.sendCheck(skb, off, skb.len(), sk.src(), sk.peerAddress(), sk.mssCache, features);
             if ((flags & Tcp.ACK) != 0) {
                 ackSent(sk);
             }
             if (payloadLen > 0 || (flags & (Tcp.SYN | Tcp.FIN)) != 0) {
                 sk.lastSendNanos = sk.now();
             }
-            sk.segsOut++;
-            sk.dataSegsOut += payloadLen > 0 ? 1 : 0;
-            tcp.mib.inc(TcpMib.OutSegs);
+            sk.segsOut += pcount;
+            sk.dataSegsOut += payloadLen > 0 ? pcount : 0;
+            tcp.mib.add(TcpMib.OutSegs, pcount);
             if ((flags & Tcp.RST) != 0) {
                 tcp.mib.inc(TcpMib.OutRsts);
             }
-            return queueXmit(sk, skb, rt);
+            return queueXmit(sk, skb, rt, pcount);
         } finally {
             t.exit();
         }
@@ -223,16 +230,18 @@ final class TcpOutput {
 
     /**
      * Mirrors {@code ip_queue_xmit()}: the IP header (DF for path MTU discovery, the socket's TTL
-     * and TOS, an ID from the connection's counter), then {@code ip_local_out()}.
+     * and TOS, an ID from the connection's counter, one per segment of a GSO packet as
+     * {@code ip_select_ident_segs()}), then {@code ip_local_out()}.
      */
-    private int queueXmit(TcpSock sk, SkBuff skb, Rtable rt) {
+    private int queueXmit(TcpSock sk, SkBuff skb, Rtable rt, int pcount) {
         Tracer t = tcp.kernel.tracer();
         t.enter(Stage.IP_QUEUE_XMIT, skb, tcp.net.name(), rt.dev.name());
         try {
             int off = skb.push(Ipv4.HEADER_LEN);
             int ttl = sk.ttlFor() > 0 ? sk.ttlFor() : tcp.net.sysctls().entry("net.ipv4.ip_default_ttl").getInt();
-            Ipv4.writeHeader(skb.buf(), off, sk.tosValue(), skb.len(), sk.ipId++ & 0xffff, Ipv4.FLAG_DF, ttl,
+            Ipv4.writeHeader(skb.buf(), off, sk.tosValue(), skb.len(), sk.ipId & 0xffff, Ipv4.FLAG_DF, ttl,
                     Ipv4.PROTO_TCP, sk.src(), sk.peerAddress());
+            sk.ipId += pcount;
             skb.dst = rt;
             skb.priority = sk.priorityValue();
             skb.mark = sk.markValue();
@@ -261,8 +270,17 @@ final class TcpOutput {
 
     /** Sends a queued segment (first transmission or retransmission). */
     int transmitQueued(TcpSock sk, SkBuff skb) {
+        return transmitQueued(sk, skb, 1);
+    }
+
+    /**
+     * Sends {@code n} queued segments from {@code skb} on as one packet (a GSO packet when
+     * n &gt; 1, see {@link TcpTso}): the first one's flags, PSH when any carries it, FIN from the
+     * last; each segment stamped with the send time and delivery count for RTT and rate samples.
+     */
+    int transmitQueued(TcpSock sk, SkBuff skb, int n) {
         int seq = (int) skb.cb[TcpSock.CB_SEQ];
-        int flags = (int) skb.cb[TcpSock.CB_FLAGS];
+        int flags = (int) skb.cb[TcpSock.CB_FLAGS] & ~Tcp.FIN;
         if ((flags & Tcp.SYN) == 0 || sk.state != TcpState.SYN_SENT) {
             flags |= Tcp.ACK;
         }
@@ -272,11 +290,18 @@ final class TcpOutput {
         // Linux stamps in nanoseconds of a real clock, so no two sends share a stamp; in
         // virtual time a burst does: keep the stamps in sending order, or RACK's tie-break by
         // sequence would take a retransmission sent after new data for the older of the two.
-        long stamp = Math.max(sk.now(), sk.lastXmitStamp + 1);
-        sk.lastXmitStamp = stamp;
-        skb.cb[TcpSock.CB_WHEN] = stamp;
-        skb.cb[TcpSock.CB_TX_DELIVERED] = sk.delivered;
-        return transmit(sk, seq, flags, skb, 0, skb.len());
+        // The segments of one GSO packet share its stamp, as a TSO skb's do.
+        long now = Math.max(sk.now(), sk.lastXmitStamp + 1);
+        sk.lastXmitStamp = now;
+        int len = 0;
+        SkBuff b = skb;
+        for (int i = 0; i < n; i++, b = sk.writeQueue.next(b)) {
+            b.cb[TcpSock.CB_WHEN] = now;
+            b.cb[TcpSock.CB_TX_DELIVERED] = sk.delivered;
+            flags |= (int) b.cb[TcpSock.CB_FLAGS] & (i == n - 1 ? Tcp.PSH | Tcp.FIN : Tcp.PSH);
+            len += b.len();
+        }
+        return transmit(sk, seq, flags, skb, 0, len);
     }
 
     /** {@link #writeXmit} as the send path calls it ({@code TCP_NAGLE_PUSH} or not). */
@@ -307,6 +332,8 @@ final class TcpOutput {
         try {
             int sent = 0;
             boolean cwndLimited = false;
+            Rtable rt = route(sk);
+            int goal = TcpTso.segs(sk, rt == null ? null : rt.dev, sk.mssCache);   // tcp_tso_segs()
             while (sk.sendHead != null) {
                 SkBuff skb = sk.sendHead;
                 int mss = sk.mssCache;
@@ -337,14 +364,18 @@ final class TcpOutput {
                 if (last && mode == PUSH_NORMAL && !nagleTest(sk, skb, mss, push)) {
                     break;
                 }
-                if (transmitQueued(sk, skb) < 0) {
+                int n = mode == PUSH_LOSS_PROBE ? 1 : TcpTso.burstEnd(sk, skb, goal, mss, mode == PUSH_NORMAL, push);
+                if (transmitQueued(sk, skb, n) < 0) {
                     break;
                 }
-                if (skb.len() < mss) {
-                    sk.sndSml = end;   // tcp_minshall_update()
+                for (int i = 0; i < n; i++) {
+                    SkBuff done = sk.sendHead;
+                    if (done.len() < mss) {
+                        sk.sndSml = (int) done.cb[TcpSock.CB_END_SEQ];   // tcp_minshall_update()
+                    }
+                    newDataSent(sk, done);
+                    sent++;
                 }
-                newDataSent(sk, skb);
-                sent++;
                 if (mode == PUSH_LOSS_PROBE) {
                     break;
                 }
@@ -445,7 +476,7 @@ final class TcpOutput {
      * acknowledged — Nagle (RFC 896, RFC 1122 §4.2.3.4) in Minshall's variant
      * ({@code tcp_minshall_check()}), so a write ending in a partial segment goes out whole.
      */
-    private static boolean nagleTest(TcpSock sk, SkBuff skb, int mss, boolean push) {
+    static boolean nagleTest(TcpSock sk, SkBuff skb, int mss, boolean push) {
         if (urgentMode(sk) || (skb.cb[TcpSock.CB_FLAGS] & Tcp.FIN) != 0 || skb.len() >= mss) {
             return true;
         }

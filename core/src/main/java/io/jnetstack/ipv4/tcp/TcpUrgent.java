@@ -93,7 +93,7 @@ final class TcpUrgent {
         }
         long at = (sk.urgSeq - s.seq) + s.hl - ((s.flags & Tcp.SYN) != 0 ? 1 : 0);
         if (at >= s.hl && at < skb.len()) {
-            sk.urgByte = skb.buf()[skb.data() + (int) at];
+            sk.urgByte = byteAt(skb, (int) at);
             sk.urgState = State.VALID;
             if (!sk.orphan) {
                 sk.wakeReaders(Socket.POLLIN | Socket.POLLPRI | Socket.POLLRDNORM | Socket.POLLRDBAND);
@@ -196,5 +196,20 @@ final class TcpUrgent {
             target++;
         }
         return target;
+    }
+
+    /** The byte {@code at} bytes after data, in the linear part or a fragment. */
+    private static byte byteAt(SkBuff skb, int at) {
+        if (at < skb.headLen()) {
+            return skb.buf()[skb.data() + at];
+        }
+        int pos = skb.headLen();
+        for (int i = 0; i < skb.nrFrags(); i++) {
+            if (at < pos + skb.fragSize(i)) {
+                return skb.fragPage(i).bytes()[skb.fragOffset(i) + at - pos];
+            }
+            pos += skb.fragSize(i);
+        }
+        return 0;
     }
 }

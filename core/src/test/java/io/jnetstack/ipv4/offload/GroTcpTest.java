@@ -30,6 +30,8 @@ class GroTcpTest {
         Veth rIn = lan.aEth.peer();
         Veth rOut = (Veth) lan.bEth.peer();
         rIn.setFeatures(NetdevFeatures.GRO, 0);
+        // A sends MSS segments (its TCP would hand a TSO device whole GSO packets: nothing to merge).
+        lan.aEth.setFeatures(0, NetdevFeatures.TSO);
         if (!tsoOnEgress) {
             rOut.setFeatures(0, NetdevFeatures.TSO);
         }

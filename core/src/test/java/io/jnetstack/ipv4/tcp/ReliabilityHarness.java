@@ -2,6 +2,7 @@ package io.jnetstack.ipv4.tcp;
 
 import io.jnetstack.core.Dev;
 import io.jnetstack.core.Kernel;
+import io.jnetstack.core.NetdevFeatures;
 import io.jnetstack.core.Net;
 import io.jnetstack.core.SkBuff;
 import io.jnetstack.ipv4.fib.NextHop;
@@ -96,6 +97,8 @@ final class ReliabilityHarness {
         dev = Veth.createPair(net, "tun0", far, "wire0");
         peer = dev.peer();
         net.loopback().up();
+        // A wire without offloads, as packetdrill's: segments of one MSS with full checksums.
+        dev.setFeatures(0, NetdevFeatures.TSO | NetdevFeatures.HW_CSUM);
         dev.up();
         peer.up();
         net.inet().devinet().add(dev, LOCAL, 24);

@@ -1,0 +1,126 @@
+package io.jnetstack.ipv4.tcp;
+
+import io.jnetstack.core.Kernel;
+import io.jnetstack.core.Net;
+import io.jnetstack.link.Veth;
+import io.jnetstack.socket.SockAddrIn;
+import io.jnetstack.socket.Socket;
+import io.jnetstack.wire.Ipv4Address;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A steady bulk transfer between two stacks allocates no payload per segment once warm (DESIGN:
+ * performance rules): segments reference the send queue's bytes rather than copying them into
+ * fresh buffers, and buffers come from the pool. Over a veth pair with TSO and checksum
+ * offload (GSO packets pass whole) and over one without (software GSO and checksums). Nothing
+ * asserts a duration; the printed rate is for the report.
+ */
+class TcpAllocationTest {
+    private static final int A = Ipv4Address.parse("10.9.0.1");
+    private static final int B = Ipv4Address.parse("10.9.0.2");
+    private final com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    @Test
+    void bulkOverTsoVethAllocatesNothingPerSegment() {
+        bulk(true, 1500);
+    }
+
+    @Test
+    void bulkOverVethWithoutOffloadsAllocatesNothingPerSegment() {
+        bulk(false, 1500);
+    }
+
+    @Test
+    void bulkOverVethOfMtu65535AllocatesNothingPerSegment() {
+        bulk(true, 65535);
+    }
+
+    private void bulk(boolean offloads, int mtu) {
+        Kernel k = Kernel.deterministic(5);
+        Net a = k.newNet("a");
+        Net b = k.newNet("b");
+        Veth v = Veth.createPair(a, "veth0", b, "veth0");
+        if (!offloads) {
+            v.setFeatures(0, io.jnetstack.core.NetdevFeatures.TSO | io.jnetstack.core.NetdevFeatures.HW_CSUM);
+        }
+        v.setMtu(mtu);
+        v.peer().setMtu(mtu);
+        v.up();
+        v.peer().up();
+        a.inet().devinet().add(v, A, 24);
+        b.inet().devinet().add(v.peer(), B, 24);
+        k.runFor(10_000_000L);
+        Socket l = b.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
+        l.bind(new SockAddrIn(0, 80));
+        l.listen(4);
+        Socket c = a.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
+        c.connect(new SockAddrIn(B, 80));
+        Socket s = l.accept();
+        ByteBuffer out = ByteBuffer.allocate(64 * 1024);
+        ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+        long warm = pump(k, c, s, out, in, 256L << 20);
+        assertEquals(256L << 20, warm);
+        io.jnetstack.ipv4.tcp.Tcp tcp = io.jnetstack.ipv4.tcp.Tcp.of(a);
+        long segs0 = tcp.mib().get(TcpMib.OutSegs);
+        long before = mx.getCurrentThreadAllocatedBytes();
+        long t0 = System.nanoTime();
+        long bytes = pump(k, c, s, out, in, 128L << 20);
+        long nanos = System.nanoTime() - t0;
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        long segs = tcp.mib().get(TcpMib.OutSegs) - segs0;
+        assertEquals(128L << 20, bytes);
+        System.out.printf("TCP bulk over veth (MTU %d, %s): %d segments, %.2f GB/s, %d bytes allocated (%.3f per segment)%n",
+                mtu, offloads ? "TSO, HW_CSUM" : "no offloads", segs, bytes / (double) nanos, allocated,
+                allocated / (double) segs);
+        // A copy of the payload per segment (what transmit did before) would allocate at least
+        // the bytes sent. What remains is not per segment but pool misses (buffers beyond the
+        // pool's free lists while the send queue, in-flight packets and the receive queue hold
+        // many; the receiver's tcp_collapse when the reader lags), and what the JIT does not
+        // scalar-replace: 7 to 30 bytes per MSS segment at MTU 1500, about 0.5 % of the payload
+        // at MTU 65535, in runs on a 2-core machine.
+        assertTrue(allocated < bytes / 16, "allocated " + allocated + " bytes for " + bytes + " bytes sent");
+        c.close();
+        s.close();
+        l.close();
+        k.runFor(120_000_000_000L);
+        assertEquals(0, k.skbs().inUse(), "every buffer back in the pool");
+    }
+
+    /** Writes and reads {@code total} bytes with non-blocking calls that poll first (no EAGAIN). */
+    private static long pump(Kernel k, Socket c, Socket s, ByteBuffer out, ByteBuffer in, long total) {
+        long sent = 0;
+        long got = 0;
+        int idle = 0;
+        while (got < total) {
+            boolean progress = false;
+            while (sent < total && (c.poll() & Socket.POLLOUT) != 0) {
+                out.clear().limit((int) Math.min(out.capacity(), total - sent));
+                int n = c.send(out, Socket.MSG_DONTWAIT);
+                sent += n;
+                progress |= n > 0;
+            }
+            while ((s.poll() & Socket.POLLIN) != 0) {
+                in.clear();
+                int n = s.recv(in, Socket.MSG_DONTWAIT);
+                got += n;
+                progress |= n > 0;
+            }
+            if (!progress) {
+                k.runFor(1_000_000L);
+                if (++idle == 100_000) {
+                    throw new AssertionError("stalled: " + sent + " bytes sent, " + got + " read; " + c.sock()
+                            + "; drops " + s.sock().net().formatDrops());
+                }
+            } else {
+                idle = 0;
+            }
+        }
+        return got;
+    }
+}
