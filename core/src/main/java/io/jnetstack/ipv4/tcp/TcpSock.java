@@ -202,10 +202,7 @@ public final class TcpSock extends Sock implements CongestionState {
     long probesStamp;
     long lastRecvNanos;
     long lastSendNanos;
-    /**
-     * The send time stamped on the last transmitted segment: stamps strictly increase, so RACK
-     * (RFC 8985 §6.1) orders segments sent at one instant of virtual time as they were sent.
-     */
+    /** The last send stamp: they strictly increase, so RACK orders one virtual instant's sends. */
     long lastXmitStamp;
     // tcpi_total_retrans, tcpi_segs_out, tcpi_segs_in and tcpi_data_segs_out are u32 counters in
     // Linux ({@code total_retrans}, {@code segs_out}, ...) and are kept as such: read them unsigned
