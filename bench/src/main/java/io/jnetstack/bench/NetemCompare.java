@@ -59,6 +59,11 @@ final class NetemCompare {
         Net a = two.a;
         Net b = two.b;
         int addrB = TwoStacks.ADDR_B;
+        // Segments, not GSO packets, go through netem (TSO and GSO off, as `ethtool -K tso off
+        // gso off`; the kernel's reach the router's TAPs one by one): netem's loss takes a whole
+        // GSO packet at once, which would lose far less often.
+        two.veth.setFeatures(0, io.jnetstack.core.NetdevFeatures.TSO | io.jnetstack.core.NetdevFeatures.GSO);
+        two.veth.peer().setFeatures(0, io.jnetstack.core.NetdevFeatures.TSO | io.jnetstack.core.NetdevFeatures.GSO);
         two.veth.setQdisc(new Netem(Netem.Config.parse(NETEM)));
         two.veth.peer().setQdisc(new Netem(Netem.Config.parse(NETEM)));
         two.settle();
