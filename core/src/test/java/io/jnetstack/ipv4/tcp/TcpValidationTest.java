@@ -148,8 +148,6 @@ class TcpValidationTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("differs from Linux: SACK is negotiated (sackOK) but the stack never sends SACK or D-SACK "
-            + "blocks (tcp_dsack_set, tcp_sack_new_ofo_skb; RFC 2018, RFC 2883)")
     void duplicateDataIsReportedWithADsackBlockAndOutOfOrderDataWithASackBlock() {
         Socket s = h.passiveOpen("<mss 1000,sackOK,nop,wscale 7>", "<mss 1460,nop,nop,sackOK,nop,wscale 7>", null);
         h.inject("P. 1:101(100) ack 1 win 257");
