@@ -113,15 +113,7 @@ final class Iperf3Bench {
             made = true;
             check("ip", "-n", a, "link", "set", "lo", "up");
             Net net = k.newNet("iperf3");
-            TunTapDevice tap = k.call(() -> TunTapDevice.open(net, ifName, TunTapFile.Mode.TAP, true));
-            check("ip", "link", "set", "dev", ifName, "netns", a);
-            check("ip", "-n", a, "addr", "add", SERVER + "/24", "dev", ifName);
-            check("ip", "-n", a, "link", "set", ifName, "mtu", Integer.toString(MTU), "up");
-            k.run(() -> {
-                net.loopback().up();
-                tap.up();
-                net.inet().devinet().add(tap, Ipv4Address.parse(CLIENT), 24);
-            });
+            tapInto(k, net, ifName, true, CLIENT, a, SERVER + "/24", null);
             srv = k.call(() -> Iperf3Server.start(net, PORT));
             double forward = client(a, CLIENT, seconds, false);
             double reverse = client(a, CLIENT, seconds, true);
@@ -138,15 +130,46 @@ final class Iperf3Bench {
         }
     }
 
+    /**
+     * A TAP device of {@code net} (up, with loopback, the stack's end at {@code stackAddr}/24)
+     * whose Linux end is moved into namespace {@code ns}, up with MTU 1,500, address
+     * {@code linuxCidr} and, when {@code gateway} is not null, a default route through it.
+     */
+    static TunTapDevice tapInto(Kernel k, Net net, String ifName, boolean vnetHdr, String stackAddr, String ns,
+                                String linuxCidr, String gateway) throws IOException {
+        TunTapDevice tap = k.call(() -> TunTapDevice.open(net, ifName, TunTapFile.Mode.TAP, vnetHdr));
+        check("ip", "link", "set", "dev", ifName, "netns", ns);
+        check("ip", "-n", ns, "addr", "add", linuxCidr, "dev", ifName);
+        check("ip", "-n", ns, "link", "set", ifName, "mtu", Integer.toString(MTU), "up");
+        if (gateway != null) {
+            check("ip", "-n", ns, "route", "add", "default", "via", gateway);
+        }
+        k.run(() -> {
+            net.loopback().up();
+            tap.up();
+            net.inet().devinet().add(tap, Ipv4Address.parse(stackAddr), 24);
+        });
+        return tap;
+    }
+
     /** One kernel-to-kernel run: {@code iperf3 -s -1} in {@code serverNs}, the client in {@code clientNs}. */
     private static double measure(String serverNs, String clientNs, int seconds, boolean reverse) throws IOException {
+        return receiverBitsPerSecond(report(serverNs, SERVER, clientNs, seconds, reverse));
+    }
+
+    /**
+     * {@code iperf3 -s -1 -B bind} in {@code serverNs}, then {@link #clientReport} from
+     * {@code clientNs} to it: the client's {@code -J} report.
+     */
+    static Object report(String serverNs, String bind, String clientNs, int seconds, boolean reverse, String... extra)
+            throws IOException {
         Path out = Files.createTempFile("jnetstack-iperf3", ".out");
         Process server = new ProcessBuilder(tool("ip"), "netns", "exec", serverNs, tool("iperf3"), "-s", "-1",
-                "-B", SERVER, "-p", Integer.toString(PORT))
+                "-B", bind, "-p", Integer.toString(PORT))
                 .redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
         try {
-            return client(clientNs, SERVER, seconds, reverse);
+            return clientReport(clientNs, bind, seconds, reverse, extra);
         } finally {
             if (!waitFor(server, 5)) {
                 server.destroyForcibly();
@@ -155,16 +178,24 @@ final class Iperf3Bench {
         }
     }
 
-    /**
-     * {@code iperf3 -c server -t seconds -J [-R]} in namespace {@code ns}, retried while the
-     * server is not listening yet (for up to about 5 s): the receiver's bits per second.
-     */
+    /** {@link #clientReport}'s receiver rate. */
     static double client(String ns, String server, int seconds, boolean reverse) throws IOException {
+        return receiverBitsPerSecond(clientReport(ns, server, seconds, reverse));
+    }
+
+    /**
+     * {@code iperf3 -c server -t seconds -J [-R] [extra...]} in namespace {@code ns}, retried while
+     * the server is not listening yet (for up to about 5 s): the parsed {@code -J} report.
+     *
+     * @throws IOException when iperf3 fails or reports an error
+     */
+    static Object clientReport(String ns, String server, int seconds, boolean reverse, String... extra) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "iperf3", "-c", server,
                 "-p", Integer.toString(PORT), "-t", Integer.toString(seconds), "-J"));
         if (reverse) {
             cmd.add("-R");
         }
+        cmd.addAll(List.of(extra));
         for (int attempt = 0; attempt < 50; attempt++) {
             Run r = run(seconds + 20, cmd.toArray(String[]::new));
             // Not listening yet: iperf3 says so in its JSON, with exit status 0 or 1 by version.
@@ -175,13 +206,26 @@ final class Iperf3Bench {
             if (r.exit != 0) {
                 throw new IOException("iperf3 failed (exit " + r.exit + "): " + r.out + r.err);
             }
-            return receiverBitsPerSecond(r.out);
+            return parseReport(r.out);
         }
         throw new IOException("no iperf3 server listening on " + server + " port " + PORT);
     }
 
-    /** The receiver's rate from {@code iperf3 -J} output: {@code end.sum_received.bits_per_second}. */
+    /** The receiver's rate in a {@code -J} report: {@code end.sum_received.bits_per_second}. */
+    static double receiverBitsPerSecond(Object report) throws IOException {
+        if (io.jnetstack.apps.Json.at(report, "end", "sum_received", "bits_per_second") instanceof Number bps) {
+            return bps.doubleValue();
+        }
+        throw new IOException("iperf3 -J output has no end.sum_received.bits_per_second");
+    }
+
+    /** {@link #receiverBitsPerSecond(Object)} of {@code iperf3 -J} text. */
     static double receiverBitsPerSecond(String json) throws IOException {
+        return receiverBitsPerSecond(parseReport(json));
+    }
+
+    /** {@code iperf3 -J} text as a document; the report's own {@code error} as an exception. */
+    private static Object parseReport(String json) throws IOException {
         Object doc;
         try {
             doc = io.jnetstack.apps.Json.parse(json);
@@ -191,18 +235,15 @@ final class Iperf3Bench {
         if (io.jnetstack.apps.Json.at(doc, "error") instanceof String err) {
             throw new IOException("iperf3: " + err);
         }
-        if (io.jnetstack.apps.Json.at(doc, "end", "sum_received", "bits_per_second") instanceof Number bps) {
-            return bps.doubleValue();
-        }
-        throw new IOException("iperf3 -J output has no end.sum_received.bits_per_second");
+        return doc;
     }
 
     // ================================================================ processes
 
-    private record Run(int exit, String out, String err) {
+    record Run(int exit, String out, String err) {
     }
 
-    private static void check(String... cmd) throws IOException {
+    static void check(String... cmd) throws IOException {
         Run r = run(15, cmd);
         if (r.exit != 0) {
             throw new IOException("`" + String.join(" ", cmd) + "` failed: " + r.err.strip());
@@ -210,7 +251,7 @@ final class Iperf3Bench {
     }
 
     /** Runs a command with a time limit; output through temporary files, so it never blocks on a pipe. */
-    private static Run run(int timeoutSeconds, String... cmd) throws IOException {
+    static Run run(int timeoutSeconds, String... cmd) throws IOException {
         List<String> c = new ArrayList<>(List.of(cmd));
         String exe = tool(c.get(0));
         if (exe != null) {

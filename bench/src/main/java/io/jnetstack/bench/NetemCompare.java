@@ -1,23 +1,18 @@
 package io.jnetstack.bench;
 
+import io.jnetstack.apps.Json;
 import io.jnetstack.core.ErrnoException;
 import io.jnetstack.core.Kernel;
 import io.jnetstack.core.Net;
 import io.jnetstack.core.sched.Netem;
 import io.jnetstack.link.TunTapDevice;
-import io.jnetstack.link.tuntap.TunTapFile;
 import io.jnetstack.socket.SockAddrIn;
 import io.jnetstack.socket.Socket;
-import io.jnetstack.wire.Ipv4Address;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Goodput of one TCP stream over a lossy, long path: jnetstack against the Linux kernel with the
@@ -113,43 +108,33 @@ final class NetemCompare {
     /**
      * Goodput in bits per second of the kernel's iperf3 through a netem router in this JVM.
      *
-     * @return null with the reason in {@code why[0]} when it cannot run here
+     * @return null, with the reason in {@code note}, when it cannot run here
      */
     static Double kernel(int seconds, StringBuilder note) {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            note.append("not root");
-            return null;
-        }
-        if (!onPath("iperf3") || !onPath("ip")) {
-            note.append("iperf3 or ip is not installed");
+        String why = Iperf3Bench.unavailableReason();
+        if (why != null) {
+            note.append(why);
             return null;
         }
         String tag = Long.toHexString(System.nanoTime() & 0xffffffL);
         String nsA = "jns-nc-a-" + tag;
         String nsB = "jns-nc-b-" + tag;
-        String ifA = "jnca" + tag;
-        String ifB = "jncb" + tag;
         List<String> created = new ArrayList<>();
         Kernel k = Kernel.realtime();
         try {
             for (String ns : List.of(nsA, nsB)) {
-                sh("ip", "netns", "add", ns);
+                Iperf3Bench.check("ip", "netns", "add", ns);
                 created.add(ns);
-                sh("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
-                sh("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
+                Iperf3Bench.check("ip", "-n", ns, "link", "set", "lo", "up");
+                Iperf3Bench.check("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
             }
             Net r = k.newNet("router");
-            TunTapDevice ta = k.call(() -> TunTapDevice.open(r, ifA, TunTapFile.Mode.TAP));
-            TunTapDevice tb = k.call(() -> TunTapDevice.open(r, ifB, TunTapFile.Mode.TAP));
+            k.run(() -> r.sysctls().set("net.ipv4.ip_forward", "1"));
+            TunTapDevice ta = Iperf3Bench.tapInto(k, r, "jnca" + tag, false, "198.18.20.1", nsA, "198.18.20.2/24", "198.18.20.1");
+            TunTapDevice tb = Iperf3Bench.tapInto(k, r, "jncb" + tag, false, "198.18.21.1", nsB, "198.18.21.2/24", "198.18.21.1");
             Netem qa = new Netem(Netem.Config.parse(NETEM));
             Netem qb = new Netem(Netem.Config.parse(NETEM));
             k.run(() -> {
-                r.sysctls().set("net.ipv4.ip_forward", "1");
-                r.loopback().up();
-                ta.up();
-                tb.up();
-                r.inet().devinet().add(ta, Ipv4Address.parse("198.18.20.1"), 24);
-                r.inet().devinet().add(tb, Ipv4Address.parse("198.18.21.1"), 24);
                 // No GRO on the router's TAPs: netem must see (and lose) segments one by one,
                 // as Linux's netem on a veth does; merged packets would lose several at once
                 // and far less often.
@@ -158,42 +143,23 @@ final class NetemCompare {
                 ta.setQdisc(qa);
                 tb.setQdisc(qb);
             });
-            linuxEnd(nsA, ifA, "198.18.20.2/24", "198.18.20.1");
-            linuxEnd(nsB, ifB, "198.18.21.2/24", "198.18.21.1");
-            Process server = new ProcessBuilder("ip", "netns", "exec", nsB, "iperf3", "-s", "-1", "-B", "198.18.21.2")
-                    .redirectErrorStream(true).start();
-            try {
-                Thread.sleep(500);
-                String json = sh("ip", "netns", "exec", nsA, "iperf3", "-c", "198.18.21.2", "-t", Integer.toString(seconds),
-                        "-J", "-C", "cubic");
-                Matcher m = Pattern.compile("\"sum_received\"\\s*:\\s*\\{[^}]*?\"bits_per_second\"\\s*:\\s*([0-9.eE+]+)",
-                        Pattern.DOTALL).matcher(json);
-                if (!m.find()) {
-                    note.append("iperf3 printed no sum_received: ").append(json.length() > 400 ? json.substring(0, 400) : json);
-                    return null;
-                }
-                String retr = find(json, "\"sum_sent\"\\s*:\\s*\\{[^}]*?\"retransmits\"\\s*:\\s*(\\d+)");
-                note.append("kernel iperf3 through a jnetstack netem router over TAPs (no veth/sch_netem in this kernel); ")
-                        .append("kernel retransmits ").append(retr)
-                        .append(", mean RTT ").append(find(json, "\"mean_rtt\"\\s*:\\s*(\\d+)")).append(" us").append(", router netem drops (the 1% loss) ")
-                        .append(k.call(() -> qa.stats().drops + qb.stats().drops) + " of " + k.call(() -> qa.stats().packets + qb.stats().packets));
-                return Double.parseDouble(m.group(1));
-            } finally {
-                server.destroyForcibly();
-                server.waitFor(5, TimeUnit.SECONDS);
-            }
+            Object report = Iperf3Bench.report(nsB, "198.18.21.2", nsA, seconds, false, "-C", "cubic");
+            double bps = Iperf3Bench.receiverBitsPerSecond(report);
+            Object stream = Json.at(report, "end", "streams") instanceof List<?> l && !l.isEmpty() ? l.get(0) : null;
+            note.append("kernel iperf3 through a jnetstack netem router over TAPs (no veth/sch_netem in this kernel); ")
+                    .append("kernel retransmits ").append(Json.at(report, "end", "sum_sent", "retransmits"))
+                    .append(", mean RTT ").append(Json.at(stream, "sender", "mean_rtt")).append(" us")
+                    .append(", router netem drops (the 1% loss) ")
+                    .append(k.call(() -> qa.stats().drops + qb.stats().drops) + " of " + k.call(() -> qa.stats().packets + qb.stats().packets));
+            return bps;
         } catch (IOException | RuntimeException e) {
             note.append("could not run: ").append(e.getMessage());
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            note.append("interrupted");
             return null;
         } finally {
             k.close();
             for (String ns : created) {
                 try {
-                    sh("ip", "netns", "del", ns);
+                    Iperf3Bench.run(15, "ip", "netns", "del", ns);
                 } catch (IOException | RuntimeException e) {
                     // best effort: already gone
                 }
@@ -201,46 +167,6 @@ final class NetemCompare {
         }
     }
 
-    private static void linuxEnd(String ns, String ifName, String cidr, String gateway) throws IOException {
-        sh("ip", "link", "set", "dev", ifName, "netns", ns);
-        sh("ip", "netns", "exec", ns, "ip", "link", "set", "dev", ifName, "up");
-        sh("ip", "netns", "exec", ns, "ip", "addr", "add", cidr, "dev", ifName);
-        sh("ip", "netns", "exec", ns, "ip", "route", "add", "default", "via", gateway);
-    }
-
-    private static String find(String text, String regex) {
-        Matcher m = Pattern.compile(regex, Pattern.DOTALL).matcher(text);
-        return m.find() ? m.group(1) : "?";
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
-            if (new java.io.File(dir, tool).canExecute()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String sh(String... cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + ": timed out");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + out.trim());
-        }
-        return out;
-    }
-
-    /** Both sides: the stack averaged over {@code seeds} runs. */
     /**
      * Both sides: the stack averaged over {@code seeds} runs, the kernel over {@code kernelRuns}
      * (a run of the kernel is one random draw of the losses; one run of 15 s varies by about

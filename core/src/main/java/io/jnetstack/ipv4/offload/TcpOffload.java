@@ -46,15 +46,7 @@ public final class TcpOffload {
             segs = (payload + mss - 1) / mss;
             skb.setGso(mss, segs, SkBuff.GSO_TCPV4);
         }
-        if (segs > 1 || Gso.canChecksum(features, 0x0800)) {
-            Tcp.fillPseudoHeaderChecksum(b, thOff, tcpLen, src, dst);
-            skb.ipSummed = CsumState.PARTIAL;
-            skb.csumStart = thOff;
-            skb.csumOffset = Tcp.CHECKSUM;
-        } else {
-            Tcp.fillChecksum(b, thOff, tcpLen, src, dst);
-            skb.ipSummed = CsumState.NONE;
-        }
+        setChecksum(skb, b, thOff, tcpLen, src, dst, segs > 1 || Gso.canChecksum(features, 0x0800));
         return segs;
     }
 
@@ -101,16 +93,7 @@ public final class TcpOffload {
             Tcp.setSeq(sb, sth, seq + i * mss);
             Tcp.setFlags(sb, sth, f);
             seg.setTransportHeader(sth);
-            int tcpLen = seg.len() - thOff;
-            if (partial) {
-                Tcp.fillPseudoHeaderChecksum(sb, sth, tcpLen, src, dst);
-                seg.ipSummed = CsumState.PARTIAL;
-                seg.csumStart = sth;
-                seg.csumOffset = Tcp.CHECKSUM;
-            } else {
-                Tcp.fillChecksum(sb, sth, tcpLen, src, dst);
-                seg.ipSummed = CsumState.NONE;
-            }
+            setChecksum(seg, sb, sth, seg.len() - thOff, src, dst, partial);
         }
         return n;
     }
@@ -276,5 +259,22 @@ public final class TcpOffload {
     /** True when a device with these features lets TCP build GSO packets ({@code sk_can_gso()}). */
     public static boolean canGso(long features) {
         return NetdevFeatures.canGso(features);
+    }
+
+    /**
+     * The TCP checksum of the segment at {@code th}: only the pseudo-header's sum with
+     * CHECKSUM_PARTIAL when the device (or segmentation) finishes it, else in full. Mirrors
+     * {@code __tcp_v4_send_check()}.
+     */
+    private static void setChecksum(SkBuff skb, byte[] b, int th, int tcpLen, int src, int dst, boolean partial) {
+        if (partial) {
+            Tcp.fillPseudoHeaderChecksum(b, th, tcpLen, src, dst);
+            skb.ipSummed = CsumState.PARTIAL;
+            skb.csumStart = th;
+            skb.csumOffset = Tcp.CHECKSUM;
+        } else {
+            Tcp.fillChecksum(b, th, tcpLen, src, dst);
+            skb.ipSummed = CsumState.NONE;
+        }
     }
 }

@@ -270,7 +270,11 @@ final class TcpConnect {
         }
     }
 
-    private static void synAckReceived(TcpSock sk, SkBuff skb, TcpInput.Seg s) {
+    /**
+     * The peer's SYN seen from SYN_SENT (with our SYN ACKed or crossing it): options, the
+     * receive sequence space from its ISN and the send window it offers (RFC 9293 §3.10.7.3).
+     */
+    private static void peerSynReceived(TcpSock sk, TcpInput.Seg s) {
         negotiate(sk, s);
         sk.irs = s.seq;
         sk.rcvNxt = s.seq + 1;
@@ -279,6 +283,10 @@ final class TcpConnect {
         sk.sndWnd = s.window;
         sk.maxWindow = sk.sndWnd;
         sk.sndWl1 = s.seq;
+    }
+
+    private static void synAckReceived(TcpSock sk, SkBuff skb, TcpInput.Seg s) {
+        peerSynReceived(sk, s);
         sk.sndWl2 = s.ack;
         TcpAck.cleanSyn(sk, s.ack, s);
         sk.sndUna = s.ack;
@@ -300,14 +308,7 @@ final class TcpConnect {
     }
 
     private static void simultaneousOpen(TcpSock sk, SkBuff skb, TcpInput.Seg s) {
-        negotiate(sk, s);
-        sk.irs = s.seq;
-        sk.rcvNxt = s.seq + 1;
-        sk.rcvWup = sk.rcvNxt;
-        sk.copiedSeq = sk.rcvNxt;
-        sk.sndWnd = s.window;
-        sk.maxWindow = sk.sndWnd;
-        sk.sndWl1 = s.seq;
+        peerSynReceived(sk, s);
         sk.state = TcpState.SYN_RECV;
         SkBuff syn = sk.writeQueue.peek();
         if (syn != null) {

@@ -107,15 +107,20 @@ final class TcpRcvSack {
         right[0] = r;
     }
 
+    /** Removes block {@code i}, the later ones moving up. */
+    private void dropBlock(int i) {
+        count--;
+        for (int j = i; j < count; j++) {
+            left[j] = left[j + 1];
+            right[j] = right[j + 1];
+        }
+    }
+
     /** The first block grew: absorb the others it now touches. Mirrors {@code tcp_sack_maybe_coalesce()}. */
     private void coalesce() {
         for (int i = 1; i < count;) {
             if (extend(left, right, 0, left[i], right[i])) {
-                count--;
-                for (int j = i; j < count; j++) {
-                    left[j] = left[j + 1];
-                    right[j] = right[j + 1];
-                }
+                dropBlock(i);
                 continue;
             }
             i++;
@@ -133,11 +138,7 @@ final class TcpRcvSack {
         }
         for (int i = 0; i < count;) {
             if (sk.rcvNxt - left[i] >= 0) {
-                count--;
-                for (int j = i; j < count; j++) {
-                    left[j] = left[j + 1];
-                    right[j] = right[j + 1];
-                }
+                dropBlock(i);
                 continue;
             }
             i++;
