@@ -211,11 +211,11 @@ final class PacketMatcher {
 
     private static LivePacket.Tcp merge(List<LivePacket> sent, int n) {
         LivePacket.Tcp first = (LivePacket.Tcp) sent.getFirst();
-        int flags = first.flags();
+        int flags = first.flags() & ~PSH;
         int length = 0;
         for (int i = 0; i < n; i++) {
             LivePacket.Tcp s = (LivePacket.Tcp) sent.get(i);
-            flags |= s.flags();
+            flags |= s.flags() & (i == n - 1 ? ~0 : ~PSH);
             length += s.payloadLength();
         }
         return first.merged(flags, length);

@@ -277,6 +277,11 @@ final class TcpOutput {
      * Sends {@code n} queued segments from {@code skb} on as one packet (a GSO packet when
      * n &gt; 1, see {@link TcpTso}): the first one's flags, PSH when any carries it, FIN from the
      * last; each segment stamped with the send time and delivery count for RTT and rate samples.
+     * A GSO packet always carries PSH (segmentation keeps it on its last segment), as
+     * {@code __tcp_transmit_skb()} forces PSH on every skb with {@code tcp_skb_pcount() > 1} to
+     * flush GRO at the receiver early. Linux also leaves the flag on that skb, so a later
+     * retransmission of its tail carries it; with one MSS per buffer here the flag stays on
+     * the packet only.
      */
     int transmitQueued(TcpSock sk, SkBuff skb, int n) {
         int seq = (int) skb.cb[TcpSock.CB_SEQ];
@@ -300,6 +305,9 @@ final class TcpOutput {
             b.cb[TcpSock.CB_TX_DELIVERED] = sk.delivered;
             flags |= (int) b.cb[TcpSock.CB_FLAGS] & (i == n - 1 ? Tcp.PSH | Tcp.FIN : Tcp.PSH);
             len += b.len();
+        }
+        if (n > 1) {
+            flags |= Tcp.PSH;
         }
         return transmit(sk, seq, flags, skb, 0, len);
     }

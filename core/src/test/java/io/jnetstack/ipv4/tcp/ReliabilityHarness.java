@@ -97,8 +97,10 @@ final class ReliabilityHarness {
         dev = Veth.createPair(net, "tun0", far, "wire0");
         peer = dev.peer();
         net.loopback().up();
-        // A wire without offloads, as packetdrill's: segments of one MSS with full checksums.
-        dev.setFeatures(0, NetdevFeatures.TSO | NetdevFeatures.HW_CSUM);
+        // A wire without offloads: segments of one MSS with full checksums, each sent on its own
+        // (no software GSO either), so a segment's flags are its own: PSH only where a write
+        // ends, not the PSH Linux forces on every packet of several segments.
+        dev.setFeatures(0, NetdevFeatures.TSO | NetdevFeatures.HW_CSUM | NetdevFeatures.GSO);
         dev.up();
         peer.up();
         net.inet().devinet().add(dev, LOCAL, 24);

@@ -98,6 +98,9 @@ final class TcpHarness {
 
         Wire() {
             super("tun0", ARPHRD_NONE, 0, 1500, 68, 65535, IfFlags.POINTOPOINT | IfFlags.NOARP | IfFlags.MULTICAST);
+            // No software GSO: TCP sends each segment on its own, so a segment's flags are its
+            // own (PSH where a write ends), not a GSO packet's forced PSH on its last segment.
+            setFeatures(0, io.jnetstack.core.NetdevFeatures.GSO);
         }
 
         @Override
