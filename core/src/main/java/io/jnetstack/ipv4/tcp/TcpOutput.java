@@ -285,7 +285,7 @@ final class TcpOutput {
      */
     int transmitQueued(TcpSock sk, SkBuff skb, int n) {
         int seq = (int) skb.cb[TcpSock.CB_SEQ];
-        int flags = (int) skb.cb[TcpSock.CB_FLAGS] & ~Tcp.FIN;
+        int flags = (int) skb.cb[TcpSock.CB_FLAGS] & 0xff & ~Tcp.FIN;
         if ((flags & Tcp.SYN) == 0 || sk.state != TcpState.SYN_SENT) {
             flags |= Tcp.ACK;
         }
@@ -526,12 +526,12 @@ final class TcpOutput {
         long flags = skb.cb[TcpSock.CB_FLAGS];
         tail.cb[TcpSock.CB_SEQ] = seq + mss;
         tail.cb[TcpSock.CB_END_SEQ] = skb.cb[TcpSock.CB_END_SEQ];
-        tail.cb[TcpSock.CB_FLAGS] = flags & (Tcp.FIN | Tcp.PSH);
+        tail.cb[TcpSock.CB_FLAGS] = flags & (Tcp.FIN | Tcp.PSH | TcpSock.CB_F_EOR);
         tail.cb[TcpSock.CB_WHEN] = skb.cb[TcpSock.CB_WHEN];
         tail.cb[TcpSock.CB_SACKED] = skb.cb[TcpSock.CB_SACKED];
         tail.cb[TcpSock.CB_TX_DELIVERED] = skb.cb[TcpSock.CB_TX_DELIVERED];
         skb.cb[TcpSock.CB_END_SEQ] = seq + mss;
-        skb.cb[TcpSock.CB_FLAGS] = flags & ~(Tcp.FIN | Tcp.PSH);
+        skb.cb[TcpSock.CB_FLAGS] = flags & ~(Tcp.FIN | Tcp.PSH | TcpSock.CB_F_EOR);
         tcp.mem.forceSchedule(sk, tail.truesize());   // tcp_fragment: forced, as Linux
         sk.chargeW(tail);
         SkBuff next = sk.writeQueue.next(skb);

@@ -14,8 +14,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Mirrors {@code tcp_sendmsg_locked()}: the user's bytes are copied once into write-queue
- * buffers of up to one MSS (the tail is filled first), charged to SO_SNDBUF; then
- * {@code tcp_push()} sends what Nagle, TCP_CORK and MSG_MORE allow.
+ * buffers of up to one MSS (the tail is filled first unless a write with MSG_EOR ended there:
+ * {@code tcp_skb_can_collapse_to()}), charged to SO_SNDBUF; then {@code tcp_push()} sends what
+ * Nagle, TCP_CORK and MSG_MORE allow.
  */
 final class TcpSendmsg {
     private TcpSendmsg() {
@@ -51,7 +52,7 @@ final class TcpSendmsg {
             SkBuff tail = sk.writeQueue.peekLast();
             int mss = sk.mssCache;
             boolean canAppend = tail != null && sk.sendHead != null && tail.len() < mss
-                    && (tail.cb[TcpSock.CB_FLAGS] & (Tcp.FIN | Tcp.SYN)) == 0 && tail.tailroom() > 0;
+                    && (tail.cb[TcpSock.CB_FLAGS] & (Tcp.FIN | Tcp.SYN | TcpSock.CB_F_EOR)) == 0 && tail.tailroom() > 0;
             if (!canAppend) {
                 tail = sk.wmemQueued < sk.sndbuf() ? allocSkb(sk, mss) : null;
                 if (tail == null) {
@@ -86,6 +87,9 @@ final class TcpSendmsg {
             copied += n;
         }
         if (copied > 0) {
+            if ((flags & Socket.MSG_EOR) != 0) {
+                sk.writeQueue.peekLast().cb[TcpSock.CB_FLAGS] |= TcpSock.CB_F_EOR;
+            }
             push(sk, flags);
         }
         return copied;

@@ -56,6 +56,11 @@ public final class TcpSock extends Sock implements CongestionState {
     public static final SockOpt<String> TCP_CONGESTION = SockOpt.define(SockOpt.SOL_TCP, TcpSockopt.TCP_CONGESTION,
             "TCP_CONGESTION", String.class);
 
+    /**
+     * {@link #CB_FLAGS} bit above the TCP flags: no later data may join this buffer (a write
+     * with MSG_EOR ended here; {@code TCP_SKB_CB(skb)->eor}).
+     */
+    static final int CB_F_EOR = 0x10000;
     /** cb word: first sequence number of a queued segment. */
     static final int CB_SEQ = 0;
     /** cb word: sequence number after it (SYN and FIN count one). */
