@@ -226,6 +226,21 @@ public abstract class Sock {
         return protocol;
     }
 
+    /**
+     * What a blocking receive, accept or recvmsg ends with once SO_RCVTIMEO ran out
+     * ({@code sock_rcvtimeo()}: EAGAIN).
+     *
+     * @param call the call that waited, as a user would name it
+     */
+    public final SocketTimeoutException rcvTimedOut(String call) {
+        return new SocketTimeoutException(call, "SO_RCVTIMEO", rcvTimeo);
+    }
+
+    /** What a blocking send ends with once SO_SNDTIMEO ran out ({@code sock_sndtimeo()}: EAGAIN). */
+    public final SocketTimeoutException sndTimedOut(String call) {
+        return new SocketTimeoutException(call, "SO_SNDTIMEO", sndTimeo);
+    }
+
     /** The wait queue: blocked calls and readiness callbacks (epoll, selectors). */
     public WaitQueue waitQueue() {
         WaitQueue q = wq;
@@ -440,7 +455,7 @@ public abstract class Sock {
             }
             boolean ready = sleep(() -> !rcvQueueEmpty() || err != null || (shutdown & RCV_SHUTDOWN) != 0, deadline);
             if (!ready) {
-                throw Socket.timedOut("receive", rcvTimeo);
+                throw rcvTimedOut("receive");
             }
         }
     }
@@ -519,7 +534,7 @@ public abstract class Sock {
                 throw new ErrnoException(Errno.EAGAIN, "the send buffer (SO_SNDBUF " + sndbuf + ") is full and the call may not block");
             }
             if (!sleep(() -> wmemAlloc < sndbuf || err != null, deadline)) {
-                throw Socket.timedOut("send", sndTimeo);
+                throw sndTimedOut("send");
             }
         }
         SkBuff skb = kernel.skbs().alloc(headroom, size);

@@ -172,11 +172,6 @@ public final class Socket implements AutoCloseable {
         return closed;
     }
 
-    static ErrnoException timedOut(String what, long timeoNanos) {
-        return new ErrnoException(Errno.EAGAIN, "the " + what + " timed out after "
-                + Duration.ofNanos(timeoNanos).toMillis() + " ms (" + (what.equals("send") ? "SO_SNDTIMEO" : "SO_RCVTIMEO") + ")");
-    }
-
     private void enter() {
         if (closed) {
             throw new ErrnoException(Errno.EBADF, "the socket (fd " + fd + ") is closed");

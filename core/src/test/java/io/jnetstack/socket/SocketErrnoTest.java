@@ -13,10 +13,15 @@ import static io.jnetstack.socket.Lan.A;
 import static io.jnetstack.socket.Lan.B;
 import static io.jnetstack.socket.Lan.buf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Each errno a UDP socket call can fail with, in the situation Linux returns it, with its message. */
+/**
+ * Each errno a socket call can fail with (UDP mostly; TCP for the timeouts), in the situation
+ * Linux returns it, with its message.
+ */
 class SocketErrnoTest {
     final Lan lan = new Lan(13);
 
@@ -212,6 +217,65 @@ class SocketErrnoTest {
         ErrnoException x = fails(Errno.EAGAIN, () -> s.recv(ByteBuffer.allocate(10), 0));
         assertEquals(250_000_000L, lan.k.clock().nanos() - t0, "exactly the timeout passed");
         assertTrue(x.getMessage().contains("timed out"), x.getMessage());
+        // Linux's errno (sock_rcvtimeo ends the wait with -EAGAIN), with a type that says "timeout".
+        SocketTimeoutException t = assertInstanceOf(SocketTimeoutException.class, x);
+        assertEquals("SO_RCVTIMEO", t.option());
+        assertEquals(Duration.ofMillis(250), t.timeout());
+        // A non-blocking call that finds nothing is plain EAGAIN, not a timeout.
+        ErrnoException now = fails(Errno.EAGAIN, () -> s.recv(ByteBuffer.allocate(10), Socket.MSG_DONTWAIT));
+        assertFalse(now instanceof SocketTimeoutException, now.getMessage());
+    }
+
+    @Test
+    void soRcvtimeoAndSoSndtimeoEndTcpCallsTheSameWay() {
+        Socket l = lan.b.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
+        l.bind(new SockAddrIn(0, 80));
+        l.listen(4);
+        l.setsockopt(SockOpt.SO_RCVTIMEO, Duration.ofMillis(100));
+        long t0 = lan.k.clock().nanos();
+        ErrnoException acc = fails(Errno.EAGAIN, () -> l.accept());
+        assertEquals(100_000_000L, lan.k.clock().nanos() - t0);
+        assertEquals("SO_RCVTIMEO", assertInstanceOf(SocketTimeoutException.class, acc).option());
+
+        Socket c = lan.a.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
+        c.connect(new SockAddrIn(B, 80));
+        Socket srv = l.accept();
+        c.setsockopt(SockOpt.SO_RCVTIMEO, Duration.ofMillis(300));
+        t0 = lan.k.clock().nanos();
+        ErrnoException rx = fails(Errno.EAGAIN, () -> c.recv(ByteBuffer.allocate(10), 0));
+        assertEquals(300_000_000L, lan.k.clock().nanos() - t0);
+        assertEquals(Duration.ofMillis(300), assertInstanceOf(SocketTimeoutException.class, rx).timeout());
+
+        // The server never reads: the client's send buffer fills and SO_SNDTIMEO ends the wait.
+        c.setsockopt(SockOpt.SO_SNDTIMEO, Duration.ofMillis(200));
+        ErrnoException tx = null;
+        for (int i = 0; i < 10_000 && tx == null; i++) {
+            try {
+                c.send(ByteBuffer.allocate(65_536), 0);
+            } catch (ErrnoException e) {
+                tx = e;
+            }
+        }
+        assertTrue(tx != null && tx.errno() == Errno.EAGAIN, String.valueOf(tx));
+        assertEquals("SO_SNDTIMEO", assertInstanceOf(SocketTimeoutException.class, tx).option());
+        srv.close();
+        c.close();
+        l.close();
+    }
+
+    @Test
+    void etimedoutWhenAConnectionAttemptIsNeverAnswered() {
+        // B drops everything it receives: the SYN goes unanswered. TCP_SYNCNT 1 plus
+        // tcp_syn_linear_timeouts 4 allow five retransmissions one second apart; the connect
+        // fails with ETIMEDOUT when the next, doubled, timeout expires: 7 s after the SYN.
+        lan.b.inet().netfilter().register(io.jnetstack.netfilter.NfHook.LOCAL_IN,
+                io.jnetstack.netfilter.Netfilter.PRI_FILTER, (skb, h, in, out) -> io.jnetstack.netfilter.Verdict.DROP);
+        Socket s = lan.a.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
+        s.setsockopt(SockOpt.TCP_SYNCNT, 1);
+        long t0 = lan.k.clock().nanos();
+        ErrnoException x = fails(Errno.ETIMEDOUT, () -> s.connect(new SockAddrIn(B, 80)));
+        assertFalse(x instanceof SocketTimeoutException, "a connection timeout is not a socket-option timeout");
+        assertEquals(7_000_000_000L, lan.k.clock().nanos() - t0, x.getMessage());
     }
 
     @Test

@@ -117,7 +117,7 @@ final class TcpRecvmsg {
                 if (copied > 0) {
                     break;
                 }
-                throw new ErrnoException(Errno.EAGAIN, "the receive timed out (SO_RCVTIMEO)");
+                throw sk.rcvTimedOut("receive");
             }
         }
         if (!peek) {

@@ -38,7 +38,8 @@ final class TcpSendmsg {
             sk.writePending++;
             try {
                 if (!sk.sleepWhile(() -> sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV, deadline)) {
-                    throw new ErrnoException(Errno.EAGAIN, "the connection is not established yet");
+                    throw deadline == -1 ? new ErrnoException(Errno.EAGAIN, "the connection is not established yet")
+                            : sk.sndTimedOut("send (waiting for the connection)");
                 }
             } finally {
                 sk.writePending--;
@@ -62,6 +63,9 @@ final class TcpSendmsg {
                     if (!waitMemory(sk, deadline)) {
                         if (copied > 0) {
                             break;
+                        }
+                        if (deadline != -1) {
+                            throw sk.sndTimedOut("send");
                         }
                         throw new ErrnoException(Errno.EAGAIN, sk.wmemQueued < sk.sndbuf()
                                 ? "TCP is out of memory (net.ipv4.tcp_mem " + sk.tcp.sysctl.mem.text().replace('\t', ' ') + " pages)"

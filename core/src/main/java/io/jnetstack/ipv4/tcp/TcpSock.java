@@ -625,7 +625,7 @@ public final class TcpSock extends Sock implements CongestionState {
             }
             if (!sleepWhile(() -> acceptQueue.isEmpty() && state == TcpState.LISTEN, deadline)) {
                 throw deadline == -1 ? new ErrnoException(Errno.EAGAIN, "no connection is waiting to be accepted")
-                        : new ErrnoException(Errno.EAGAIN, "accept timed out (SO_RCVTIMEO)");
+                        : rcvTimedOut("accept");
             }
             Errno e = takeError();
             if (e != null) {
