@@ -8,7 +8,6 @@ import io.jnetstack.trace.Stage;
 import io.jnetstack.trace.Tracer;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
 
 /**
  * A BSD socket on a {@link io.jnetstack.core.Net}: the calls and constants people know from
