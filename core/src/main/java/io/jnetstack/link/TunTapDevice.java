@@ -11,6 +11,7 @@ import io.jnetstack.core.Net;
 import io.jnetstack.core.NetDevice;
 import io.jnetstack.core.NetdevFeatures;
 import io.jnetstack.core.SkBuff;
+import io.jnetstack.core.SkBuffPool;
 import io.jnetstack.core.SkbQueue;
 import io.jnetstack.link.tuntap.TunTapException;
 import io.jnetstack.link.tuntap.TunTapFile;
@@ -37,6 +38,10 @@ import io.jnetstack.wire.MacAddress;
  */
 public final class TunTapDevice extends NetDevice implements AutoCloseable {
     private static final int HEADROOM = 64;
+    /** Room for a frame in {@link #spare}: a buffer of the pool's largest class. */
+    private static final int RX_ROOM = SkBuffPool.LARGE - HEADROOM;
+    /** Frames this long or longer keep the buffer they were read into (no copy). */
+    static final int ADOPT_MIN = 16 * 1024;
     private static final long READ_TIMEOUT_MS = 200;
     /** Frames taken from the file per entry into the stack (one NAPI batch). */
     static final int RX_BATCH = 64;
@@ -51,7 +56,12 @@ public final class TunTapDevice extends NetDevice implements AutoCloseable {
     private final TunTapFile file;
     private final int vnetLen;
     private final byte[] txScratch = new byte[TunTapFile.BUFFER_SIZE];
-    private final byte[] rxBuf = new byte[TunTapFile.BUFFER_SIZE];
+    /**
+     * The pool buffer the next frame is read into, straight from the kernel: a frame of at least
+     * {@link #ADOPT_MIN} bytes goes up the stack in it (and a new one is taken), a shorter one is
+     * copied into a buffer of its size. Touched by the reader thread only, between batches.
+     */
+    private SkBuff spare;
     private final SkbQueue ring = new SkbQueue();
     private final Napi napi;
     private final Runnable rxBatch = this::receiveBatch;
@@ -180,10 +190,11 @@ public final class TunTapDevice extends NetDevice implements AutoCloseable {
 
     private void readLoop() {
         Kernel k = net().kernel();
+        k.run(() -> spare = newSpare());
         while (!closing) {
             int n;
             try {
-                n = file.read(rxBuf, 0, rxBuf.length, READ_TIMEOUT_MS);
+                n = file.read(spare.buf(), HEADROOM - vnetLen, RX_ROOM + vnetLen, READ_TIMEOUT_MS);
             } catch (TunTapException e) {
                 if (closing || !file.isOpen()) {
                     return;
@@ -204,18 +215,18 @@ public final class TunTapDevice extends NetDevice implements AutoCloseable {
      * {@link #RX_BATCH}, onto the ring; then the NAPI poll (run when the lock is left).
      */
     private void receiveBatch() {
-        receive(rxBuf, rxFirstLen);
+        receive(rxFirstLen);
         for (int i = 1; i < RX_BATCH; i++) {
             int n;
             try {
-                n = file.read(rxBuf, 0, rxBuf.length, 0);
+                n = file.read(spare.buf(), HEADROOM - vnetLen, RX_ROOM + vnetLen, 0);
             } catch (TunTapException e) {
                 break;
             }
             if (n < 0) {
                 break;
             }
-            receive(rxBuf, n);
+            receive(n);
         }
         if (!ring.isEmpty()) {
             napi.schedule();
@@ -226,17 +237,25 @@ public final class TunTapDevice extends NetDevice implements AutoCloseable {
      * Mirrors the stack side of {@code tun_get_user()}: a frame read from the file, its
      * virtio-net header applied ({@code virtio_net_hdr_to_skb()}), checked and classified.
      */
-    private void receive(byte[] frame, int n) {
+    private void receive(int n) {
         int len = n - vnetLen;
         if (len < 0) {
             stats().rxErrors++;
             stats().rxLengthErrors++;
             return;
         }
-        SkBuff skb = net().kernel().skbs().alloc(HEADROOM, len);
-        skb.putData(frame, vnetLen, len);
+        byte[] frame = spare.buf();
+        SkBuff skb;
+        if (len >= ADOPT_MIN) {
+            skb = spare;
+            skb.put(len);
+            spare = newSpare();
+        } else {
+            skb = net().kernel().skbs().alloc(HEADROOM, len);
+            skb.putData(frame, HEADROOM, len);
+        }
         net().kernel().tracer().point(Stage.TUN_GET_USER, skb, net().name(), name(), "");
-        if (vnetLen > 0 && !VnetHdr.apply(frame, 0, skb)) {
+        if (vnetLen > 0 && !VnetHdr.apply(frame, HEADROOM - vnetLen, skb)) {
             stats().rxErrors++;
             net().drop(skb, DropReason.DEV_HDR);
             return;
@@ -251,6 +270,10 @@ public final class TunTapDevice extends NetDevice implements AutoCloseable {
             return;
         }
         ring.addLast(skb);
+    }
+
+    private SkBuff newSpare() {
+        return net().kernel().skbs().alloc(HEADROOM, RX_ROOM);
     }
 
     /** The NAPI poll: frames from the ring through GRO. */

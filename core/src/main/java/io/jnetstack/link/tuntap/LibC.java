@@ -74,6 +74,14 @@ final class LibC {
     // ssize_t write(int fd, const void *buf, size_t count);
     private static final MethodHandle WRITE = bind("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1);
+    // read(2) and write(2) on a Java array, bound as critical functions with heap access: the
+    // kernel copies straight to or from the array, with no native buffer and no second copy in
+    // between. Only for descriptors opened O_NONBLOCK, so that the call never waits (a critical
+    // call holds off the garbage collector while it runs).
+    private static final MethodHandle READ_ARRAY = bindCritical("read",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE_ARRAY = bindCritical("write",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     // int close(int fd);
     private static final MethodHandle CLOSE = bind("close",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
@@ -96,6 +104,14 @@ final class LibC {
         return firstVariadic < 0
                 ? LINKER.downcallHandle(address, fd, capture)
                 : LINKER.downcallHandle(address, fd, capture, Linker.Option.firstVariadicArg(firstVariadic));
+    }
+
+    @SuppressWarnings("restricted")
+    private static MethodHandle bindCritical(String symbol, FunctionDescriptor fd) {
+        MemorySegment address = LINKER.defaultLookup().find(symbol).orElseThrow(
+                () -> new UnsatisfiedLinkError("libc symbol not found: " + symbol));
+        return LINKER.downcallHandle(address, fd, Linker.Option.captureCallState("errno"),
+                Linker.Option.critical(true));
     }
 
     /** Forces initialisation; throws if libc cannot be bound. */
@@ -154,6 +170,28 @@ final class LibC {
     static long write(MemorySegment state, int fd, MemorySegment buf, long count) {
         try {
             return (long) WRITE.invokeExact(state, fd, buf, count);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** {@code read(fd, buf + off, len)} into a Java array; {@code fd} must be non-blocking. */
+    static long readArray(MemorySegment state, int fd, byte[] buf, int off, int len) {
+        try {
+            return (long) READ_ARRAY.invokeExact(state, fd, MemorySegment.ofArray(buf).asSlice(off, len), (long) len);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** {@code write(fd, buf + off, len)} from a Java array; {@code fd} must be non-blocking. */
+    static long writeArray(MemorySegment state, int fd, byte[] buf, int off, int len) {
+        try {
+            return (long) WRITE_ARRAY.invokeExact(state, fd, MemorySegment.ofArray(buf).asSlice(off, len), (long) len);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

@@ -27,9 +27,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * prefix. With {@code vnetHdr} ({@code IFF_VNET_HDR}) every frame, in both directions, starts
  * with a {@code struct virtio_net_hdr} (10 bytes unless changed with {@link #setVnetHdrSize}).
  *
- * <p><b>Native memory.</b> The handle owns one shared {@link Arena}; reads and writes go through
- * two native buffers of {@link #BUFFER_SIZE} bytes allocated once, and frames are copied to and
- * from the caller's {@code byte[]}. Nothing is allocated per frame.
+ * <p><b>Memory.</b> Frames move between the kernel and the caller's {@code byte[]} with no copy
+ * on the Java side: {@code read(2)} and {@code write(2)} are bound as critical functions with heap
+ * access, so the kernel copies straight into or out of the array (safe because the descriptor is
+ * non-blocking: such a call never waits). Only a read into less than {@link #MAX_FRAME} bytes
+ * goes through a native buffer, so that an oversized frame is reported instead of cut. The
+ * handle owns one shared {@link Arena}; nothing is allocated per frame.
  *
  * <p><b>Threads.</b> One thread may read while another writes; concurrent reads (and concurrent
  * writes) are serialised. A blocked native call pins the calling thread (also a virtual thread's
@@ -72,6 +75,11 @@ public final class TunTapFile implements AutoCloseable {
      * including a virtio-net header. Covers a 64 KiB GSO frame plus its headers.
      */
     public static final int BUFFER_SIZE = 65536 + 512;
+    /**
+     * The longest frame the kernel hands over: a 64 KiB IP packet with Ethernet, VLAN and
+     * virtio-net headers. A read offering at least this much room goes straight into the array.
+     */
+    public static final int MAX_FRAME = 65535 + 64;
 
     /** {@code TUNSETOFFLOAD} flag: the reader handles partial checksums. */
     public static final int TUN_F_CSUM = 0x01;
@@ -124,7 +132,6 @@ public final class TunTapFile implements AutoCloseable {
     private final MemorySegment readState;
 
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final MemorySegment writeBuf;
     private final MemorySegment writePoll;
     private final MemorySegment writeState;
 
@@ -148,7 +155,6 @@ public final class TunTapFile implements AutoCloseable {
         this.readBuf = arena.allocate(BUFFER_SIZE, 64);
         this.readPoll = pollSet(arena, fd, LibC.POLLIN, wakeFd);
         this.readState = arena.allocate(LibC.CAPTURE);
-        this.writeBuf = arena.allocate(BUFFER_SIZE, 64);
         this.writePoll = pollSet(arena, fd, LibC.POLLOUT, wakeFd);
         this.writeState = arena.allocate(LibC.CAPTURE);
     }
@@ -444,13 +450,16 @@ public final class TunTapFile implements AutoCloseable {
                 : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(timeoutMillis, Long.MAX_VALUE / 4_000_000L));
         while (true) {
             ensureOpen();
-            long n = LibC.read(readState, fd, readBuf, readBuf.byteSize());
+            long n = len >= MAX_FRAME ? LibC.readArray(readState, fd, buf, off, len)
+                    : LibC.read(readState, fd, readBuf, readBuf.byteSize());
             if (n >= 0) {
                 if (n > len) {
                     throw new TunTapException(TunTapException.EMSGSIZE, "a " + n + "-byte frame from "
                             + this + " does not fit the " + len + " bytes offered; the frame was dropped");
                 }
-                MemorySegment.copy(readBuf, JAVA_BYTE, 0, buf, off, (int) n);
+                if (len < MAX_FRAME) {
+                    MemorySegment.copy(readBuf, JAVA_BYTE, 0, buf, off, (int) n);
+                }
                 return (int) n;
             }
             int errno = LibC.errno(readState);
@@ -499,9 +508,8 @@ public final class TunTapFile implements AutoCloseable {
         writeLock.lock();
         try {
             ensureOpen();
-            MemorySegment.copy(buf, off, writeBuf, JAVA_BYTE, 0, len);
             while (true) {
-                long n = LibC.write(writeState, fd, writeBuf, len);
+                long n = LibC.writeArray(writeState, fd, buf, off, len);
                 if (n == len) {
                     return;
                 }
