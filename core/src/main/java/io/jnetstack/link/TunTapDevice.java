@@ -40,8 +40,13 @@ public final class TunTapDevice extends NetDevice implements AutoCloseable {
     private static final int HEADROOM = 64;
     /** Room for a frame in {@link #spare}: a buffer of the pool's largest class. */
     private static final int RX_ROOM = SkBuffPool.LARGE - HEADROOM;
-    /** Frames this long or longer keep the buffer they were read into (no copy). */
-    static final int ADOPT_MIN = 16 * 1024;
+    /**
+     * Frames this long or longer keep the buffer they were read into (no copy). Only frames that
+     * nearly fill it: a buffer's truesize counts against the receive buffer, and TCP's window
+     * follows the measured len/truesize ratio ({@code scaling_ratio}), so a half-empty 64 KiB
+     * buffer would let the peer overrun SO_RCVBUF (pruning, drops).
+     */
+    static final int ADOPT_MIN = 48 * 1024;
     private static final long READ_TIMEOUT_MS = 200;
     /** Frames taken from the file per entry into the stack (one NAPI batch). */
     static final int RX_BATCH = 64;
@@ -58,8 +63,8 @@ public final class TunTapDevice extends NetDevice implements AutoCloseable {
     private final byte[] txScratch = new byte[TunTapFile.BUFFER_SIZE];
     /**
      * The pool buffer the next frame is read into, straight from the kernel: a frame of at least
-     * {@link #ADOPT_MIN} bytes goes up the stack in it (and a new one is taken), a shorter one is
-     * copied into a buffer of its size. Touched by the reader thread only, between batches.
+     * {@link #ADOPT_MIN} bytes (a TSO frame) goes up the stack in it and a new one is taken; a
+     * shorter one is copied into a buffer of its size. Touched by the reader thread only, between batches.
      */
     private SkBuff spare;
     private final SkbQueue ring = new SkbQueue();

@@ -23,32 +23,36 @@ final class TcpCollapse {
     }
 
     /**
-     * Whether {@code need} more bytes of truesize fit in the receive buffer and TCP's memory.
-     * Mirrors {@code tcp_try_rmem_schedule()}: over SO_RCVBUF the receive queue is collapsed, then
-     * out-of-order data after {@code seq} goes ({@code tcp_prune_queue}, RcvPruned when even that
-     * is not enough); when net.ipv4.tcp_mem refuses the pages, out-of-order data after
-     * {@code seq} is thrown away until they are granted ({@code tcp_prune_ofo_queue}).
+     * Whether a buffer of {@code need} bytes of truesize carrying {@code len} bytes fits in the
+     * receive buffer and TCP's memory. Mirrors {@code tcp_try_rmem_schedule()}: the segment is
+     * taken while the memory already charged plus its payload stays within SO_RCVBUF
+     * ({@code tcp_can_ingest()}: {@code rmem + skb->len <= sk_rcvbuf}, so a peer that fills the
+     * window the len/truesize ratio allowed is not cut off by the buffer's own overhead);
+     * otherwise the receive queue is collapsed, then out-of-order data after {@code seq} goes
+     * ({@code tcp_prune_queue}, RcvPruned when even that is not enough); when net.ipv4.tcp_mem
+     * refuses the pages, out-of-order data after {@code seq} is thrown away until they are
+     * granted ({@code tcp_prune_ofo_queue}).
      *
      * @param seq the sequence number of the arriving segment
      */
-    static boolean makeRoom(TcpSock sk, int seq, int need) {
-        boolean fits = sk.rmem() + need <= sk.rcvbuf();
+    static boolean makeRoom(TcpSock sk, int seq, int need, int len) {
+        boolean fits = sk.rmem() + len <= sk.rcvbuf();
         if (fits && sk.tcp.mem.schedule(sk, need, false)) {
             return true;
         }
         sk.tcp.ext.inc(TcpExtMib.PruneCalled);
         if (!fits) {
             collapse(sk);
-            if (sk.rmem() + need > sk.rcvbuf()) {
-                pruneOfo(sk, seq, need);
-                if (sk.rmem() + need > sk.rcvbuf()) {
+            if (sk.rmem() + len > sk.rcvbuf()) {
+                pruneOfo(sk, seq, len);
+                if (sk.rmem() + len > sk.rcvbuf()) {
                     sk.tcp.ext.inc(TcpExtMib.RcvPruned);
                     return false;
                 }
             }
         }
         while (!sk.tcp.mem.schedule(sk, need, false)) {
-            if (!pruneOfo(sk, seq, need)) {
+            if (!pruneOfo(sk, seq, len)) {
                 return false;
             }
         }
@@ -61,8 +65,8 @@ final class TcpCollapse {
      * ICSK_ACK_NOW}) and the segment is dropped, unless the receive queue is empty: then it is
      * charged all the same ({@code sk_forced_mem_schedule}), so a connection always moves.
      */
-    static boolean roomInOrder(TcpSock sk, int seq, int need) {
-        if (makeRoom(sk, seq, need)) {
+    static boolean roomInOrder(TcpSock sk, int seq, int need, int len) {
+        if (makeRoom(sk, seq, need, len)) {
             return true;
         }
         sk.ackNomem = true;

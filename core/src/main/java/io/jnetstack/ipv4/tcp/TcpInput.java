@@ -450,7 +450,7 @@ final class TcpInput {
                     tcp.net.drop(skb, DropReason.TCP_ZEROWINDOW);
                     return;
                 }
-                if (s.len > 0 && !TcpCollapse.roomInOrder(sk, s.seq, skb.truesize())) {
+                if (s.len > 0 && !TcpCollapse.roomInOrder(sk, s.seq, skb.truesize(), s.len)) {
                     tcp.ext.inc(TcpExtMib.TCPRcvQDrop);
                     tcp.output.sendAck(sk);
                     tcp.net.drop(skb, DropReason.PROTO_MEM);
@@ -488,7 +488,7 @@ final class TcpInput {
                 return;
             }
             if (s.seq - sk.rcvNxt < 0) {
-                if (!TcpCollapse.roomInOrder(sk, s.seq, skb.truesize())) {
+                if (!TcpCollapse.roomInOrder(sk, s.seq, skb.truesize(), s.len)) {
                     tcp.ext.inc(TcpExtMib.TCPRcvQDrop);
                     tcp.output.sendAck(sk);
                     tcp.net.drop(skb, DropReason.PROTO_MEM);
@@ -575,7 +575,7 @@ final class TcpInput {
      */
     private void ofoInsert(TcpSock sk, SkBuff skb, Seg s) {
         tcp.ext.inc(TcpExtMib.TCPOFOQueue);
-        if (!TcpCollapse.makeRoom(sk, s.seq, skb.truesize())) {
+        if (!TcpCollapse.makeRoom(sk, s.seq, skb.truesize(), s.len)) {
             tcp.ext.inc(TcpExtMib.TCPOFODrop);
             tcp.net.drop(skb, DropReason.PROTO_MEM);
             return;

@@ -35,7 +35,7 @@ final class TcpOutput {
     /**
      * The window to advertise. Mirrors {@code tcp_select_window()} / {@code __tcp_select_window()}:
      * the payload the free receive buffer can hold ({@link TcpSock#winFromSpace}, half of it until
-     * the peer's segments are measured), rounded down to the receive MSS, never
+     * the peer's segments are measured), rounded down to the receive MSS and the scale unit, never
      * less than what was already offered (RFC 9293 §3.8.6.2.2: do not shrink), scaled. Except
      * that as Linux, in-order data refused for want of memory gets window 0 at once
      * ({@code ICSK_ACK_NOMEM}): the peer then probes until the reader frees memory.
@@ -60,15 +60,18 @@ final class TcpOutput {
         if (cur < 0) {
             cur = 0;
         }
-        if (win < cur) {
-            win = cur;
-        }
         if (sk.wscaleOk) {
+            // A new window is rounded down to the scale unit, so the peer can never send more
+            // than the free buffer backs (rounded up, a full buffer was overrun by a few bytes
+            // and a 64 KiB segment pruned); the edge already offered stays, aligned up.
             int unit = 1 << sk.rcvWscale;
             win = Math.min(win, 65535 << sk.rcvWscale);
-            win = (win + unit - 1) / unit * unit;
+            win -= win % unit;
+            if (win < cur) {
+                win = (cur + unit - 1) / unit * unit;
+            }
         } else {
-            win = Math.min(win, 65535);
+            win = Math.min(Math.max(win, cur), 65535);
         }
         if (win == 0 && sk.rcvWnd != 0) {
             tcp.ext.inc(TcpExtMib.TCPToZeroWindowAdv);

@@ -132,6 +132,37 @@ class TcpReceiveWindowTest {
     }
 
     @Test
+    void aScaledWindowFilledToItsEdgeIsNeverDropped() {
+        // Window scaling on: the advertised window is a multiple of 1 << wscale. Rounded up, a
+        // peer filling it to the edge overran the full buffer by a few bytes and lost a
+        // segment; a new window is rounded down, and a segment is taken while the memory already
+        // charged plus its payload fits SO_RCVBUF (tcp_can_ingest).
+        ReliabilityHarness h = new ReliabilityHarness(61);
+        Socket s = h.passiveOpen(synOpts(1460, false, false, 7), WIN);
+        TcpSock k = sk(s);
+        int wscale = k.rcvWscale;
+        assertTrue(wscale > 0, "scaling on: " + wscale);
+        int edge = 1 + h.log.getFirst().tcp().window();
+        int segments = 0;
+        while (edge - h.rseq > 0 && segments < 2000) {
+            int len = Math.min(1460, edge - h.rseq);
+            h.data(len, 1, WIN);
+            segments++;
+            h.run(50 * MS);
+            for (Out o; (o = h.out.poll()) != null; ) {
+                int newEdge = o.tcp().ack() - h.riss + (o.tcp().window() << wscale);
+                assertTrue(newEdge - edge >= 0, "the right edge never moves left: " + h.describe(o));
+                edge = newEdge;
+            }
+        }
+        assertEquals(0, h.tcp().extMib().get(TcpExtMib.TCPRcvQDrop), "nothing the window offered was dropped");
+        assertEquals(0, h.tcp().extMib().get(TcpExtMib.RcvPruned));
+        assertEquals(h.rseq, k.rcvNxt - h.riss, "everything up to the edge was kept");
+        assertTrue(edge - h.rseq <= 0, "the window was filled to its edge");
+        assertArrayEquals(ReliabilityHarness.fill(1, h.rseq - 1), read(s, 1 << 22));
+    }
+
+    @Test
     void smallSegmentsAreNeverDroppedInsideTheOfferedWindow() {
         ReliabilityHarness h = new ReliabilityHarness(59);
         Socket s = h.passiveOpen(synOpts(536, false, false, -1), WIN);
