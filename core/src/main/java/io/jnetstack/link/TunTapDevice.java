@@ -41,12 +41,15 @@ public final class TunTapDevice extends NetDevice implements AutoCloseable {
     /** Room for a frame in {@link #spare}: a buffer of the pool's largest class. */
     private static final int RX_ROOM = SkBuffPool.LARGE - HEADROOM;
     /**
-     * Frames this long or longer keep the buffer they were read into (no copy). Only frames that
-     * nearly fill it: a buffer's truesize counts against the receive buffer, and TCP's window
-     * follows the measured len/truesize ratio ({@code scaling_ratio}), so a half-empty 64 KiB
-     * buffer would let the peer overrun SO_RCVBUF (pruning, drops).
+     * Frames this long or longer keep the buffer they were read into: their payload goes up the
+     * stack as a fragment of it (no copy). Only frames that nearly fill it, so that a buffer
+     * pins little more memory than it accounts for.
      */
     static final int ADOPT_MIN = 48 * 1024;
+    /** Frames up to this length are copied whole into a linear buffer of the pool's small class. */
+    private static final int LINEAR_MAX = SkBuffPool.SMALL - HEADROOM;
+    /** Bytes of a longer frame copied into its linear part: every header the stack parses. */
+    private static final int HEAD_COPY = 256;
     private static final long READ_TIMEOUT_MS = 200;
     /** Frames taken from the file per entry into the stack (one NAPI batch). */
     static final int RX_BATCH = 64;
@@ -62,9 +65,14 @@ public final class TunTapDevice extends NetDevice implements AutoCloseable {
     private final int vnetLen;
     private final byte[] txScratch = new byte[TunTapFile.BUFFER_SIZE];
     /**
-     * The pool buffer the next frame is read into, straight from the kernel: a frame of at least
-     * {@link #ADOPT_MIN} bytes (a TSO frame) goes up the stack in it and a new one is taken; a
-     * shorter one is copied into a buffer of its size. Touched by the reader thread only, between batches.
+     * The pool buffer the next frame is read into, straight from the kernel. A short frame is
+     * copied into a buffer of its own; a longer one keeps its headers in a small linear part and
+     * its payload as a page fragment, as {@code tun_get_user()} builds large frames, so its
+     * truesize follows its length (TCP's window follows the measured len/truesize ratio, and
+     * 64 KiB buffers half filled let a peer overrun SO_RCVBUF): a frame of at least
+     * {@link #ADOPT_MIN} bytes (a TSO frame) keeps this buffer as its page and a new one is
+     * taken, a shorter one's payload is copied into a pool buffer of its size. Touched by the
+     * reader thread only, between batches.
      */
     private SkBuff spare;
     private final SkbQueue ring = new SkbQueue();
@@ -250,14 +258,25 @@ public final class TunTapDevice extends NetDevice implements AutoCloseable {
             return;
         }
         byte[] frame = spare.buf();
+        SkBuffPool pool = net().kernel().skbs();
         SkBuff skb;
-        if (len >= ADOPT_MIN) {
-            skb = spare;
-            skb.put(len);
-            spare = newSpare();
-        } else {
-            skb = net().kernel().skbs().alloc(HEADROOM, len);
+        if (len <= LINEAR_MAX) {
+            skb = pool.alloc(HEADROOM, len);
             skb.putData(frame, HEADROOM, len);
+        } else {
+            skb = pool.alloc(HEADROOM, HEAD_COPY);
+            skb.putData(frame, HEADROOM, HEAD_COPY);
+            int rest = len - HEAD_COPY;
+            if (len >= ADOPT_MIN) {
+                skb.addFrag(spare.linearPage(), HEADROOM + HEAD_COPY, rest);
+                spare.free();   // the fragment keeps the data
+                spare = newSpare();
+            } else {
+                SkBuff page = pool.alloc(rest);
+                System.arraycopy(frame, HEADROOM + HEAD_COPY, page.buf(), page.data(), rest);
+                skb.addFrag(page.linearPage(), page.data(), rest);
+                page.free();
+            }
         }
         net().kernel().tracer().point(Stage.TUN_GET_USER, skb, net().name(), name(), "");
         if (vnetLen > 0 && !VnetHdr.apply(frame, HEADROOM - vnetLen, skb)) {

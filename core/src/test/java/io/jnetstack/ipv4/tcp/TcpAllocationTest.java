@@ -84,11 +84,10 @@ class TcpAllocationTest {
         // many; the receiver's tcp_collapse when the reader lags), and what the JIT does not
         // scalar-replace: 7 to 30 bytes per MSS segment at MTU 1500, about 0.5 % of the payload
         // at MTU 65535, in runs on a 2-core machine.
-        // Bound: less than a 2 KiB pool buffer per 32 MSS of data and under 1/128 of the bytes sent
-        // (a copy per segment would be ~1,500 bytes per segment; measured 6 to 30 per segment).
+        // Bound: less than a 2 KiB pool buffer per 32 MSS of data (a copy per segment would be
+        // ~1,500 bytes per segment; measured 6 to 30 per segment, varying from run to run).
         long mssSegments = Math.max(segs, bytes / 1448);
         assertTrue(allocated < 64 * mssSegments, "allocated " + allocated + " bytes for " + mssSegments + " MSS of data");
-        assertTrue(allocated < bytes / 128, "allocated " + allocated + " bytes for " + bytes + " bytes sent");
         c.close();
         s.close();
         l.close();
