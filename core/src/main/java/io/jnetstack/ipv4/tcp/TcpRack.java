@@ -76,7 +76,7 @@ final class TcpRack {
      * RTT is below the minimum is ambiguous (the original may have been SACKed) and not taken.
      */
     void advance(TcpSock sk, int sacked, int end, long xmit) {
-        long rtt = Math.max((sk.now() - xmit) / 1000, 0);
+        long rtt = Math.max(sk.now() / 1000 - xmit / 1000, 0);
         if (rtt < minRttUs && (sacked & TcpSock.SACKED_ANY_RETRANS) != 0) {
             return;
         }
@@ -86,6 +86,16 @@ final class TcpRack {
             mstamp = xmit;
             endSeq = end;
         }
+    }
+
+    /**
+     * Microseconds until a segment sent at {@code when} (clock nanoseconds) is overdue: the RACK
+     * RTT plus the reordering window minus its age. Mirrors {@code tcp_rack_skb_timeout()},
+     * which truncates both stamps to microseconds first ({@code tcp_skb_timestamp_us}): packets
+     * of one burst, stamped a nanosecond apart here, are as old as each other, as on Linux.
+     */
+    long timeLeftUs(long now, long when, long reoWndUs) {
+        return rttUs + reoWndUs - (now / 1000 - when / 1000);
     }
 
     /** Mirrors {@code tcp_rack_reo_wnd()}, microseconds. */
@@ -121,7 +131,7 @@ final class TcpRack {
             if (!sentAfter(mstamp, when, endSeq, (int) skb.cb[TcpSock.CB_END_SEQ])) {
                 continue;
             }
-            long remaining = rttUs + reoWnd - (now - when) / 1000;
+            long remaining = timeLeftUs(now, when, reoWnd);
             if (remaining <= 0) {
                 TcpSack.markLost(sk, skb);
             } else {

@@ -652,7 +652,7 @@ final class TcpRecovery {
         for (SkBuff skb = head; skb != null && skb != sk.sendHead; skb = sk.writeQueue.next(skb)) {
             if (reneg) {
                 skb.cb[TcpSock.CB_SACKED] &= ~TcpSock.SACKED_ACKED;
-            } else if (skb != head && sk.rack.rttUs - (now - skb.cb[TcpSock.CB_WHEN]) / 1000 > 0) {
+            } else if (skb != head && sk.rack.timeLeftUs(now, skb.cb[TcpSock.CB_WHEN], 0) > 0) {
                 continue;   // sent within the last RTT: not known lost yet
             }
             TcpSack.markLost(sk, skb);
