@@ -30,6 +30,8 @@ final class Flow {
     private boolean localIsnKnown;
     private long remoteIsn;
     private Long tsOffset;
+    private long tsTickUsecs;
+    private long tsToleranceTicks;
 
     /**
      * @param remotePort the script side's port
@@ -40,6 +42,32 @@ final class Flow {
         this.remotePort = remotePort;
         this.localPort = localPort;
         this.udp = udp;
+    }
+
+    /**
+     * Checks the stack's TS vals from now on ({@code --tcp_ts_tick_usecs}): each must equal the
+     * script's, mapped by the offset the first one fixed, within {@code toleranceUsecs} of clock.
+     */
+    void checkTsVal(long tickUsecs, long toleranceUsecs) {
+        tsTickUsecs = tickUsecs;
+        tsToleranceTicks = tickUsecs > 0 ? (toleranceUsecs + tickUsecs - 1) / tickUsecs : 0;
+    }
+
+    /**
+     * @param scriptVal the TS val a {@code >} line expects
+     * @param wireVal   the TS val sent
+     * @return why they differ by more than the tolerance, or null (also while unchecked or the
+     *         offset is not known yet)
+     */
+    String tsValMismatch(long scriptVal, long wireVal) {
+        if (tsTickUsecs == 0 || tsOffset == null) {
+            return null;
+        }
+        long got = scriptTsVal(wireVal);
+        int diff = (int) (got - scriptVal);
+        return Math.abs((long) diff) <= tsToleranceTicks ? null
+                : "expected TS val " + scriptVal + " (within " + tsToleranceTicks + " ticks of " + tsTickUsecs
+                        + " us), sent " + got;
     }
 
     boolean isUdp() {

@@ -16,7 +16,7 @@ final class Support implements Predicate<Construct> {
     private static final Set<String> TCP_OPTIONS = Set.of("nop", "eol", "sackOK", "mss", "wscale", "TS", "sack",
             "FO", "FOEXP", "...");
     private static final Set<String> OPTIONS = Set.of("--tolerance_usecs", "--tolerance_percent", "--local_ip",
-            "--remote_ip", "--ip_version");
+            "--remote_ip", "--ip_version", "--tcp_ts_tick_usecs");
 
     @Override
     public boolean test(Construct c) {

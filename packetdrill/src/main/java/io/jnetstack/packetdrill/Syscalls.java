@@ -72,9 +72,15 @@ final class Syscalls {
     }
 
     /** @return the connection the packet lines talk about now */
+    private Flow newFlow(boolean dgram) {
+        Flow f = new Flow(nextRemotePort++, 0, dgram);
+        f.checkTsVal(config.tsTickUsecs(), config.toleranceUsecs());
+        return f;
+    }
+
     Flow currentFlow() {
         if (current == null) {
-            current = new Flow(nextRemotePort++, 0, false);
+            current = newFlow(false);
         }
         return current;
     }
@@ -253,7 +259,7 @@ final class Syscalls {
                     long fd = a.integer(sc.result());
                     fds.put(fd, s);
                     boolean dgram = (type & 0xf) != Socket.SOCK_STREAM;
-                    current = new Flow(nextRemotePort++, 0, dgram);
+                    current = newFlow(dgram);
                     flows.put(s, current);
                     currentSocket = s;
                 }

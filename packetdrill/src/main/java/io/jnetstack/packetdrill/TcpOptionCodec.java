@@ -15,8 +15,8 @@ import java.util.List;
  *
  * <p>Numbers are remapped by the {@link Flow}: in injected segments SACK edges are the stack's
  * sequence numbers and the echoed timestamp is the stack's clock; in sent segments SACK edges are
- * the script's. A sent TS val is not compared (the stack's clock has its own origin); the first one
- * fixes the offset between the script's timestamps and the stack's.
+ * the script's. The first TS val the stack sends fixes the offset between the script's timestamps
+ * and the stack's; later ones are compared only with {@code --tcp_ts_tick_usecs}, as packetdrill.
  */
 final class TcpOptionCodec {
 
@@ -158,7 +158,10 @@ final class TcpOptionCodec {
             return "expected TS val " + t.val() + " ecr " + t.ecr();
         }
         long ecr = u32(got.data(), 4);
-        return ecr == (t.ecr() & 0xffffffffL) ? null : "expected TS ecr " + t.ecr() + ", found ecr " + ecr;
+        if (ecr != (t.ecr() & 0xffffffffL)) {
+            return "expected TS ecr " + t.ecr() + ", found ecr " + ecr;
+        }
+        return flow.tsValMismatch(t.val() & 0xffffffffL, u32(got.data(), 0));
     }
 
     /** The first TS val the stack sends fixes the offset between its clock and the script's. */
