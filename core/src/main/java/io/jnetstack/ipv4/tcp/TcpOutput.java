@@ -375,7 +375,10 @@ final class TcpOutput {
                 if (last && mode == PUSH_NORMAL && !nagleTest(sk, skb, mss, push)) {
                     break;
                 }
-                int n = mode == PUSH_LOSS_PROBE ? 1 : TcpTso.burstEnd(sk, skb, goal, mss, mode == PUSH_NORMAL, push);
+                // tcp_cwnd_test(): one packet takes at most half the congestion window, so at
+                // least two GSO packets are in flight.
+                int quota = Math.min(goal, Math.max(sk.cwnd >> 1, 1));
+                int n = mode == PUSH_LOSS_PROBE ? 1 : TcpTso.burstEnd(sk, skb, quota, mss, mode == PUSH_NORMAL, push);
                 if (transmitQueued(sk, skb, n) < 0) {
                     break;
                 }

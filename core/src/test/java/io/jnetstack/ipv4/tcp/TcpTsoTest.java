@@ -1,0 +1,88 @@
+package io.jnetstack.ipv4.tcp;
+
+import io.jnetstack.core.Kernel;
+import io.jnetstack.core.Net;
+import io.jnetstack.core.SkBuff;
+import io.jnetstack.link.Veth;
+import io.jnetstack.socket.SockAddrIn;
+import io.jnetstack.socket.Socket;
+import io.jnetstack.wire.Ethernet;
+import io.jnetstack.wire.Ipv4;
+import io.jnetstack.wire.Ipv4Address;
+import io.jnetstack.wire.Tcp;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packets TCP hands a TSO device: how many segments each carries ({@code tcp_tso_segs()},
+ * {@code tcp_cwnd_test()}'s half window) and the PSH Linux forces on every packet of more than
+ * one segment ({@code __tcp_transmit_skb()}).
+ */
+class TcpTsoTest {
+    private static final int A = Ipv4Address.parse("10.9.0.1");
+    private static final int B = Ipv4Address.parse("10.9.0.2");
+
+    /** One packet as B's end of the wire received it. */
+    record Seen(int seq, int len, int segs, int flags) { }
+
+    @Test
+    void theInitialWindowGoesAsTwoGsoPacketsOfHalfTheWindowEachMarkedPsh() {
+        Kernel k = Kernel.deterministic(3);
+        Net a = k.newNet("a");
+        Net b = k.newNet("b");
+        Veth v = Veth.createPair(a, "veth0", b, "veth0");
+        v.up();
+        v.peer().up();
+        a.inet().devinet().add(v, A, 24);
+        b.inet().devinet().add(v.peer(), B, 24);
+        k.runFor(10_000_000L);
+        List<Seen> seen = new ArrayList<>();
+        v.peer().addTap((skb, d, outgoing) -> {
+            if (!outgoing) {
+                seen.add(parse(skb));
+            }
+        });
+        Socket l = b.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
+        l.bind(new SockAddrIn(0, 80));
+        l.listen(4);
+        Socket c = a.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
+        c.connect(new SockAddrIn(B, 80));
+        Socket s = l.accept();
+        int mss = ((TcpSock) c.sock()).mssCache;
+        seen.clear();
+        // More than the initial window of 10 segments, written while nothing is in flight.
+        assertEquals(15 * mss, c.send(ByteBuffer.allocate(15 * mss), 0));
+        List<Seen> data = seen.stream().filter(p -> p.len > 0).toList();
+        assertTrue(data.size() >= 2, "sent: " + data);
+        // tcp_cwnd_test(): at most half of cwnd 10 per packet, so two packets of 5 segments.
+        assertEquals(5, data.get(0).segs, "first packet: " + data);
+        assertEquals(5 * mss, data.get(0).len);
+        assertEquals(5, data.get(1).segs, "second packet: " + data);
+        // The write is not done, yet each GSO packet carries PSH.
+        assertTrue((data.get(0).flags & Tcp.PSH) != 0, "PSH forced on a GSO packet: " + data);
+        assertTrue((data.get(1).flags & Tcp.PSH) != 0);
+        byte[] got = new byte[15 * mss];
+        ByteBuffer in = ByteBuffer.wrap(got);
+        while (in.hasRemaining()) {
+            s.recv(in, 0);
+        }
+        c.close();
+        s.close();
+        l.close();
+    }
+
+    private static Seen parse(SkBuff skb) {
+        byte[] b = skb.toByteArray();
+        int ip = Ethernet.HEADER_LEN;
+        int th = ip + Ipv4.ihl(b, ip) * 4;
+        int payload = b.length - th - Tcp.headerLen(b, th);
+        int segs = skb.gsoSize() > 0 ? (payload + skb.gsoSize() - 1) / skb.gsoSize() : 1;
+        return new Seen(Tcp.seq(b, th), payload, segs, Tcp.flags(b, th));
+    }
+}
