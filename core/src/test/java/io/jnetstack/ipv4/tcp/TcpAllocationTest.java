@@ -1,11 +1,7 @@
 package io.jnetstack.ipv4.tcp;
 
 import io.jnetstack.core.Kernel;
-import io.jnetstack.core.Net;
-import io.jnetstack.link.Veth;
-import io.jnetstack.socket.SockAddrIn;
 import io.jnetstack.socket.Socket;
-import io.jnetstack.wire.Ipv4Address;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -22,8 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * asserts a duration; the printed rate is for the report.
  */
 class TcpAllocationTest {
-    private static final int A = Ipv4Address.parse("10.9.0.1");
-    private static final int B = Ipv4Address.parse("10.9.0.2");
     private final com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     @Test
@@ -42,31 +36,15 @@ class TcpAllocationTest {
     }
 
     private void bulk(boolean offloads, int mtu) {
-        Kernel k = Kernel.deterministic(5);
-        Net a = k.newNet("a");
-        Net b = k.newNet("b");
-        Veth v = Veth.createPair(a, "veth0", b, "veth0");
-        if (!offloads) {
-            v.setFeatures(0, io.jnetstack.core.NetdevFeatures.TSO | io.jnetstack.core.NetdevFeatures.HW_CSUM);
-        }
-        v.setMtu(mtu);
-        v.peer().setMtu(mtu);
-        v.up();
-        v.peer().up();
-        a.inet().devinet().add(v, A, 24);
-        b.inet().devinet().add(v.peer(), B, 24);
-        k.runFor(10_000_000L);
-        Socket l = b.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
-        l.bind(new SockAddrIn(0, 80));
-        l.listen(4);
-        Socket c = a.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
-        c.connect(new SockAddrIn(B, 80));
-        Socket s = l.accept();
+        VethStacks t = new VethStacks(5, mtu, offloads).connect(80);
+        Kernel k = t.k;
+        Socket c = t.client;
+        Socket s = t.server;
         ByteBuffer out = ByteBuffer.allocate(64 * 1024);
         ByteBuffer in = ByteBuffer.allocate(64 * 1024);
         long warm = pump(k, c, s, out, in, 256L << 20);
         assertEquals(256L << 20, warm);
-        io.jnetstack.ipv4.tcp.Tcp tcp = io.jnetstack.ipv4.tcp.Tcp.of(a);
+        io.jnetstack.ipv4.tcp.Tcp tcp = io.jnetstack.ipv4.tcp.Tcp.of(t.a);
         long segs0 = tcp.mib().get(TcpMib.OutSegs);
         long before = mx.getCurrentThreadAllocatedBytes();
         long t0 = System.nanoTime();
@@ -88,9 +66,7 @@ class TcpAllocationTest {
         // ~1,500 bytes per segment; measured 6 to 30 per segment, varying from run to run).
         long mssSegments = Math.max(segs, bytes / 1448);
         assertTrue(allocated < 64 * mssSegments, "allocated " + allocated + " bytes for " + mssSegments + " MSS of data");
-        c.close();
-        s.close();
-        l.close();
+        t.close();
         k.runFor(120_000_000_000L);
         assertEquals(0, k.skbs().inUse(), "every buffer back in the pool");
     }

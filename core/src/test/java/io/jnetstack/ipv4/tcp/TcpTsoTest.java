@@ -1,14 +1,9 @@
 package io.jnetstack.ipv4.tcp;
 
-import io.jnetstack.core.Kernel;
-import io.jnetstack.core.Net;
 import io.jnetstack.core.SkBuff;
-import io.jnetstack.link.Veth;
-import io.jnetstack.socket.SockAddrIn;
 import io.jnetstack.socket.Socket;
 import io.jnetstack.wire.Ethernet;
 import io.jnetstack.wire.Ipv4;
-import io.jnetstack.wire.Ipv4Address;
 import io.jnetstack.wire.Tcp;
 import org.junit.jupiter.api.Test;
 
@@ -25,35 +20,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * one segment ({@code __tcp_transmit_skb()}).
  */
 class TcpTsoTest {
-    private static final int A = Ipv4Address.parse("10.9.0.1");
-    private static final int B = Ipv4Address.parse("10.9.0.2");
-
     /** One packet as B's end of the wire received it. */
     record Seen(int seq, int len, int segs, int flags) { }
 
     @Test
     void theInitialWindowGoesAsTwoGsoPacketsOfHalfTheWindowEachMarkedPsh() {
-        Kernel k = Kernel.deterministic(3);
-        Net a = k.newNet("a");
-        Net b = k.newNet("b");
-        Veth v = Veth.createPair(a, "veth0", b, "veth0");
-        v.up();
-        v.peer().up();
-        a.inet().devinet().add(v, A, 24);
-        b.inet().devinet().add(v.peer(), B, 24);
-        k.runFor(10_000_000L);
+        VethStacks t = new VethStacks(3, 1500, true);
         List<Seen> seen = new ArrayList<>();
-        v.peer().addTap((skb, d, outgoing) -> {
+        t.v.peer().addTap((skb, d, outgoing) -> {
             if (!outgoing) {
                 seen.add(parse(skb));
             }
         });
-        Socket l = b.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
-        l.bind(new SockAddrIn(0, 80));
-        l.listen(4);
-        Socket c = a.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
-        c.connect(new SockAddrIn(B, 80));
-        Socket s = l.accept();
+        t.connect(80);
+        Socket c = t.client;
+        Socket s = t.server;
         int mss = ((TcpSock) c.sock()).mssCache;
         seen.clear();
         // More than the initial window of 10 segments, written while nothing is in flight.
@@ -72,9 +53,7 @@ class TcpTsoTest {
         while (in.hasRemaining()) {
             s.recv(in, 0);
         }
-        c.close();
-        s.close();
-        l.close();
+        t.close();
     }
 
     private static Seen parse(SkBuff skb) {
