@@ -55,6 +55,7 @@ import java.util.Map;
  * @param notsentBytes  {@code tcpi_notsent_bytes}: queued bytes not yet sent
  * @param dataSegsOut   {@code tcpi_data_segs_out}: segments sent with data, retransmissions included
  * @param delivered     {@code tcpi_delivered}: segments delivered (acknowledged), the SYN included
+ * @param reordSeen     {@code tcpi_reord_seen}: reorderings detected
  * @param sndWnd        {@code tcpi_snd_wnd}: the peer's window, bytes
  * @param rcvWnd        {@code tcpi_rcv_wnd}: the window we offer, bytes
  * @param minRtt        {@code tcpi_min_rtt}: the windowed minimum RTT, µs (0 before a sample)
@@ -64,7 +65,7 @@ public record TcpInfo(int state, int caState, int retransmits, int probes, int b
                       int sacked, int lost, int retrans, long lastDataSent, long lastDataRecv, long lastAckRecv, int pmtu,
                       int rcvSsthresh, long rtt, long rttvar, int sndSsthresh, int sndCwnd, int advmss,
                       int reordering, long totalRetrans, long pacingRate, long maxPacingRate, long bytesAcked, long bytesReceived, long segsOut,
-                      long segsIn, long notsentBytes, long dataSegsOut, long delivered, long sndWnd,
+                      long segsIn, long notsentBytes, long dataSegsOut, long delivered, long reordSeen, long sndWnd,
                       long rcvWnd, long minRtt) {
 
     /** {@code TCPI_OPT_TIMESTAMPS}. */
@@ -107,11 +108,11 @@ public record TcpInfo(int state, int caState, int retransmits, int probes, int b
                 sinceMs(now, sk.lastSendNanos), sinceMs(now, sk.lastRecvNanos), sinceMs(now, sk.lastRecvNanos),
                 sk.rt == null ? 0 : sk.rt.mtu(), sk.rcvSsthresh, sk.srttUs >> 3, sk.rttvarUs >> 2, sk.ssthresh,
                 sk.cwnd, sk.advmss, sk.reordering, Integer.toUnsignedLong(sk.totalRetrans), sk.pacingRate(),
-                sk.maxPacingRate(), sk.bytesAcked,
-                sk.bytesReceived, Integer.toUnsignedLong(sk.segsOut), Integer.toUnsignedLong(sk.segsIn),
-                Math.max(0, sk.writeSeq - sk.sndNxt), Integer.toUnsignedLong(sk.dataSegsOut),
-                sk.delivered + (synced ? 1 : 0), Integer.toUnsignedLong(sk.sndWnd), Integer.toUnsignedLong(sk.rcvWnd),
-                sk.rack.minRttUs);
+                sk.maxPacingRate(), sk.bytesAcked, sk.bytesReceived, Integer.toUnsignedLong(sk.segsOut),
+                Integer.toUnsignedLong(sk.segsIn), Math.max(0, sk.writeSeq - sk.sndNxt),
+                Integer.toUnsignedLong(sk.dataSegsOut), sk.delivered + (synced ? 1 : 0),
+                Integer.toUnsignedLong(sk.reordSeen), Integer.toUnsignedLong(sk.sndWnd),
+                Integer.toUnsignedLong(sk.rcvWnd), sk.rack.minRttUs);
     }
 
 
@@ -163,6 +164,7 @@ public record TcpInfo(int state, int caState, int retransmits, int probes, int b
         m.put("tcpi_notsent_bytes", notsentBytes);
         m.put("tcpi_data_segs_out", dataSegsOut);
         m.put("tcpi_delivered", delivered);
+        m.put("tcpi_reord_seen", reordSeen);
         m.put("tcpi_snd_wnd", sndWnd);
         m.put("tcpi_rcv_wnd", rcvWnd);
         m.put("tcpi_min_rtt", minRtt);

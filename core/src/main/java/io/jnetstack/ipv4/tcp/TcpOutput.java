@@ -738,15 +738,17 @@ final class TcpOutput {
      * A window or keepalive probe: a segment one below SND.UNA, which the peer answers with an
      * ACK. Mirrors {@code tcp_xmit_probe_skb()}.
      */
-    void sendProbe(TcpSock sk) {
-        transmit(sk, sk.sndUna - 1, Tcp.ACK, null, 0, 0);
+    int sendProbe(TcpSock sk) {
+        return transmit(sk, sk.sndUna - 1, Tcp.ACK, null, 0, 0);
     }
 
     /**
      * Mirrors {@code tcp_write_wakeup()}: with data and some window, send new data; otherwise a
      * zero-window probe.
+     *
+     * @return what {@link #transmit} returned: positive when the qdisc dropped it
      */
-    void writeWakeup(TcpSock sk) {
+    int writeWakeup(TcpSock sk) {
         SkBuff skb = sk.sendHead;
         if (skb != null && sk.sndWnd > 0) {
             int room = Math.min(sk.sndUna + sk.sndWnd - (int) skb.cb[TcpSock.CB_SEQ], sk.mssCache);
@@ -755,15 +757,15 @@ final class TcpOutput {
                     split(sk, skb, room);
                 }
                 skb.cb[TcpSock.CB_FLAGS] |= Tcp.PSH;
-                if (transmitQueued(sk, skb) != 0) {
-                    return;
+                int rc = transmitQueued(sk, skb);
+                if (rc == 0) {
+                    newDataSent(sk, skb);
                 }
-                newDataSent(sk, skb);
-                return;
+                return rc;
             }
         }
         tcp.ext.inc(TcpExtMib.TCPWinProbe);
-        sendProbe(sk);
+        return sendProbe(sk);
     }
 
     /** Queues a FIN after the data and sends it when it may go. Mirrors {@code tcp_send_fin()}. */

@@ -435,6 +435,11 @@ public final class TcpSock extends Sock implements CongestionState {
         return priorCwnd;
     }
 
+    @Override
+    public long gsoMaxSize() {
+        return TcpTso.gsoMaxSize(this);
+    }
+
     /** The congestion control's name (TCP_CONGESTION). */
     public String congestionControl() {
         return ca.name();

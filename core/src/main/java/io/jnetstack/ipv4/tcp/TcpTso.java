@@ -39,7 +39,7 @@ final class TcpTso {
         if (dev == null || !TcpOffload.canGso(dev.features()) || mss <= 0) {
             return 1;
         }
-        long gsoMaxSize = dev.gsoMaxSize() - 1 - TcpOutput.MAX_HEADER;   // sk_gso_max_size
+        long gsoMaxSize = gsoMaxSize(dev);
         long bytes = sk.pacingRate() >>> TcpPacing.PACING_SHIFT;
         long minRtt = sk.rack.minRttUs == 0 ? NO_MIN_RTT : sk.rack.minRttUs;
         long r = minRtt >>> sk.tcp.sysctl.tsoRttLog.get();
@@ -49,6 +49,16 @@ final class TcpTso {
         bytes = Math.min(bytes, gsoMaxSize);
         long segs = Math.max(bytes / mss, sk.tcp.sysctl.minTsoSegs.get());
         return (int) Math.min(segs, Math.max(1, gsoMaxSize / mss));
+    }
+
+    /** {@code sk_gso_max_size} of the socket's route: 0 when its device takes no GSO. */
+    static long gsoMaxSize(TcpSock sk) {
+        NetDevice dev = sk.rt == null ? null : sk.rt.dev;
+        return dev == null || !TcpOffload.canGso(dev.features()) ? 0 : gsoMaxSize(dev);
+    }
+
+    private static long gsoMaxSize(NetDevice dev) {
+        return dev.gsoMaxSize() - 1 - TcpOutput.MAX_HEADER;
     }
 
     /**
