@@ -55,6 +55,8 @@ public final class Fq extends Qdisc {
     private static final long NONE = Long.MAX_VALUE;
 
     private final Config cfg;
+    /** The band of each priority ({@code prio2band}), the configuration's, copied once. */
+    private final int[] prio2band;
     private int quantum;
     private int initialQuantum;
     private final Band[] bands = {new Band(), new Band(), new Band()};
@@ -131,6 +133,7 @@ public final class Fq extends Qdisc {
     /** An fq with this configuration. */
     public Fq(Config cfg) {
         this.cfg = cfg;
+        this.prio2band = cfg.priomap();
         this.byHash = new Flow[cfg.orphanMask() + 1];
         for (int i = 0; i < BANDS; i++) {
             bands[i].quantum = cfg.weights()[i];
@@ -160,7 +163,7 @@ public final class Fq extends Qdisc {
     /** Mirrors {@code fq_enqueue()}. */
     @Override
     protected int doEnqueue(SkBuff skb) {
-        int band = cfg.priomap()[skb.priority & 15];
+        int band = prio2band[skb.priority & 15];
         if (bandPktCount[band] >= cfg.limit()) {
             statBandDrops[band]++;
             drop(skb, DropReason.FQ_BAND_LIMIT);

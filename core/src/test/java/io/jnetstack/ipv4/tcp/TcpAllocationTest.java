@@ -41,7 +41,17 @@ class TcpAllocationTest {
         bulk(true, 65535);
     }
 
+    /** Paced: TCP stamps departure times and TCP small queues runs; sch_fq holds each packet until its time. */
+    @Test
+    void bulkPacedThroughFqAllocatesNothingPerSegment() {
+        bulk(true, 1500, new io.jnetstack.core.sched.Fq(), 200_000_000L);
+    }
+
     private void bulk(boolean offloads, int mtu) {
+        bulk(offloads, mtu, null, -1);
+    }
+
+    private void bulk(boolean offloads, int mtu, io.jnetstack.core.Qdisc qdisc, long maxPacingRate) {
         Kernel k = Kernel.deterministic(5);
         Net a = k.newNet("a");
         Net b = k.newNet("b");
@@ -53,6 +63,7 @@ class TcpAllocationTest {
         v.peer().setMtu(mtu);
         v.up();
         v.peer().up();
+        v.setQdisc(qdisc);
         a.inet().devinet().add(v, A, 24);
         b.inet().devinet().add(v.peer(), B, 24);
         k.runFor(10_000_000L);
@@ -60,6 +71,9 @@ class TcpAllocationTest {
         l.bind(new SockAddrIn(0, 80));
         l.listen(4);
         Socket c = a.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
+        if (maxPacingRate != -1) {
+            c.setsockopt(io.jnetstack.socket.SockOpt.SO_MAX_PACING_RATE, maxPacingRate);
+        }
         c.connect(new SockAddrIn(B, 80));
         Socket s = l.accept();
         ByteBuffer out = ByteBuffer.allocate(64 * 1024);
@@ -75,9 +89,9 @@ class TcpAllocationTest {
         long allocated = mx.getCurrentThreadAllocatedBytes() - before;
         long segs = tcp.mib().get(TcpMib.OutSegs) - segs0;
         assertEquals(128L << 20, bytes);
-        System.out.printf("TCP bulk over veth (MTU %d, %s): %d segments, %.2f GB/s, %d bytes allocated (%.3f per segment)%n",
-                mtu, offloads ? "TSO, HW_CSUM" : "no offloads", segs, bytes / (double) nanos, allocated,
-                allocated / (double) segs);
+        System.out.printf("TCP bulk over veth (MTU %d, %s%s): %d segments, %.2f GB/s, %d bytes allocated (%.3f per segment)%n",
+                mtu, offloads ? "TSO, HW_CSUM" : "no offloads", qdisc == null ? "" : ", paced by " + qdisc.kind(), segs,
+                bytes / (double) nanos, allocated, allocated / (double) segs);
         // A copy of the payload per segment (what transmit did before) would allocate at least
         // the bytes sent. What remains is not per segment but pool misses (buffers beyond the
         // pool's free lists while the send queue, in-flight packets and the receive queue hold
