@@ -68,6 +68,10 @@ class ShellCommandsTest {
         assertTrue(e.getMessage().contains("no device eth9"), e.getMessage());
         ShellCommands.run(net, "sysctl -q net/ipv4/tcp_min_tso_segs=10", 5, false);
         assertEquals("10", net.sysctls().get("net.ipv4.tcp_min_tso_segs"));
+        ShellCommands.run(net, "../common/set_sysctls.py /proc/sys/net/ipv4/tcp_min_tso_segs=4 "
+                + "/proc/sys/net/ipv4/tcp_tso_rtt_log=0", 6, false);
+        assertEquals("4", net.sysctls().get("net.ipv4.tcp_min_tso_segs"));
+        assertEquals("0", net.sysctls().get("net.ipv4.tcp_tso_rtt_log"));
     }
 
     @Test

@@ -397,7 +397,7 @@ final class TcpOutput {
                     break;
                 }
                 int n = mode == PUSH_LOSS_PROBE ? 1 : TcpTso.burstEnd(sk, skb, goal, mss, mode == PUSH_NORMAL, push);
-                if (TcpPacing.smallQueueCheck(sk, skb) || transmitQueued(sk, skb, n) != 0) {
+                if (TcpPacing.smallQueueCheck(sk, skb, n) || transmitQueued(sk, skb, n) != 0) {
                     break;
                 }
                 for (int i = 0; i < n; i++) {

@@ -137,16 +137,17 @@ final class TcpPacing {
     }
 
     /**
-     * Whether TCP Small Queues stops the send of {@code next} (its queued buffer). Mirrors
-     * {@code tcp_small_queue_check()}: more than max(2·truesize, rate/1024) bytes of the socket
-     * wait below TCP, and more than one packet is in flight.
+     * Whether TCP Small Queues stops the send of the {@code segs} queued buffers from
+     * {@code next} (one packet). Mirrors {@code tcp_small_queue_check()}: more than
+     * max(2·truesize of the packet, rate/1024) bytes of the socket wait below TCP, and
+     * something is in flight.
      */
-    static boolean smallQueueCheck(TcpSock sk, SkBuff next) {
+    static boolean smallQueueCheck(TcpSock sk, SkBuff next, int segs) {
         TcpPacing p = sk.pacing;
         if (p == null || sk.pacingStatus() == SockPacing.PACING_NONE) {
             return false;
         }
-        long limit = Math.max(2L * next.truesize(), sk.pacingRate() >>> PACING_SHIFT);
+        long limit = Math.max(2L * segs * next.truesize(), sk.pacingRate() >>> PACING_SHIFT);
         if (p.tsqBytes <= limit || sk.packetsOut == 0) {
             return false;
         }
