@@ -100,7 +100,6 @@ public final class Fq extends Qdisc {
         int band;
         /** Next in a round-robin list. */
         Flow next;
-        boolean throttled;
         boolean detached;
         /** When it was emptied, in jiffies ({@code f->age}). */
         long age;
@@ -437,7 +436,6 @@ public final class Fq extends Qdisc {
             delayed = java.util.Arrays.copyOf(delayed, delayedSize * 2);
         }
         f.heapSeq = delayedSeq++;
-        f.throttled = true;
         f.heapIndex = delayedSize;
         delayed[delayedSize++] = f;
         siftUp(f.heapIndex);
@@ -465,7 +463,6 @@ public final class Fq extends Qdisc {
                 break;
             }
             heapRemoveTop();
-            f.throttled = false;
             throttledFlows--;
             addTail(f, false);
         }
@@ -598,6 +595,8 @@ public final class Fq extends Qdisc {
         f.credit = 0;
         f.band = 0;
         f.timeNextPacket = 0;
+        f.detached = false;
+        f.heapIndex = -1;
         f.next = freeFlows;
         freeFlows = f;
     }
