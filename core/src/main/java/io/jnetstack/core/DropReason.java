@@ -18,6 +18,12 @@ public enum DropReason {
     QDISC_DROP,
     /** netem's loss model chose to lose it (Linux counts these as qdisc drops). */
     QDISC_NETEM_LOSS,
+    /** sch_fq: its band held {@code limit} packets ({@code SKB_DROP_REASON_FQ_BAND_LIMIT}). */
+    FQ_BAND_LIMIT,
+    /** sch_fq: its departure time lay beyond the horizon ({@code SKB_DROP_REASON_FQ_HORIZON_LIMIT}). */
+    FQ_HORIZON_LIMIT,
+    /** sch_fq: its flow held {@code flow_limit} packets ({@code SKB_DROP_REASON_FQ_FLOW_LIMIT}). */
+    FQ_FLOW_LIMIT,
     /** The per-CPU backlog was full ({@code SKB_DROP_REASON_CPU_BACKLOG}). */
     CPU_BACKLOG,
     /** The device is down or has no carrier ({@code SKB_DROP_REASON_DEV_READY}). */

@@ -8,6 +8,7 @@ import io.jnetstack.core.Net;
 import io.jnetstack.core.NetDevice;
 import io.jnetstack.core.SkBuff;
 import io.jnetstack.core.SkbQueue;
+import io.jnetstack.core.SockPacing;
 import io.jnetstack.core.WaitQueue;
 import io.jnetstack.ipv4.Inet;
 
@@ -25,7 +26,7 @@ import java.util.ArrayDeque;
  * <p>All methods run inside the stack ({@link Kernel#lock()} held), called by {@link Socket}
  * in process context or by the protocol's receive path in softirq context.
  */
-public abstract class Sock {
+public abstract class Sock implements SockPacing {
     /** RCV_SHUTDOWN. */
     public static final int RCV_SHUTDOWN = 1;
     /** SEND_SHUTDOWN. */
@@ -85,6 +86,12 @@ public abstract class Sock {
     /** SO_OOBINLINE: urgent data stays in the stream ({@code SOCK_URGINLINE}). */
     protected boolean urgInline;
     protected SockOpt.Linger linger = SockOpt.Linger.OFF;
+    /** {@code sk_pacing_rate}: bytes per second, unsigned ({@link SockPacing}); TCP sets it. */
+    protected long pacingRate = UNLIMITED;
+    /** {@code sk_max_pacing_rate} (SO_MAX_PACING_RATE). */
+    protected long maxPacingRate = UNLIMITED;
+    /** {@code sk_pacing_status}: {@link SockPacing#PACING_NONE}, NEEDED or FQ. */
+    protected byte pacingStatus;
 
     // ip options
     protected short ttl = -1;
@@ -312,6 +319,63 @@ public abstract class Sock {
     /** Whether a default peer is set. */
     public boolean isConnected() {
         return connected;
+    }
+
+    @Override
+    public long pacingRate() {
+        return pacingRate;
+    }
+
+    /** Sets {@code sk_pacing_rate}: the transport's rate, capped by the caller at {@link #maxPacingRate()}. */
+    public void pacingRate(long bytesPerSec) {
+        pacingRate = bytesPerSec;
+    }
+
+    @Override
+    public long maxPacingRate() {
+        return maxPacingRate;
+    }
+
+    @Override
+    public int pacingStatus() {
+        return pacingStatus;
+    }
+
+    @Override
+    public void pacingByFq() {
+        pacingStatus = PACING_FQ;
+    }
+
+    @Override
+    public boolean pacingHashed() {
+        return !connected;
+    }
+
+    @Override
+    public boolean pacingIsTcp() {
+        return protocol == Socket.IPPROTO_TCP;
+    }
+
+    /**
+     * SO_MAX_PACING_RATE. Mirrors its case in {@code sk_setsockopt()}: any rate but ~0 asks
+     * for pacing ({@code SK_PACING_NONE} becomes {@code SK_PACING_NEEDED}; sch_fq's
+     * {@code SK_PACING_FQ} stays), and a current rate above the new maximum drops to it.
+     */
+    private void setMaxPacingRate(long rate) {
+        if (rate != UNLIMITED && pacingStatus == PACING_NONE) {
+            pacingStatus = PACING_NEEDED;
+        }
+        maxPacingRate = rate;
+        if (Long.compareUnsigned(rate, pacingRate) < 0) {
+            pacingRate = rate;
+        }
+    }
+
+    /** Copies the pacing settings to a socket made from this one ({@code sk_clone_lock()}). */
+    protected void copyPacingTo(Sock child) {
+        child.pacingRate = pacingRate;
+        child.maxPacingRate = maxPacingRate;
+        child.pacingStatus = pacingStatus;
     }
 
     /** SO_REUSEADDR. */
@@ -710,6 +774,7 @@ public abstract class Sock {
             case "SO_LINGER" -> linger = (SockOpt.Linger) value;
             case "SO_BINDTODEVICE" -> bindToDevice((String) value);
             case "SO_OOBINLINE" -> urgInline = v != 0;
+            case "SO_MAX_PACING_RATE" -> setMaxPacingRate((Long) value);
             case "SO_TYPE", "SO_ERROR", "SO_PROTOCOL", "SO_DOMAIN", "SO_ACCEPTCONN" ->
                     throw new ErrnoException(Errno.ENOPROTOOPT, opt + " can only be read");
             default -> throw new ErrnoException(Errno.ENOPROTOOPT, opt + " is not supported");
@@ -795,6 +860,7 @@ public abstract class Sock {
             case "SO_DOMAIN" -> Socket.AF_INET;
             case "SO_ACCEPTCONN" -> 0;
             case "SO_OOBINLINE" -> urgInline ? 1 : 0;
+            case "SO_MAX_PACING_RATE" -> maxPacingRate;
             case "SO_ERROR" -> {
                 Errno e = takeError();
                 if (e == null) {

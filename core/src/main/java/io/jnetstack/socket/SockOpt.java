@@ -67,6 +67,12 @@ public final class SockOpt<T> {
     /** The domain (read only). */
     public static final SockOpt<Integer> SO_DOMAIN = of(SOL_SOCKET, 39, "SO_DOMAIN", Integer.class);
 
+    /**
+     * The highest rate the socket's packets may leave at, bytes per second (unsigned, u64; ~0,
+     * that is -1, for none): TCP paces itself from then on unless sch_fq does it.
+     */
+    public static final SockOpt<Long> SO_MAX_PACING_RATE = of(SOL_SOCKET, 47, "SO_MAX_PACING_RATE", Long.class);
+
     /** Type of service byte of sent packets. */
     public static final SockOpt<Integer> IP_TOS = of(SOL_IP, 1, "IP_TOS", Integer.class);
     /** Unicast TTL (-1: the default, net.ipv4.ip_default_ttl). */

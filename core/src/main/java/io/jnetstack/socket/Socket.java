@@ -467,6 +467,80 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
+     * {@code setsockopt(2)} with the value as C passes it: {@code optval}'s remaining bytes,
+     * little-endian as on x86-64, their count being {@code optlen}. For the numeric options:
+     * an int option takes 4 bytes (a SOL_IP one also a single byte, as
+     * {@code do_ip_setsockopt()} reads it); a u64 option (SO_MAX_PACING_RATE) 8 bytes, or 4
+     * read as a u32 where ~0U means ~0UL, as {@code sk_setsockopt()} does. Fewer bytes are
+     * EINVAL ({@code optlen < sizeof(int)}). Structured options take
+     * {@link #setsockopt(SockOpt, Object)}.
+     */
+    public void setsockopt(int level, int name, ByteBuffer optval) {
+        SockOpt<?> o = SockOpt.lookup(level, name);
+        if (o == null) {
+            throw new ErrnoException(Errno.ENOPROTOOPT, "no option " + name + " at level " + level);
+        }
+        ByteBuffer b = optval.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int optlen = b.remaining();
+        Object v;
+        if (o.type() == Integer.class && optlen >= Integer.BYTES) {
+            v = b.getInt();
+        } else if (o.type() == Integer.class && optlen >= 1 && level == SockOpt.SOL_IP) {
+            v = b.get() & 0xff;
+        } else if (o.type() == Long.class && optlen >= Long.BYTES) {
+            v = b.getLong();
+        } else if (o.type() == Long.class && optlen >= Integer.BYTES) {
+            int u32 = b.getInt();
+            v = u32 == -1 ? -1L : Integer.toUnsignedLong(u32);
+        } else if (o.type() == Integer.class || o.type() == Long.class) {
+            throw new ErrnoException(Errno.EINVAL, o + ": optlen " + optlen + " is shorter than the value");
+        } else {
+            throw new ErrnoException(Errno.EINVAL, o + " takes a structured value: use setsockopt(SockOpt, value)");
+        }
+        setRaw(o, v);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> void setRaw(SockOpt<T> o, Object v) {
+        setsockopt(o, (T) v);
+    }
+
+    /**
+     * {@code getsockopt(2)} into a buffer as C passes it: at most {@code optval.remaining()}
+     * bytes of the value are written, little-endian, and the position advanced. An int option
+     * gives 4 bytes; a u64 option (SO_MAX_PACING_RATE) 8 when there is room, else the value as a
+     * u32, at most ~0U, as {@code sk_getsockopt()} does. A shorter buffer gets the first bytes.
+     *
+     * @return the bytes written ({@code optlen} after the call)
+     */
+    public int getsockopt(int level, int name, ByteBuffer optval) {
+        SockOpt<?> o = SockOpt.lookup(level, name);
+        if (o == null || (o.type() != Integer.class && o.type() != Long.class)) {
+            throw new ErrnoException(o == null ? Errno.ENOPROTOOPT : Errno.EINVAL,
+                    "no numeric option " + name + " at level " + level);
+        }
+        Object v = getsockopt(o);
+        int len = optval.remaining();
+        long value;
+        int lv;
+        if (v instanceof Long l && len >= Long.BYTES) {
+            value = l;
+            lv = Long.BYTES;
+        } else if (v instanceof Long l) {
+            value = Long.compareUnsigned(l, 0xFFFFFFFFL) > 0 ? 0xFFFFFFFFL : l;
+            lv = Integer.BYTES;
+        } else {
+            value = (Integer) v;
+            lv = Integer.BYTES;
+        }
+        len = Math.min(len, lv);
+        for (int i = 0; i < len; i++) {
+            optval.put((byte) (value >>> (8 * i)));
+        }
+        return len;
+    }
+
+    /**
      * {@code ioctl(2)}: FIONREAD (bytes of the next datagram), SIOCOUTQ (bytes not yet sent),
      * SIOCATMARK (TCP: at the urgent mark), FIONBIO (arg != 0: non-blocking).
      */

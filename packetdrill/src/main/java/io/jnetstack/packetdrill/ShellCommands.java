@@ -1,6 +1,9 @@
 package io.jnetstack.packetdrill;
 
+import io.jnetstack.core.ErrnoException;
 import io.jnetstack.core.Net;
+import io.jnetstack.core.NetDevice;
+import io.jnetstack.core.sched.Qdiscs;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +22,15 @@ import java.util.regex.Pattern;
  *   <li>{@code ethtool -K tun0 gso off tso off} (offloads turned off): nothing, the script's
  *       device has none;</li>
  *   <li>{@code echo VALUE > /sys/module/tcp_cubic/parameters/NAME}: CUBIC's module parameter,
- *       for the namespace's connections created afterwards.</li>
+ *       for the namespace's connections created afterwards;</li>
+ *   <li>{@code tc qdisc add|replace|change dev DEV root KIND [OPTIONS]} and
+ *       {@code tc qdisc del|delete dev DEV root}: the device's root qdisc, of a kind
+ *       {@link Qdiscs} knows ({@code fq}, {@code pfifo limit 0}, {@code netem ...}), or none.</li>
  * </ul>
- * Trailing {@code # comments} and redirections to {@code /dev/null} are ignored. Any other
- * command, or one chaining commands ({@code ;}, {@code &&}, {@code ||}, {@code |}), is
- * unsupported, naming it.
+ * Trailing {@code # comments} and redirections to {@code /dev/null} are ignored; commands
+ * separated by {@code ;} run in turn. Any other command, or one chaining commands otherwise
+ * ({@code &&}, {@code ||}, {@code |}), is unsupported, naming it. {@code sysctl} takes names
+ * with {@code /} as well as {@code .}, as procps does.
  */
 final class ShellCommands {
 
@@ -31,6 +38,7 @@ final class ShellCommands {
     private static final Pattern RESTORE = Pattern.compile("/tmp/sysctl_restore_\\$\\{PPID}\\.sh");
     private static final Pattern CUBIC_PARAM = Pattern.compile("echo\\s+(\\S+)\\s*>\\s*/sys/module/tcp_cubic/parameters/(\\w+)");
     private static final Pattern OFFLOADS_OFF = Pattern.compile("ethtool -K tun0( (gso|tso|gro|sg) off)+");
+    private static final Pattern TC = Pattern.compile("tc qdisc (add|replace|change|del|delete) dev (\\S+) root(?: (.+))?");
 
     private ShellCommands() {
     }
@@ -40,11 +48,29 @@ final class ShellCommands {
      * @return whether it can be run
      */
     static boolean supported(String command) {
-        if (CUBIC_PARAM.matcher(command.strip()).matches()) {
-            return true;
+        for (String c : sequence(command)) {
+            if (!CUBIC_PARAM.matcher(c.strip()).matches()) {
+                List<String> words = words(c);
+                if (words == null || kind(words) == null) {
+                    return false;
+                }
+            }
         }
-        List<String> words = words(command);
-        return words != null && kind(words) != null;
+        return true;
+    }
+
+    /** A command line split at its {@code ;} (none inside quotes, else the line is one command). */
+    private static List<String> sequence(String command) {
+        if (!command.contains(";") || command.contains("'") || command.contains("\"")) {
+            return List.of(command);
+        }
+        List<String> out = new ArrayList<>();
+        for (String c : command.split(";")) {
+            if (!c.isBlank()) {
+                out.add(c.strip());
+            }
+        }
+        return out;
     }
 
     /**
@@ -56,7 +82,7 @@ final class ShellCommands {
      * @param lenientPreset whether the defaults.sh preset skips settings the stack lacks
      */
     static void run(Net net, String text, int line, boolean lenientPreset) {
-        for (String command : Classifier.shellCommands(text)) {
+        for (String command : Classifier.shellCommands(text).stream().flatMap(c -> sequence(c).stream()).toList()) {
             java.util.regex.Matcher m = CUBIC_PARAM.matcher(command.strip());
             if (m.matches()) {
                 try {
@@ -75,6 +101,7 @@ final class ShellCommands {
                 case "defaults" -> DefaultsPreset.apply(net, line, lenientPreset);
                 case "sysctl" -> sysctl(net, words, line);
                 case "set_sysctls" -> setSysctls(net, words, line);
+                case "tc" -> tc(net, String.join(" ", words), line);
                 default -> { }
             }
         }
@@ -96,11 +123,52 @@ final class ShellCommands {
                 && rest.stream().anyMatch(a -> a.contains("="))) {
             return "sysctl";
         }
+        if (first.equals("tc") && tcSpec(String.join(" ", w)) != null) {
+            return "tc";
+        }
         if (first.endsWith("set_sysctls.py") && !rest.isEmpty()
                 && rest.stream().allMatch(a -> a.startsWith("/proc/sys/") && a.contains("="))) {
             return "set_sysctls";
         }
         return null;
+    }
+
+    /**
+     * The qdisc words of a {@code tc qdisc} command this runner emulates ("" for a delete), or
+     * null when it is not one or names a kind or option the stack lacks.
+     */
+    private static String tcSpec(String command) {
+        java.util.regex.Matcher m = TC.matcher(command);
+        if (!m.matches()) {
+            return null;
+        }
+        boolean delete = m.group(1).startsWith("del");
+        if (delete != (m.group(3) == null)) {
+            return null;
+        }
+        if (delete) {
+            return "";
+        }
+        try {
+            Qdiscs.parse(m.group(3));
+            return m.group(3);
+        } catch (ErrnoException e) {
+            return null;
+        }
+    }
+
+    /** Sets (or with {@code del} removes) the device's root qdisc. */
+    private static void tc(Net net, String command, int line) {
+        java.util.regex.Matcher m = TC.matcher(command);
+        if (!m.matches()) {
+            throw new UnsupportedConstruct(line, "shell " + command);
+        }
+        NetDevice dev = net.device(m.group(2));
+        if (dev == null) {
+            throw new UnsupportedConstruct(line, "shell " + command + " (no device " + m.group(2) + ")");
+        }
+        String spec = tcSpec(command);
+        dev.setQdisc(spec == null || spec.isEmpty() ? null : Qdiscs.parse(spec));
     }
 
     private static void sysctl(Net net, List<String> words, int line) {
@@ -111,7 +179,7 @@ final class ShellCommands {
             }
             int eq = a.indexOf('=');
             try {
-                SysctlWriter.set(net, a.substring(0, eq).strip(), a.substring(eq + 1), line);
+                SysctlWriter.set(net, a.substring(0, eq).strip().replace('/', '.'), a.substring(eq + 1), line);
             } catch (UnsupportedConstruct e) {
                 if (!ignoreUnknown) {
                     throw e;

@@ -43,9 +43,24 @@ final class Sockopts {
      * @return the value in the option's type
      */
     static Object value(SockOpt<?> opt, Expr e, Args a, int line) {
+        return value(opt, e, null, a, line);
+    }
+
+    /**
+     * @param len the call's optlen, or null: a u64 option given 4 bytes is read as a u32 whose
+     *            all-ones value means all ones in 64 bits, as {@code sk_setsockopt()} does
+     */
+    static Object value(SockOpt<?> opt, Expr e, Expr len, Args a, int line) {
         Class<?> type = opt.type();
         if (type == Integer.class) {
             return a.integer32(e);
+        }
+        if (type == Long.class) {
+            long v = a.integer(e);
+            if (len != null && a.integer(len) == Integer.BYTES) {
+                v = (v & 0xFFFFFFFFL) == 0xFFFFFFFFL ? -1L : v & 0xFFFFFFFFL;
+            }
+            return v;
         }
         if (type == String.class && e instanceof Expr.Str(String s)) {
             return s;
@@ -71,6 +86,7 @@ final class Sockopts {
         }
         return switch (actual) {
             case Integer i -> i == a.integer(expected) ? null : "[" + i + "]";
+            case Long l -> l == a.integer(expected) ? null : "[" + Long.toUnsignedString(l) + "]";
             case SockOpt.Linger l -> expected instanceof Expr.Struct s
                     && (member(s, a, 0, "onoff", "l_onoff") != 0) == l.onoff()
                     && member(s, a, 1, "linger", "l_linger") == l.seconds()

@@ -385,7 +385,7 @@ final class Syscalls {
             arg(3);
             Socket s = fd();
             SockOpt<?> opt = Sockopts.find(sc.args(), a, line);
-            Object value = Sockopts.value(opt, arg(3), a, line);
+            Object value = Sockopts.value(opt, arg(3), sc.args().size() > 4 ? arg(4) : null, a, line);
             return new Prepared(() -> {
                 set(need(s), opt, value);
                 return 0L;

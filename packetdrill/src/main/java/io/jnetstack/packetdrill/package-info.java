@@ -18,8 +18,8 @@
  *   <li>system calls: {@code Syscalls} (with {@code Args}, {@code Sockopts}, {@code MsgCalls},
  *       {@code EpollCalls}) runs them on the socket API from user threads of the kernel, so a
  *       blocking call ({@code start...end}) parks inside the stack while the script goes on;</li>
- *   <li>shell lines: {@code ShellCommands} (sysctls, {@code DefaultsPreset} for
- *       {@code common/defaults.sh});</li>
+ *   <li>shell lines: {@code ShellCommands} (sysctls, {@code tc qdisc} on the script's device,
+ *       {@code DefaultsPreset} for {@code common/defaults.sh});</li>
  *   <li>{@code %{ }%} blocks: {@code CodeBlock} over the {@link io.jnetstack.packetdrill.TcpInfoSource}.</li>
  * </ul>
  * A script ends {@link io.jnetstack.packetdrill.Outcome PASSED}, FAILED (line, expected, actual) or

@@ -18,10 +18,16 @@ class ShellCommandsTest {
                 "sysctl -q net.ipv4.tcp_notsent_lowat=4294967295 > /dev/null 2>&1",
                 "../common/set_sysctls.py /proc/sys/net/ipv4/tcp_wmem=\"4096 50000 4194304\"",
                 "/tmp/sysctl_restore_${PPID}.sh", "ethtool -K tun0 gso off tso off",
-                "echo 3 > /sys/module/tcp_cubic/parameters/hystart_detect")) {
+                "echo 3 > /sys/module/tcp_cubic/parameters/hystart_detect",
+                "tc qdisc replace dev tun0 root fq", "tc qdisc add dev tun0 root fq maxrate 10mbit horizon 2s",
+                "tc qdisc replace dev tun0 root pfifo limit 0",
+                "tc qdisc delete dev tun0 root 2>/dev/null ; tc qdisc add dev tun0 root pfifo limit 0",
+                "sysctl -q net/ipv4/tcp_pacing_ss_ratio=200")) {
             assertTrue(ShellCommands.supported(c), c);
         }
-        for (String c : List.of("tc qdisc replace dev tun0 root fq", "nstat > /dev/null",
+        for (String c : List.of("tc qdisc replace dev tun0 root fq_codel", "tc qdisc replace dev tun0 root fq speed 3",
+                "tc qdisc show dev tun0", "tc qdisc del dev tun0 root fq", "tc qdisc add dev tun0 root", "nstat > /dev/null",
+                "sysctl -q net.ipv4.a=1 ; nstat",
                 "echo 3 > /sys/module/tcp_vegas/parameters/alpha", "sysctl -q net.ipv4.a=1 || ip x",
                 "ethtool -K tun0 gso on", "sysctl -a", "../common/set_sysctls.py net.ipv4.a=1")) {
             assertFalse(ShellCommands.supported(c), c);
@@ -42,6 +48,30 @@ class ShellCommandsTest {
         UnsupportedConstruct e = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedConstruct.class,
                 () -> ShellCommands.run(net, "echo 1 > /sys/module/tcp_cubic/parameters/nope", 4, false));
         assertTrue(e.getMessage().contains("no parameter nope"), e.getMessage());
+    }
+
+    /** {@code tc qdisc} sets the device's root qdisc, {@code del} removes it. */
+    @Test
+    void tcSetsTheRootQdisc() {
+        io.jnetstack.core.Kernel k = io.jnetstack.core.Kernel.deterministic(1);
+        io.jnetstack.core.Net net = k.newNet("pd");
+        io.jnetstack.core.NetDevice dev = net.register(new ScriptTun("tun0", 1500));
+        ShellCommands.run(net, "tc qdisc replace dev tun0 root fq", 1, false);
+        assertTrue(dev.qdisc() instanceof io.jnetstack.core.sched.Fq);
+        ShellCommands.run(net, "tc qdisc delete dev tun0 root 2>/dev/null ; tc qdisc add dev tun0 root pfifo limit 0", 2, false);
+        assertEquals("pfifo", dev.qdisc().kind());
+        assertEquals("limit 0p", dev.qdisc().params());
+        ShellCommands.run(net, "tc qdisc del dev tun0 root", 3, false);
+        assertNull(dev.qdisc());
+        UnsupportedConstruct e = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedConstruct.class,
+                () -> ShellCommands.run(net, "tc qdisc add dev eth9 root fq", 4, false));
+        assertTrue(e.getMessage().contains("no device eth9"), e.getMessage());
+        ShellCommands.run(net, "sysctl -q net/ipv4/tcp_min_tso_segs=10", 5, false);
+        assertEquals("10", net.sysctls().get("net.ipv4.tcp_min_tso_segs"));
+        ShellCommands.run(net, "../common/set_sysctls.py /proc/sys/net/ipv4/tcp_min_tso_segs=4 "
+                + "/proc/sys/net/ipv4/tcp_tso_rtt_log=0", 6, false);
+        assertEquals("4", net.sysctls().get("net.ipv4.tcp_min_tso_segs"));
+        assertEquals("0", net.sysctls().get("net.ipv4.tcp_tso_rtt_log"));
     }
 
     @Test

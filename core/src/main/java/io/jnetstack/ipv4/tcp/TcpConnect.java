@@ -290,6 +290,7 @@ final class TcpConnect {
         sk.sndWl2 = s.ack;
         TcpAck.cleanSyn(sk, s.ack, s);
         sk.sndUna = s.ack;
+        TcpPacing.updatePacingRate(sk);   // tcp_ack() → tcp_cong_control(), before the MSS is synced
         TcpRecovery.rearmRto(sk);   // the SYN's retransmission timer stops with the SYN-ACK
         sk.tcp.output.syncMss(sk, sk.rt == null ? 1500 : sk.rt.mtu());
         sk.tcp.input.establish(sk);

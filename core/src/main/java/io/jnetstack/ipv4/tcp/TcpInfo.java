@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * <p>Only what the stack keeps is reported. Fields of {@code struct tcp_info} it does not track
  * (receive-side RTT {@code tcpi_rcv_rtt} and
- * {@code tcpi_rcv_space} of autotuning, the chrono and pacing fields) are
+ * {@code tcpi_rcv_space} of autotuning, the chrono fields) are
  * left out of the map rather than given made-up values.
  *
  * @param state         {@code tcpi_state}: Linux's {@code TCP_*} number ({@link TcpState#linux()})
@@ -46,6 +46,8 @@ import java.util.Map;
  * @param advmss        {@code tcpi_advmss}: the MSS advertised
  * @param reordering    {@code tcpi_reordering}: the reordering degree seen, segments
  * @param totalRetrans  {@code tcpi_total_retrans}: retransmitted segments, all told
+ * @param pacingRate    {@code tcpi_pacing_rate}: bytes per second (unsigned; ~0, that is -1, for none)
+ * @param maxPacingRate {@code tcpi_max_pacing_rate}: SO_MAX_PACING_RATE (-1 for none)
  * @param bytesAcked    {@code tcpi_bytes_acked}
  * @param bytesReceived {@code tcpi_bytes_received}
  * @param segsOut       {@code tcpi_segs_out}: segments sent, retransmissions and pure ACKs included
@@ -53,6 +55,7 @@ import java.util.Map;
  * @param notsentBytes  {@code tcpi_notsent_bytes}: queued bytes not yet sent
  * @param dataSegsOut   {@code tcpi_data_segs_out}: segments sent with data, retransmissions included
  * @param delivered     {@code tcpi_delivered}: segments delivered (acknowledged), the SYN included
+ * @param reordSeen     {@code tcpi_reord_seen}: reorderings detected
  * @param sndWnd        {@code tcpi_snd_wnd}: the peer's window, bytes
  * @param rcvWnd        {@code tcpi_rcv_wnd}: the window we offer, bytes
  * @param minRtt        {@code tcpi_min_rtt}: the windowed minimum RTT, µs (0 before a sample)
@@ -61,8 +64,8 @@ public record TcpInfo(int state, int caState, int retransmits, int probes, int b
                       int sndWscale, int rcvWscale, long rto, long ato, int sndMss, int rcvMss, int unacked,
                       int sacked, int lost, int retrans, long lastDataSent, long lastDataRecv, long lastAckRecv, int pmtu,
                       int rcvSsthresh, long rtt, long rttvar, int sndSsthresh, int sndCwnd, int advmss,
-                      int reordering, long totalRetrans, long bytesAcked, long bytesReceived, long segsOut,
-                      long segsIn, long notsentBytes, long dataSegsOut, long delivered, long sndWnd,
+                      int reordering, long totalRetrans, long pacingRate, long maxPacingRate, long bytesAcked, long bytesReceived, long segsOut,
+                      long segsIn, long notsentBytes, long dataSegsOut, long delivered, long reordSeen, long sndWnd,
                       long rcvWnd, long minRtt) {
 
     /** {@code TCPI_OPT_TIMESTAMPS}. */
@@ -104,11 +107,12 @@ public record TcpInfo(int state, int caState, int retransmits, int probes, int b
                 listen ? sk.acceptQueue.maxBacklog : sk.sackedOut, listen ? 0 : sk.lostOut, listen ? 0 : sk.retransOut,
                 sinceMs(now, sk.lastSendNanos), sinceMs(now, sk.lastRecvNanos), sinceMs(now, sk.lastRecvNanos),
                 sk.rt == null ? 0 : sk.rt.mtu(), sk.rcvSsthresh, sk.srttUs >> 3, sk.rttvarUs >> 2, sk.ssthresh,
-                sk.cwnd, sk.advmss, sk.reordering, Integer.toUnsignedLong(sk.totalRetrans), sk.bytesAcked,
-                sk.bytesReceived, Integer.toUnsignedLong(sk.segsOut), Integer.toUnsignedLong(sk.segsIn),
-                Math.max(0, sk.writeSeq - sk.sndNxt), Integer.toUnsignedLong(sk.dataSegsOut),
-                sk.delivered + (synced ? 1 : 0), Integer.toUnsignedLong(sk.sndWnd), Integer.toUnsignedLong(sk.rcvWnd),
-                sk.rack.minRttUs);
+                sk.cwnd, sk.advmss, sk.reordering, Integer.toUnsignedLong(sk.totalRetrans), sk.pacingRate(),
+                sk.maxPacingRate(), sk.bytesAcked, sk.bytesReceived, Integer.toUnsignedLong(sk.segsOut),
+                Integer.toUnsignedLong(sk.segsIn), Math.max(0, sk.writeSeq - sk.sndNxt),
+                Integer.toUnsignedLong(sk.dataSegsOut), sk.delivered + (synced ? 1 : 0),
+                Integer.toUnsignedLong(sk.reordSeen), Integer.toUnsignedLong(sk.sndWnd),
+                Integer.toUnsignedLong(sk.rcvWnd), sk.rack.minRttUs);
     }
 
 
@@ -151,6 +155,8 @@ public record TcpInfo(int state, int caState, int retransmits, int probes, int b
         m.put("tcpi_advmss", (long) advmss);
         m.put("tcpi_reordering", (long) reordering);
         m.put("tcpi_total_retrans", totalRetrans);
+        m.put("tcpi_pacing_rate", pacingRate);
+        m.put("tcpi_max_pacing_rate", maxPacingRate);
         m.put("tcpi_bytes_acked", bytesAcked);
         m.put("tcpi_bytes_received", bytesReceived);
         m.put("tcpi_segs_out", segsOut);
@@ -158,6 +164,7 @@ public record TcpInfo(int state, int caState, int retransmits, int probes, int b
         m.put("tcpi_notsent_bytes", notsentBytes);
         m.put("tcpi_data_segs_out", dataSegsOut);
         m.put("tcpi_delivered", delivered);
+        m.put("tcpi_reord_seen", reordSeen);
         m.put("tcpi_snd_wnd", sndWnd);
         m.put("tcpi_rcv_wnd", rcvWnd);
         m.put("tcpi_min_rtt", minRtt);

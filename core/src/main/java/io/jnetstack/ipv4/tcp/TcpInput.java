@@ -304,6 +304,7 @@ final class TcpInput {
             TcpRecovery.rearmRto(sk);
             TcpValidate.replaceTsRecent(sk, s);
             establish(sk);
+            TcpPacing.updatePacingRate(sk);
             TcpConnect.queueForAccept(sk);
         } else {
             int acked = ack(sk, skb, s, false);

@@ -144,7 +144,8 @@ final class TcpOutput {
      * {@code data}), then {@code tcp_v4_send_check()} — a GSO packet of MSS segments when longer
      * than the MSS, the checksum left to the device when it can — and {@code ip_queue_xmit()}.
      *
-     * @return 0, or a negative errno when no route
+     * @return 0; a negative errno when no route; {@code NET_XMIT_DROP} when the qdisc dropped
+     *         it: it did not leave, as {@code tcp_transmit_skb()} reports it
      */
     int transmit(TcpSock sk, int seq, int flags, SkBuff data, int payloadOff, int payloadLen) {
         Tracer t = tcp.kernel.tracer();
@@ -175,6 +176,13 @@ final class TcpOutput {
             SkBuff skb = tcp.kernel.skbs().alloc(MAX_HEADER, 0);
             if (payloadLen > 0) {
                 TcpTso.attachPayload(sk, skb, data, payloadOff, payloadLen);
+            }
+            // The socket it belongs to (sch_fq's flow) and its earliest departure time: a queued
+            // segment's send stamp, else tcp_wstamp_ns as of now.
+            skb.sk = sk;
+            skb.tstamp = data != null ? data.cb[TcpSock.CB_WHEN] : TcpPacing.departure(sk, sk.now());
+            if (payloadLen > 0) {
+                TcpPacing.charge(sk, skb);
             }
             skb.traceId = data == null ? 0 : data.traceId;
             skb.traceParent = data == null ? 0 : data.traceParent;
@@ -249,7 +257,13 @@ final class TcpOutput {
             skb.priority = sk.priorityValue();
             skb.mark = sk.markValue();
             int rc = tcp.inet.output().localOut(skb);
-            return Math.min(rc, 0);
+            if (rc > 0) {
+                // __tcp_transmit_skb(): a local drop (or congestion notice) reduces the window,
+                // tcp_enter_cwr(); net_xmit_eval(): with NET_XMIT_CN the packet did leave.
+                TcpRecovery.enterCwr(sk);
+                return rc == io.jnetstack.core.Qdisc.NET_XMIT_CN ? 0 : rc;
+            }
+            return rc;
         } finally {
             t.exit();
         }
@@ -299,7 +313,10 @@ final class TcpOutput {
         // virtual time a burst does: keep the stamps in sending order, or RACK's tie-break by
         // sequence would take a retransmission sent after new data for the older of the two.
         // The segments of one GSO packet share its stamp, as a TSO skb's do.
-        long now = Math.max(sk.now(), sk.lastXmitStamp + 1);
+        // Paced, the stamp is the earliest departure time (tcp_wstamp_ns), maybe ahead of now:
+        // RTT samples then count from when the packet may leave, as Linux's skb_mstamp_ns.
+        long priorWstamp = TcpPacing.wstamp(sk);
+        long now = TcpPacing.departure(sk, Math.max(sk.now(), sk.lastXmitStamp + 1));
         sk.lastXmitStamp = now;
         int len = 0;
         SkBuff b = skb;
@@ -312,7 +329,11 @@ final class TcpOutput {
         if (n > 1) {
             flags |= Tcp.PSH;
         }
-        return transmit(sk, seq, flags, skb, 0, len);
+        int rc = transmit(sk, seq, flags, skb, 0, len);
+        if (rc == 0) {
+            TcpPacing.afterSend(sk, len, priorWstamp);   // tcp_update_skb_after_send()
+        }
+        return rc;
     }
 
     /** {@link #writeXmit} as the send path calls it ({@code TCP_NAGLE_PUSH} or not). */
@@ -346,6 +367,9 @@ final class TcpOutput {
             Rtable rt = route(sk);
             int goal = TcpTso.segs(sk, rt == null ? null : rt.dev, sk.mssCache);   // tcp_tso_segs()
             while (sk.sendHead != null) {
+                if (TcpPacing.pacingCheck(sk)) {
+                    break;   // tcp_pacing_check(): the pacing timer sends it
+                }
                 SkBuff skb = sk.sendHead;
                 int mss = sk.mssCache;
                 if (skb.len() > mss) {
@@ -379,7 +403,7 @@ final class TcpOutput {
                 // least two GSO packets are in flight.
                 int quota = Math.min(goal, Math.max(sk.cwnd >> 1, 1));
                 int n = mode == PUSH_LOSS_PROBE ? 1 : TcpTso.burstEnd(sk, skb, quota, mss, mode == PUSH_NORMAL, push);
-                if (transmitQueued(sk, skb, n) < 0) {
+                if (TcpPacing.smallQueueCheck(sk, skb, n) || transmitQueued(sk, skb, n) != 0) {
                     break;
                 }
                 for (int i = 0; i < n; i++) {
@@ -635,7 +659,7 @@ final class TcpOutput {
         SkBuff head = sk.writeQueue.peek();
         boolean rearm = false;
         for (SkBuff skb = head; skb != null && skb != sk.sendHead; skb = sk.writeQueue.next(skb)) {
-            if (sk.cwnd - sk.packetsInFlight() <= 0 || sk.retransOut >= sk.lostOut) {
+            if (sk.cwnd - sk.packetsInFlight() <= 0 || sk.retransOut >= sk.lostOut || TcpPacing.pacingCheck(sk)) {
                 break;
             }
             int sacked = TcpSack.sacked(skb);
@@ -720,15 +744,17 @@ final class TcpOutput {
      * A window or keepalive probe: a segment one below SND.UNA, which the peer answers with an
      * ACK. Mirrors {@code tcp_xmit_probe_skb()}.
      */
-    void sendProbe(TcpSock sk) {
-        transmit(sk, sk.sndUna - 1, Tcp.ACK, null, 0, 0);
+    int sendProbe(TcpSock sk) {
+        return transmit(sk, sk.sndUna - 1, Tcp.ACK, null, 0, 0);
     }
 
     /**
      * Mirrors {@code tcp_write_wakeup()}: with data and some window, send new data; otherwise a
      * zero-window probe.
+     *
+     * @return what {@link #transmit} returned: positive when the qdisc dropped it
      */
-    void writeWakeup(TcpSock sk) {
+    int writeWakeup(TcpSock sk) {
         SkBuff skb = sk.sendHead;
         if (skb != null && sk.sndWnd > 0) {
             int room = Math.min(sk.sndUna + sk.sndWnd - (int) skb.cb[TcpSock.CB_SEQ], sk.mssCache);
@@ -737,15 +763,15 @@ final class TcpOutput {
                     split(sk, skb, room);
                 }
                 skb.cb[TcpSock.CB_FLAGS] |= Tcp.PSH;
-                if (transmitQueued(sk, skb) < 0) {
-                    return;
+                int rc = transmitQueued(sk, skb);
+                if (rc == 0) {
+                    newDataSent(sk, skb);
                 }
-                newDataSent(sk, skb);
-                return;
+                return rc;
             }
         }
         tcp.ext.inc(TcpExtMib.TCPWinProbe);
-        sendProbe(sk);
+        return sendProbe(sk);
     }
 
     /** Queues a FIN after the data and sends it when it may go. Mirrors {@code tcp_send_fin()}. */

@@ -94,6 +94,19 @@ final class TcpRecovery {
     }
 
     /**
+     * A local congestion signal (the qdisc dropped a packet of ours): the window is reduced by
+     * PRR as in recovery, nothing retransmitted, no undo. Mirrors {@code tcp_enter_cwr()}.
+     */
+    static void enterCwr(TcpSock sk) {
+        sk.priorSsthresh = 0;
+        if (sk.caState < CA_CWR) {
+            sk.undoOn = false;
+            initCwndReduction(sk);
+            setCaState(sk, CA_CWR);
+        }
+    }
+
+    /**
      * Proportional Rate Reduction (RFC 6937 §3.1): while pipe > ssthresh, send
      * ceil(prr_delivered·ssthresh/RecoverFS) − prr_out; below it, slow-start back up (PRR-SSRB:
      * at most max(prr_delivered − prr_out, DeliveredData) + 1 when SND.UNA advanced and nothing
@@ -135,23 +148,23 @@ final class TcpRecovery {
     /**
      * The window after an ACK: PRR while reducing, else growth by the congestion control when
      * the ACK delivered in order (or anything once reordering was seen to exceed
-     * tcp_reordering). Mirrors {@code tcp_cong_control()} / {@code tcp_may_raise_cwnd()} /
-     * {@code tcp_cong_avoid()}.
+     * tcp_reordering); then the pacing rate follows the window. Mirrors {@code tcp_cong_control()} /
+     * {@code tcp_may_raise_cwnd()} / {@code tcp_cong_avoid()} / {@code tcp_update_pacing_rate()}.
      */
     static void congControl(TcpSock sk, int ack, int ackedSacked, int newlyLost, int flag) {
         if (inCwndReduction(sk)) {
             cwndReduction(sk, ackedSacked, newlyLost, flag);
-            return;
-        }
-        boolean mayRaise = sk.reordering > sk.tcp.sysctl.reordering.get()
-                ? (flag & FLAG_FORWARD_PROGRESS) != 0 : (flag & FLAG_DATA_ACKED) != 0;
-        if (mayRaise && ackedSacked > 0) {
+        } else if (sk.reordering > sk.tcp.sysctl.reordering.get()
+                ? (flag & FLAG_FORWARD_PROGRESS) != 0 : (flag & FLAG_DATA_ACKED) != 0) {
             int before = sk.cwnd;
-            sk.ca.congAvoid(sk, ack, ackedSacked);
+            if (ackedSacked > 0) {
+                sk.ca.congAvoid(sk, ack, ackedSacked);
+            }
             if (sk.cwnd > before) {
                 sk.expandSndbuf();   // tcp_new_space → tcp_sndbuf_expand
             }
         }
+        TcpPacing.updatePacingRate(sk);
     }
 
     // ================================================================ undo

@@ -195,6 +195,8 @@ public final class TcpSock extends Sock implements CongestionState {
     final TcpRack rack = new TcpRack();
     /** The receiver's SACK blocks and DSACK ({@code selective_acks}, {@code duplicate_sack}). */
     TcpRcvSack rxSack;
+    /** Departure times and the pacing timer ({@link TcpPacing}), made when pacing begins. */
+    TcpPacing pacing;
     // RTT (RFC 6298), microseconds
     long srttUs;
     long rttvarUs;
@@ -433,24 +435,14 @@ public final class TcpSock extends Sock implements CongestionState {
         return priorCwnd;
     }
 
+    @Override
+    public long gsoMaxSize() {
+        return TcpTso.gsoMaxSize(this);
+    }
+
     /** The congestion control's name (TCP_CONGESTION). */
     public String congestionControl() {
         return ca.name();
-    }
-
-    /**
-     * Switches the congestion control by name. Mirrors {@code tcp_set_congestion_control()}:
-     * ENOENT for a name nobody registered; the new one starts at once on an open connection.
-     */
-    void setCongestionControl(String name) {
-        CongestionControl next = tcp.congestionControl(name);
-        if (next == null) {
-            throw new ErrnoException(Errno.ENOENT, "no congestion control \"" + name + "\" (net.ipv4.tcp_available_congestion_control)");
-        }
-        ca = next;
-        if (isConnected()) {
-            ca.init(this);   // tcp_reinit_congestion_control(); else at tcp_init_transfer()
-        }
     }
 
     /** The retransmission timeout in nanoseconds. */
@@ -982,6 +974,7 @@ public final class TcpSock extends Sock implements CongestionState {
         rcvTimeo = p.rcvTimeo;
         sndTimeo = p.sndTimeo;
         ca = tcp.congestionControl(p.ca.name());
+        p.copyPacingTo(this);
     }
 
     void purge() {

@@ -34,7 +34,7 @@ final class TcpSockopt {
             if (!(value instanceof String name)) {
                 throw new ErrnoException(Errno.EINVAL, "TCP_CONGESTION takes the algorithm's name");
             }
-            sk.setCongestionControl(name);
+            setCongestionControl(sk, name);
             return true;
         }
         if (!(value instanceof Integer v)) {
@@ -90,6 +90,21 @@ final class TcpSockopt {
             sk.timers.keepaliveChanged();
         }
         return true;
+    }
+
+    /**
+     * Switches the congestion control by name. Mirrors {@code tcp_set_congestion_control()}:
+     * ENOENT for a name nobody registered; the new one starts at once on an open connection.
+     */
+    static void setCongestionControl(TcpSock sk, String name) {
+        io.jnetstack.ipv4.tcp.cong.CongestionControl next = sk.tcp.congestionControl(name);
+        if (next == null) {
+            throw new ErrnoException(Errno.ENOENT, "no congestion control \"" + name + "\" (net.ipv4.tcp_available_congestion_control)");
+        }
+        sk.ca = next;
+        if (sk.isConnected()) {
+            sk.ca.init(sk);   // tcp_reinit_congestion_control(); else at tcp_init_transfer()
+        }
     }
 
     private static int positive(int v, int max, String name) {

@@ -5,7 +5,7 @@ import io.jnetstack.core.Sysctls;
 /**
  * The {@code net.ipv4.tcp_*} sysctls with Linux's defaults. Some are accepted for the
  * packetdrill preset and for scripts but act only when the feature exists (the issue that
- * brings it names them): tcp_ecn, pacing ratios, tcp_tso_win_divisor, tcp_fastopen,
+ * brings it names them): tcp_ecn, tcp_tso_win_divisor, tcp_fastopen,
  * tcp_fastopen_key, tcp_notsent_lowat, tcp_fack (gone from Linux too). tcp_congestion_control
  * (default cubic) names one of the namespace's congestion controls. Loss recovery reads tcp_sack,
  * tcp_dsack, tcp_recovery (bit 0: RACK, 2: static reordering window, 4: no DUPACK threshold),
@@ -55,6 +55,13 @@ final class TcpSysctls {
     final Sysctls.Entry frto;
     final Sysctls.Entry maxReordering;
     final Sysctls.Entry minRttWlen;
+    /** Pacing rate: percent of cwnd·mss/srtt in slow start (below ssthresh/2) and after. */
+    final Sysctls.Entry pacingSsRatio;
+    final Sysctls.Entry pacingCaRatio;
+    /** The fewest segments a TSO packet is sized to ({@code tcp_tso_autosize()}). */
+    final Sysctls.Entry minTsoSegs;
+    /** log2 of the µs of min RTT that halve TSO's RTT-based allowance ({@code tcp_tso_autosize()}). */
+    final Sysctls.Entry tsoRttLog;
 
     TcpSysctls(Sysctls s, io.jnetstack.ipv4.tcp.cong.CongestionControls cc) {
         synRetries = s.register("net.ipv4.tcp_syn_retries", 1, 127, 6);
@@ -106,14 +113,15 @@ final class TcpSysctls {
         dsack = s.register("net.ipv4.tcp_dsack", 0, 1, 1);
         maxReordering = s.register("net.ipv4.tcp_max_reordering", 1, 65535, 300);
         s.register("net.ipv4.tcp_tso_win_divisor", 1, 255, 3);
-        s.register("net.ipv4.tcp_pacing_ss_ratio", 0, 1000, 200);
-        s.register("net.ipv4.tcp_pacing_ca_ratio", 0, 1000, 120);
+        pacingSsRatio = s.register("net.ipv4.tcp_pacing_ss_ratio", 0, 1000, 200);
+        pacingCaRatio = s.register("net.ipv4.tcp_pacing_ca_ratio", 0, 1000, 120);
         s.register("net.ipv4.tcp_notsent_lowat", 0, 0xFFFFFFFFL, 0xFFFFFFFFL);
         s.register("net.ipv4.tcp_fastopen", 0, Integer.MAX_VALUE, 1);
         s.register("net.ipv4.tcp_autocorking", 0, 1, 1);
         s.register("net.ipv4.tcp_mtu_probing", 0, 2, 0);
         s.register("net.ipv4.tcp_thin_linear_timeouts", 0, 1, 0);
-        s.register("net.ipv4.tcp_min_tso_segs", 1, 255, 2);
+        minTsoSegs = s.register("net.ipv4.tcp_min_tso_segs", 1, 255, 2);
+        tsoRttLog = s.register("net.ipv4.tcp_tso_rtt_log", 0, 255, 9);
         s.register("net.ipv4.tcp_limit_output_bytes", 0, Integer.MAX_VALUE, 1048576);
         s.register("net.ipv4.tcp_workaround_signed_windows", 0, 1, 0);
         minRttWlen = s.register("net.ipv4.tcp_min_rtt_wlen", 0, 86400, 300);

@@ -28,6 +28,11 @@ final class TcpTimers implements Runnable {
     static final long DELACK_MAX = 200_000_000L;
     /** 2 MSL as Linux waits in TIME_WAIT, 60 s ({@code TCP_TIMEWAIT_LEN}). */
     static final long TIMEWAIT_LEN = 60_000_000_000L;
+    /**
+     * A probe the qdisc dropped is tried again after 500 ms, without backoff: senders share the
+     * local resource conservatively ({@code TCP_RESOURCE_PROBE_INTERVAL}).
+     */
+    static final long RESOURCE_PROBE_INTERVAL = 500_000_000L;
     /** RFC 6928: initial window of 10 segments. */
     static final int INIT_CWND = 10;
 
@@ -332,7 +337,8 @@ final class TcpTimers implements Runnable {
 
     /**
      * Mirrors {@code tcp_probe_timer()} and {@code tcp_send_probe0()} (RFC 9293 §3.8.6.1): send
-     * what the window allows, else a zero-window probe, and back off. The connection stays open
+     * what the window allows, else a zero-window probe, and back off (or, when the qdisc dropped
+     * it, try again in 500 ms). The connection stays open
      * as long as the peer answers (RFC 1122 §4.2.2.17: an ACK resets the count); it ends after
      * tcp_retries2 unanswered probes, or when TCP_USER_TIMEOUT has passed since the first probe.
      */
@@ -358,7 +364,7 @@ final class TcpTimers implements Runnable {
             TcpClose.writeErr(sk, Errno.ETIMEDOUT);
             return;
         }
-        sk.tcp.output.writeWakeup(sk);
+        int err = sk.tcp.output.writeWakeup(sk);
         if (sk.packetsOut > 0 || sk.sendHead == null) {
             sk.probesOut = 0;
             sk.backoff = 0;
@@ -366,10 +372,16 @@ final class TcpTimers implements Runnable {
             return;
         }
         sk.probesOut++;
-        if (sk.backoff < retries2) {
-            sk.backoff++;
+        long timeout;
+        if (err <= 0) {
+            if (sk.backoff < retries2) {
+                sk.backoff++;
+            }
+            timeout = probeWhen(sk.backoff);
+        } else {
+            timeout = RESOURCE_PROBE_INTERVAL;   // the qdisc dropped it: local congestion
         }
-        probe.armAfter(clampProbeToUserTimeout(probeWhen(sk.backoff)));
+        probe.armAfter(clampProbeToUserTimeout(timeout));
     }
 
     /** Mirrors {@code tcp_delack_timer()}. */

@@ -8,7 +8,7 @@ import io.jnetstack.wire.Tcp;
 /**
  * TSO-sized sends and payload without a copy. Mirrors the TSO parts of
  * {@code net/ipv4/tcp_output.c}: {@code tcp_tso_autosize()} / {@code tcp_tso_segs()} choose how
- * many segments one packet may carry, and the write queue's segments are sent together as one
+ * many segments one packet may carry from the pacing rate ({@link TcpPacing}), and the write queue's segments are sent together as one
  * GSO packet whose payload points into their buffers.
  *
  * <p>The write queue keeps one MSS per buffer, so every counter of the scoreboard
@@ -21,28 +21,44 @@ import io.jnetstack.wire.Tcp;
  * software GSO in front of a device without it.
  */
 final class TcpTso {
-    /** Mirrors {@code sysctl_tcp_min_tso_segs}. */
-    static final int MIN_TSO_SEGS = 2;
+    /** {@code tcp_min_rtt()} before any sample: {@code ~0U} µs. */
+    private static final long NO_MIN_RTT = 0xFFFFFFFFL;
 
     private TcpTso() {
     }
 
     /**
-     * How many MSS segments one packet may carry. Mirrors {@code tcp_tso_autosize()}: about one
-     * millisecond's worth of the sending rate (Linux's pacing rate, here twice cwnd per smoothed
-     * RTT, what {@code tcp_update_pacing_rate()} sets in slow start), at least
-     * {@code MIN_TSO_SEGS}, at most what fits the device's GSO limit with headers; 1 when the
-     * route's device takes no GSO ({@code sk_can_gso()}).
+     * How many MSS segments one packet may carry. Mirrors {@code tcp_tso_segs()} →
+     * {@code tcp_tso_autosize()}: 2^-{@code sk_pacing_shift} s (about 1 ms) of the pacing rate,
+     * plus the GSO limit halved for every 2^{@code tcp_tso_rtt_log} µs (512) of minimum RTT (big
+     * packets to near peers, one packet a millisecond to far ones), at most the GSO limit, at
+     * least {@code tcp_min_tso_segs}; 1 when the route's device takes no GSO
+     * ({@code sk_can_gso()}).
      */
     static int segs(TcpSock sk, NetDevice dev, int mss) {
         if (dev == null || !TcpOffload.canGso(dev.features()) || mss <= 0) {
             return 1;
         }
-        int max = Math.max(1, (dev.gsoMaxSize() - 1 - TcpOutput.MAX_HEADER) / mss);
-        long srtt = sk.srttUs();
-        long segs = srtt <= 0 ? max : 2L * sk.cwnd * 1000 / srtt;
-        segs = Math.max(segs, MIN_TSO_SEGS);
-        return (int) Math.min(segs, max);
+        long gsoMaxSize = gsoMaxSize(dev);
+        long bytes = sk.pacingRate() >>> TcpPacing.PACING_SHIFT;
+        long minRtt = sk.rack.minRttUs == 0 ? NO_MIN_RTT : sk.rack.minRttUs;
+        long r = minRtt >>> sk.tcp.sysctl.tsoRttLog.get();
+        if (r < Integer.SIZE) {
+            bytes += gsoMaxSize >> r;
+        }
+        bytes = Math.min(bytes, gsoMaxSize);
+        long segs = Math.max(bytes / mss, sk.tcp.sysctl.minTsoSegs.get());
+        return (int) Math.min(segs, Math.max(1, gsoMaxSize / mss));
+    }
+
+    /** {@code sk_gso_max_size} of the socket's route: 0 when its device takes no GSO. */
+    static long gsoMaxSize(TcpSock sk) {
+        NetDevice dev = sk.rt == null ? null : sk.rt.dev;
+        return dev == null || !TcpOffload.canGso(dev.features()) ? 0 : gsoMaxSize(dev);
+    }
+
+    private static long gsoMaxSize(NetDevice dev) {
+        return dev.gsoMaxSize() - 1 - TcpOutput.MAX_HEADER;
     }
 
     /**

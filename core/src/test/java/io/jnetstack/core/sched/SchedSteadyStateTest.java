@@ -42,6 +42,10 @@ class SchedSteadyStateTest {
         final long dst;
         final long src;
         long received;
+        /** Sockets the frames take in turn (sch_fq's flows), none when null. */
+        Object[] owners;
+        /** Frames leave no earlier than this after they are sent (an EDT stamp), 0: unstamped. */
+        long edtDelay;
 
         Link(Qdisc q) {
             Net a = k.newNet("a");
@@ -68,6 +72,12 @@ class SchedSteadyStateTest {
                 int off = skb.put(200);
                 Ethernet.writeHeader(skb.buf(), off, dst, src, VethRig.ETH_P_EXPERIMENTAL);
                 skb.dev = tx;
+                if (owners != null) {
+                    skb.sk = owners[i % owners.length];
+                }
+                if (edtDelay > 0) {
+                    skb.tstamp = k.clock().nanos() + edtDelay;
+                }
                 Dev.queueXmit(skb);
                 k.runFor(MS / 10);
             }
@@ -118,6 +128,24 @@ class SchedSteadyStateTest {
         System.out.printf("tbf steady state: %d bytes allocated over 100000 packets, %d overlimits%n", bytes,
                 q.stats().overlimits);
         assertTrue(q.stats().overlimits > 10_000, "the bucket was the bottleneck");
+        assertEquals(0, q.stats().drops);
+        assertTrue(bytes < SLACK_BYTES, bytes + " bytes allocated over 100000 packets");
+        link.k.runUntilIdle(10_000 * MS);
+        assertEquals(0, link.k.skbs().inUse());
+        assertEquals(link.received, q.stats().packets);
+    }
+
+    @Test
+    void fqAllocatesNothingPerPacket() {
+        Fq q = new Fq(Fq.Config.parse("quantum 1514 initial_quantum 1514"));
+        Link link = new Link(q);
+        link.owners = new Object[]{new FqTest.Owner(), new FqTest.Owner(), new FqTest.Owner(), null};
+        link.edtDelay = MS / 4;   // every frame waits in a throttled flow for the watchdog
+        long bytes = allocatedWhileRunning(link, 100_000);
+        Fq.Stats st = q.fqStats();
+        System.out.printf("fq steady state: %d bytes allocated over 100000 packets, %d throttled, %d flows%n", bytes,
+                st.throttled(), st.flows());
+        assertTrue(st.throttled() > 100_000, "flows were throttled and released: " + st.throttled());
         assertEquals(0, q.stats().drops);
         assertTrue(bytes < SLACK_BYTES, bytes + " bytes allocated over 100000 packets");
         link.k.runUntilIdle(10_000 * MS);

@@ -35,8 +35,24 @@ class TcpAllocationTest {
         bulk(true, 65535);
     }
 
+    /** Paced: TCP stamps departure times and TCP small queues runs; sch_fq holds each packet until its time. */
+    @Test
+    void bulkPacedThroughFqAllocatesNothingPerSegment() {
+        bulk(true, 1500, new io.jnetstack.core.sched.Fq(), 200_000_000L);
+    }
+
     private void bulk(boolean offloads, int mtu) {
-        VethStacks t = new VethStacks(5, mtu, offloads).connect(80);
+        bulk(offloads, mtu, null, -1);
+    }
+
+    private void bulk(boolean offloads, int mtu, io.jnetstack.core.Qdisc qdisc, long maxPacingRate) {
+        VethStacks t = new VethStacks(5, mtu, offloads);
+        t.v.setQdisc(qdisc);
+        t.connect(80, c -> {
+            if (maxPacingRate != -1) {
+                c.setsockopt(io.jnetstack.socket.SockOpt.SO_MAX_PACING_RATE, maxPacingRate);
+            }
+        });
         Kernel k = t.k;
         Socket c = t.client;
         Socket s = t.server;
@@ -53,9 +69,9 @@ class TcpAllocationTest {
         long allocated = mx.getCurrentThreadAllocatedBytes() - before;
         long segs = tcp.mib().get(TcpMib.OutSegs) - segs0;
         assertEquals(128L << 20, bytes);
-        System.out.printf("TCP bulk over veth (MTU %d, %s): %d segments, %.2f GB/s, %d bytes allocated (%.3f per segment)%n",
-                mtu, offloads ? "TSO, HW_CSUM" : "no offloads", segs, bytes / (double) nanos, allocated,
-                allocated / (double) segs);
+        System.out.printf("TCP bulk over veth (MTU %d, %s%s): %d segments, %.2f GB/s, %d bytes allocated (%.3f per segment)%n",
+                mtu, offloads ? "TSO, HW_CSUM" : "no offloads", qdisc == null ? "" : ", paced by " + qdisc.kind(), segs,
+                bytes / (double) nanos, allocated, allocated / (double) segs);
         // A copy of the payload per segment (what transmit did before) would allocate at least
         // the bytes sent. What remains is not per segment but pool misses (buffers beyond the
         // pool's free lists while the send queue, in-flight packets and the receive queue hold

@@ -50,10 +50,16 @@ final class VethStacks {
 
     /** Listens on b's {@code port}, connects from a and accepts. */
     VethStacks connect(int port) {
+        return connect(port, c -> { });
+    }
+
+    /** As {@link #connect(int)}, with {@code setUp} applied to a's socket before it connects. */
+    VethStacks connect(int port, java.util.function.Consumer<Socket> setUp) {
         listener = b.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
         listener.bind(new SockAddrIn(0, port));
         listener.listen(4);
         client = a.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
+        setUp.accept(client);
         client.connect(new SockAddrIn(B, port));
         server = listener.accept();
         return this;

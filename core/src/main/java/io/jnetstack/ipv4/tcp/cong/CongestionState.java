@@ -72,4 +72,19 @@ public interface CongestionState {
      * went idle; CUBIC shifts its epoch by the idle time.
      */
     long lastSendUs();
+
+    /** {@code sk_pacing_rate}: bytes per second, unsigned ({@code ~0}, that is -1, for none). */
+    default long pacingRate() {
+        return -1;
+    }
+
+    /** {@code sk_pacing_status}: 0 nobody paces, 1 TCP itself, 2 sch_fq. */
+    default int pacingStatus() {
+        return 0;
+    }
+
+    /** {@code sk_gso_max_size}: the largest packet TCP may hand the route's device, 0 without GSO. */
+    default long gsoMaxSize() {
+        return 0;
+    }
 }

@@ -44,10 +44,9 @@ package io.jnetstack.ipv4.tcp.cong;
  *       so far) is above the connection's minimum by more than min_rtt/8 clamped to 4..16 ms.</li>
  * </ul>
  * Either sets {@code ssthresh = cwnd}, tells the {@link HystartListener}, and HyStart is done
- * until a retransmission timeout resets the state. Linux adds to the ACK-train threshold a
- * cushion derived from the pacing rate ({@code hystart_ack_delay()}, at most 1 ms); the
- * congestion state offers no pacing rate, so the cushion is 0 here, as in Linux for a socket
- * whose {@code sk_pacing_rate} is 0.
+ * until a retransmission timeout resets the state. The ACK-train threshold has a cushion
+ * derived from the pacing rate ({@code hystart_ack_delay()}, at most 1 ms) and is not halved
+ * when the connection is paced.
  */
 public final class Cubic implements CongestionControl {
     /** The algorithm's name. */
@@ -347,8 +346,12 @@ public final class Cubic implements CongestionControl {
             long now = sk.nowUs();
             if (now - lastAckUs <= params.hystartAckDeltaUs()) {
                 lastAckUs = now;
-                // No pacing: the train counts once it spans half the minimum RTT.
-                long threshold = delayMinUs >> 1;
+                // Unpaced, the train counts once it spans half the minimum RTT (plus the cushion);
+                // paced, packets may have left up to RTT/2 late, so the whole of it.
+                long threshold = delayMinUs + hystartAckDelay(sk);
+                if (sk.pacingStatus() == 0) {
+                    threshold >>= 1;
+                }
                 if (now - roundStartUs > threshold) {
                     exitSlowStart(sk, HystartListener.Exit.ACK_TRAIN);
                 }
@@ -362,6 +365,19 @@ public final class Cubic implements CongestionControl {
                 exitSlowStart(sk, HystartListener.Exit.DELAY);
             }
         }
+    }
+
+    /**
+     * The ACK train's cushion for TSO and GRO batching: four GSO packets' time at the pacing rate,
+     * at most 1 ms, none without a rate. Mirrors {@code hystart_ack_delay()}.
+     */
+    static long hystartAckDelay(CongestionState sk) {
+        long rate = sk.pacingRate();
+        if (rate == 0) {
+            return 0;
+        }
+        long us = Long.divideUnsigned(sk.gsoMaxSize() * 4 * 1_000_000L, rate);
+        return Long.compareUnsigned(us, 1000) < 0 ? us : 1000;
     }
 
     /** {@code HYSTART_DELAY_THRESH()}: min_rtt/8 clamped to 4..16 ms. */
