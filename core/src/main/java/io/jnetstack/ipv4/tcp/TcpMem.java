@@ -234,6 +234,22 @@ final class TcpMem {
         return (2 + random.nextInt(200)) * 1_000_000L;
     }
 
+    /**
+     * What a buffer leaving the head of the write queue gives back: its charge, or nothing when
+     * the next buffer continues its size_goal run, which then takes the charge on. Linux's
+     * buffer of that run is freed only once all of it is acknowledged ({@code tcp_trim_head()}
+     * frees whole page fragments only), so a blocked writer wakes as late as on Linux.
+     */
+    static int handOn(TcpSock sk, SkBuff skb) {
+        int ts = charged(skb);
+        SkBuff next = sk.writeQueue.peek();
+        if (next != null && (next.cb[TcpSock.CB_FLAGS] & TcpSock.CB_F_RUN) != 0) {
+            next.cb[TcpSock.CB_TRUESIZE] += ts;
+            return 0;
+        }
+        return ts;
+    }
+
     /** The truesize a buffer was charged with (kept in its control block). */
     static int charged(SkBuff skb) {
         return (int) skb.cb[TcpSock.CB_TRUESIZE];

@@ -556,14 +556,17 @@ final class TcpOutput {
         long flags = skb.cb[TcpSock.CB_FLAGS];
         tail.cb[TcpSock.CB_SEQ] = seq + mss;
         tail.cb[TcpSock.CB_END_SEQ] = skb.cb[TcpSock.CB_END_SEQ];
-        tail.cb[TcpSock.CB_FLAGS] = flags & (Tcp.FIN | Tcp.PSH | TcpSock.CB_F_EOR);
+        tail.cb[TcpSock.CB_FLAGS] = flags & (Tcp.FIN | Tcp.PSH | TcpSock.CB_F_EOR) | TcpSock.CB_F_RUN;
         tail.cb[TcpSock.CB_WHEN] = skb.cb[TcpSock.CB_WHEN];
         tail.cb[TcpSock.CB_SACKED] = skb.cb[TcpSock.CB_SACKED];
         tail.cb[TcpSock.CB_TX_DELIVERED] = skb.cb[TcpSock.CB_TX_DELIVERED];
         skb.cb[TcpSock.CB_END_SEQ] = seq + mss;
         skb.cb[TcpSock.CB_FLAGS] = flags & ~(Tcp.FIN | Tcp.PSH | TcpSock.CB_F_EOR);
-        tcp.mem.forceSchedule(sk, tail.truesize());   // tcp_fragment: forced, as Linux
-        sk.chargeW(tail);
+        // tcp_fragment(): the bytes moved take their share of the charge with them
+        // (buff->truesize += nlen, skb->truesize -= nlen); the queue's total is unchanged.
+        long moved = Math.min(len - mss, skb.cb[TcpSock.CB_TRUESIZE]);
+        skb.cb[TcpSock.CB_TRUESIZE] -= moved;
+        tail.cb[TcpSock.CB_TRUESIZE] = moved;
         SkBuff next = sk.writeQueue.next(skb);
         if (next == null) {
             sk.writeQueue.addLast(tail);

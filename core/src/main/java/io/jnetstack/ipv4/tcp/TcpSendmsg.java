@@ -52,41 +52,55 @@ final class TcpSendmsg {
         while (copied < total) {
             SkBuff tail = sk.writeQueue.peekLast();
             int mss = sk.mssCache;
-            boolean canAppend = tail != null && sk.sendHead != null && tail.len() < mss
-                    && (tail.cb[TcpSock.CB_FLAGS] & (Tcp.FIN | Tcp.SYN | TcpSock.CB_F_EOR)) == 0 && tail.tailroom() > 0;
-            if (!canAppend) {
-                tail = sk.wmemQueued < sk.sndbuf() ? allocSkb(sk, mss) : null;
-                if (tail == null) {
-                    if (copied > 0) {
-                        push(sk, flags & ~Socket.MSG_MORE);   // before sleeping, as tcp_sendmsg_locked()
-                    }
-                    if (!waitMemory(sk, deadline)) {
-                        if (copied > 0) {
-                            break;
-                        }
-                        if (deadline != -1) {
-                            throw sk.sndTimedOut("send");
-                        }
-                        throw new ErrnoException(Errno.EAGAIN, sk.wmemQueued < sk.sndbuf()
-                                ? "TCP is out of memory (net.ipv4.tcp_mem " + sk.tcp.sysctl.mem.text().replace('\t', ' ') + " pages)"
-                                : "the send buffer (SO_SNDBUF " + sk.sndbuf() + ") is full");
-                    }
-                    checkWritable(sk);
-                    continue;
+            boolean open = tail != null && sk.sendHead != null
+                    && (tail.cb[TcpSock.CB_FLAGS] & (Tcp.FIN | Tcp.SYN | TcpSock.CB_F_EOR)) == 0;
+            boolean append = open && tail.len() < mss && tail.tailroom() > 0;
+            // Linux fills buffers of size_goal bytes and asks sk_stream_memory_free() only before
+            // a new one: a buffer continuing the tail's run is taken even past SO_SNDBUF.
+            long left = append || !open ? 0 : tail.cb[TcpSock.CB_GOAL_LEFT];
+            int n = (int) Math.min(append ? Math.min(mss - tail.len(), tail.tailroom()) : mss, total - copied);
+            int charge = append || left > 0 ? n : n + SkBuff.TRUESIZE_OVERHEAD;
+            boolean room = append || left > 0 || sk.wmemQueued < sk.sndbuf();
+            if (!room || !schedule(sk, charge)) {
+                if (copied > 0) {
+                    push(sk, flags & ~Socket.MSG_MORE);   // before sleeping, as tcp_sendmsg_locked()
                 }
+                if (!waitMemory(sk, deadline)) {
+                    if (copied > 0) {
+                        break;
+                    }
+                    if (deadline != -1) {
+                        throw sk.sndTimedOut("send");
+                    }
+                    throw new ErrnoException(Errno.EAGAIN, room
+                            ? "TCP is out of memory (net.ipv4.tcp_mem " + sk.tcp.sysctl.mem.text().replace('\t', ' ') + " pages)"
+                            : "the send buffer (SO_SNDBUF " + sk.sndbuf() + ") is full");
+                }
+                checkWritable(sk);
+                continue;
+            }
+            if (!append) {
+                long goal = left > 0 ? left : sizeGoal(sk, mss);
+                tail = sk.tcp.kernel.skbs().alloc(TcpOutput.MAX_HEADER, mss);
                 tail.cb[TcpSock.CB_SEQ] = sk.writeSeq;
                 tail.cb[TcpSock.CB_END_SEQ] = sk.writeSeq;
+                tail.cb[TcpSock.CB_GOAL_LEFT] = goal;
+                if (left > 0) {
+                    tail.cb[TcpSock.CB_FLAGS] = TcpSock.CB_F_RUN;
+                }
                 sk.tcp.output.slowStartAfterIdleCheck(sk);   // tcp_skb_entail()
                 sk.writeQueue.addLast(tail);
                 if (sk.sendHead == null) {
                     sk.sendHead = tail;
                 }
             }
-            int room = Math.min(mss - tail.len(), tail.tailroom());
-            int n = (int) Math.min(room, total - copied);
+            tail.cb[TcpSock.CB_TRUESIZE] += charge;
+            sk.wmemQueued += charge;
+            TcpMem.charge(sk, charge);
             int at = tail.put(n);
             TcpSock.copyIn(iov, tail.buf(), at, n);
             tail.cb[TcpSock.CB_END_SEQ] = (int) tail.cb[TcpSock.CB_END_SEQ] + n;
+            tail.cb[TcpSock.CB_GOAL_LEFT] = Math.max(tail.cb[TcpSock.CB_GOAL_LEFT] - n, 0);
             sk.writeSeq += n;
             copied += n;
         }
@@ -113,22 +127,41 @@ final class TcpSendmsg {
     }
 
     /**
-     * A buffer for one MSS, charged. Mirrors {@code tcp_stream_alloc_skb()}: the first buffer of
-     * an empty queue is always charged ({@code sk_forced_mem_schedule}); another only as
-     * net.ipv4.tcp_mem allows ({@code sk_wmem_schedule}).
+     * Takes the memory for {@code charge} more bytes of the write queue. Linux copies a write
+     * into buffers of up to {@code size_goal} bytes whose truesize is about their payload plus
+     * one skb's overhead ({@code tcp_stream_alloc_skb()}, then {@code sk_wmem_schedule()} and
+     * {@code sk_wmem_queued_add()} per copy), so SO_SNDBUF holds about as many bytes of data. Here
+     * one MSS goes per buffer: a buffer that starts a new size_goal run is charged the skb
+     * overhead and its payload, one continuing a run only its payload. The first buffer of an
+     * empty queue is always charged ({@code sk_forced_mem_schedule}); more only as
+     * net.ipv4.tcp_mem allows.
      *
-     * @return null when TCP's memory refused it
+     * @return false when TCP's memory refused it
      */
-    private static SkBuff allocSkb(TcpSock sk, int mss) {
-        SkBuff skb = sk.tcp.kernel.skbs().alloc(TcpOutput.MAX_HEADER, mss);
+    private static boolean schedule(TcpSock sk, int charge) {
         if (sk.writeQueue.isEmpty()) {
-            sk.tcp.mem.forceSchedule(sk, skb.truesize());
-        } else if (!sk.tcp.mem.schedule(sk, skb.truesize(), true)) {
-            skb.free();
-            return null;
+            sk.tcp.mem.forceSchedule(sk, charge);
+            return true;
         }
-        sk.chargeW(skb);
-        return skb;
+        return sk.tcp.mem.schedule(sk, charge, true);
+    }
+
+    /**
+     * Mirrors {@code tcp_xmit_size_goal()}: with GSO, whole MSS segments up to the device's GSO
+     * size and half the peer's largest window ({@code tcp_bound_to_half_wnd()}); one MSS
+     * otherwise.
+     */
+    static int sizeGoal(TcpSock sk, int mss) {
+        io.jnetstack.ipv4.Rtable rt = sk.tcp.output.route(sk);
+        if (rt == null || mss <= 0 || !io.jnetstack.ipv4.offload.TcpOffload.canGso(rt.dev.features())) {
+            return Math.max(mss, 1);
+        }
+        int goal = rt.dev.gsoMaxSize() - 1 - TcpOutput.MAX_HEADER;
+        int cutoff = sk.maxWindow > 536 ? sk.maxWindow >> 1 : sk.maxWindow;
+        if (cutoff > 0 && goal > cutoff) {
+            goal = Math.max(cutoff, 68 - 20);
+        }
+        return Math.max(goal / mss, 1) * mss;
     }
 
     /**

@@ -61,6 +61,8 @@ public final class TcpSock extends Sock implements CongestionState {
      * with MSG_EOR ended here; {@code TCP_SKB_CB(skb)->eor}).
      */
     static final int CB_F_EOR = 0x10000;
+    /** {@link #CB_FLAGS} bit: the buffer continues the size_goal run of the one before it. */
+    static final int CB_F_RUN = 0x20000;
     /** cb word: first sequence number of a queued segment. */
     static final int CB_SEQ = 0;
     /** cb word: sequence number after it (SYN and FIN count one). */
@@ -75,6 +77,8 @@ public final class TcpSock extends Sock implements CongestionState {
     static final int CB_TRUESIZE = 5;
     /** cb word: {@code delivered} when the segment was last sent ({@code tx.delivered}). */
     static final int CB_TX_DELIVERED = 6;
+    /** cb word of a queued buffer: bytes the size_goal buffer Linux would fill may still take. */
+    static final int CB_GOAL_LEFT = 7;
 
     /** SACKed by the peer ({@code TCPCB_SACKED_ACKED}). */
     static final int SACKED_ACKED = 0x01;
@@ -749,7 +753,7 @@ public final class TcpSock extends Sock implements CongestionState {
 
     /** Frees a buffer taken off the write queue. Mirrors {@code tcp_wmem_free_skb()}. */
     void freeW(SkBuff skb) {
-        int ts = TcpMem.charged(skb);
+        int ts = TcpMem.handOn(this, skb);
         wmemQueued -= ts;
         tcp.mem.uncharge(this, ts);
         skb.free();

@@ -301,7 +301,7 @@ class TcpMutatedSegmentsTest {
         long wmem = 0;
         int queuedBytes = 0;
         for (SkBuff b = k.writeQueue.peek(); b != null; b = k.writeQueue.next(b)) {
-            wmem += b.truesize();
+            wmem += TcpMem.charged(b);
             queuedBytes += b.len();
         }
         assertEquals(wmem, k.wmemQueued, "write memory" + at);
