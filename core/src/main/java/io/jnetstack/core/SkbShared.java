@@ -7,8 +7,12 @@ package io.jnetstack.core;
  * ({@code dataref}), the page fragments and the GSO metadata. Pooled with its buffer.
  */
 final class SkbShared {
-    /** Mirrors MAX_SKB_FRAGS. */
-    static final int MAX_FRAGS = 17;
+    /**
+     * Mirrors MAX_SKB_FRAGS as a kernel built with {@code CONFIG_MAX_SKB_FRAGS=45} (the largest
+     * Linux allows, default 17): TCP builds a GSO packet from its write queue's MSS buffers, one
+     * fragment each, so 45 let a packet reach 64 KiB as Linux's page fragments do.
+     */
+    static final int MAX_FRAGS = 45;
 
     final byte[] buf;
     /** Size class index in the pool, or -1 when not pooled. */

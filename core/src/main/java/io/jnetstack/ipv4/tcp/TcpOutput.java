@@ -399,6 +399,11 @@ final class TcpOutput {
                 if (last && mode == PUSH_NORMAL && !nagleTest(sk, skb, mss, push)) {
                     break;
                 }
+                int defer = mode == PUSH_NORMAL ? TcpTso.shouldDefer(sk, skb, goal, mss) : TcpTso.SEND_NOW;
+                if (defer != TcpTso.SEND_NOW) {
+                    cwndLimited |= defer == TcpTso.DEFER_CWND_LIMITED;
+                    break;
+                }
                 // tcp_cwnd_test(): one packet takes at most half the congestion window, so at
                 // least two GSO packets are in flight.
                 int quota = Math.min(goal, Math.max(sk.cwnd >> 1, 1));
@@ -956,3 +961,4 @@ final class TcpOutput {
         }
     }
 }
+

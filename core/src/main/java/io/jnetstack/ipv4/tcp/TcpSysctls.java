@@ -51,6 +51,7 @@ final class TcpSysctls {
     final Sysctls.Entry congestionControl;
     final Sysctls.Entry dsack;
     final Sysctls.Entry recovery;
+    final Sysctls.Entry tsoWinDivisor;
     final Sysctls.Entry earlyRetrans;
     final Sysctls.Entry frto;
     final Sysctls.Entry maxReordering;
@@ -112,7 +113,7 @@ final class TcpSysctls {
         s.register("net.ipv4.tcp_fack", 0, 1, 0);
         dsack = s.register("net.ipv4.tcp_dsack", 0, 1, 1);
         maxReordering = s.register("net.ipv4.tcp_max_reordering", 1, 65535, 300);
-        s.register("net.ipv4.tcp_tso_win_divisor", 1, 255, 3);
+        tsoWinDivisor = s.register("net.ipv4.tcp_tso_win_divisor", 1, 255, 3);
         pacingSsRatio = s.register("net.ipv4.tcp_pacing_ss_ratio", 0, 1000, 200);
         pacingCaRatio = s.register("net.ipv4.tcp_pacing_ca_ratio", 0, 1000, 120);
         s.register("net.ipv4.tcp_notsent_lowat", 0, 0xFFFFFFFFL, 0xFFFFFFFFL);

@@ -3,6 +3,7 @@ package io.jnetstack.ipv4.tcp;
 import io.jnetstack.core.NetDevice;
 import io.jnetstack.core.SkBuff;
 import io.jnetstack.ipv4.offload.TcpOffload;
+import io.jnetstack.ipv4.tcp.cong.CongestionState;
 import io.jnetstack.wire.Tcp;
 
 /**
@@ -59,6 +60,70 @@ final class TcpTso {
 
     private static long gsoMaxSize(NetDevice dev) {
         return dev.gsoMaxSize() - 1 - TcpOutput.MAX_HEADER;
+    }
+
+    /** {@link #shouldDefer}: send now. */
+    static final int SEND_NOW = 0;
+    /** {@link #shouldDefer}: wait, the congestion window limits the packet. */
+    static final int DEFER_CWND_LIMITED = 1;
+    /** {@link #shouldDefer}: wait, the peer's window or the application limits it. */
+    static final int DEFER = 2;
+
+    /**
+     * Whether to hold the queue back for a moment so that a larger packet can go: an ACK due
+     * within min(1 ms, SRTT/2) will open the congestion (or peer's) window further. Mirrors
+     * {@code tcp_tso_should_defer()}: never in recovery or loss, nor when the last packet left
+     * over a millisecond ago; sends now when a packet of {@code goal} segments fits, when the
+     * room is at least 1/{@code tcp_tso_win_divisor} of the window, or when no ACK is expected
+     * soon (nothing in flight, or the oldest in-flight segment's ACK due later); else waits, and
+     * while the application may still add data, waits for it too unless a FIN or MSG_EOR ends
+     * what is queued. One segment's worth of data is Nagle's to decide, not this. A last send
+     * 1 ms ago to the microsecond counts as old: Linux's clocks have moved on by a few
+     * microseconds by then, virtual time (whose bursts are stamped nanoseconds apart) has not.
+     *
+     * @return {@link #SEND_NOW}, {@link #DEFER_CWND_LIMITED} or {@link #DEFER}
+     */
+    static int shouldDefer(TcpSock sk, SkBuff head, int goal, int mss) {
+        if (goal <= 1 || sk.caState >= CongestionState.CA_RECOVERY || sk.packetsOut == 0) {
+            return SEND_NOW;
+        }
+        int seq = (int) head.cb[TcpSock.CB_SEQ];
+        long avail = sk.writeSeq - seq;
+        long now = sk.now();
+        int inFlight = sk.packetsInFlight();
+        if (avail <= mss || now / 1000 - sk.lastXmitStamp / 1000 >= 1000 || sk.cwnd <= inFlight) {
+            return SEND_NOW;
+        }
+        long sendWin = sk.sndUna + sk.sndWnd - seq;
+        long congWin = (long) (sk.cwnd - inFlight) * mss;
+        long limit = Math.min(sendWin, congWin);
+        long full = (long) goal * mss;
+        if (limit >= full) {
+            return SEND_NOW;
+        }
+        long divisor = sk.tcp.sysctl.tsoWinDivisor.get();
+        if (limit >= Math.min(sk.sndWnd, (long) sk.cwnd * mss) / divisor) {
+            return SEND_NOW;
+        }
+        SkBuff oldest = sk.writeQueue.peek();
+        long srttNs = sk.srttUs() * 1000;
+        long howFar = oldest.cb[TcpSock.CB_WHEN] + srttNs - now;
+        if (howFar - Math.min(srttNs >> 1, 1_000_000L) > 0) {
+            return SEND_NOW;
+        }
+        long len = Math.min(avail, full);
+        if (congWin < sendWin) {
+            if (congWin <= len) {
+                return DEFER_CWND_LIMITED;
+            }
+        } else if (sendWin <= len) {
+            return DEFER;
+        }
+        SkBuff tail = sk.writeQueue.peekLast();
+        if (avail <= full && (tail.cb[TcpSock.CB_FLAGS] & (Tcp.FIN | TcpSock.CB_F_EOR)) != 0) {
+            return SEND_NOW;
+        }
+        return DEFER;
     }
 
     /**
@@ -180,3 +245,4 @@ final class TcpTso {
         }
     }
 }
+

@@ -56,6 +56,38 @@ class TcpTsoTest {
         t.close();
     }
 
+    @Test
+    void aBulkStreamReachesGsoPacketsOf64KiB() {
+        VethStacks t = new VethStacks(4, 1500, true);
+        int[] most = new int[1];
+        t.v.peer().addTap((skb, d, outgoing) -> {
+            if (!outgoing) {
+                most[0] = Math.max(most[0], parse(skb).segs);
+            }
+        });
+        t.connect(80);
+        int mss = ((TcpSock) t.client.sock()).mssCache;
+        ByteBuffer out = ByteBuffer.allocate(256 * 1024);
+        ByteBuffer in = ByteBuffer.allocate(256 * 1024);
+        long got = 0;
+        while (got < 16L << 20) {
+            if ((t.client.poll() & Socket.POLLOUT) != 0) {
+                out.clear();
+                t.client.send(out, Socket.MSG_DONTWAIT);
+            }
+            while ((t.server.poll() & Socket.POLLIN) != 0) {
+                in.clear();
+                got += t.server.recv(in, Socket.MSG_DONTWAIT);
+            }
+            t.k.runFor(10_000L);
+        }
+        // A packet's segments are fragments of the write queue's MSS buffers: with MAX_SKB_FRAGS
+        // 45 one packet reaches the 64 KiB GSO limit, 45 segments of 1448 bytes.
+        assertEquals((65536 - 1 - TcpOutput.MAX_HEADER) / mss, most[0]);
+        assertEquals(45, most[0]);
+        t.close();
+    }
+
     private static Seen parse(SkBuff skb) {
         byte[] b = skb.toByteArray();
         int ip = Ethernet.HEADER_LEN;
