@@ -364,6 +364,7 @@ final class TcpOutput {
         try {
             int sent = 0;
             boolean cwndLimited = false;
+            slowStartAfterIdleCheck(sk);
             Rtable rt = route(sk);
             int goal = TcpTso.segs(sk, rt == null ? null : rt.dev, sk.mssCache);   // tcp_tso_segs()
             while (sk.sendHead != null) {
@@ -491,7 +492,9 @@ final class TcpOutput {
      * Restarts the window after the connection sat idle longer than the RTO (RFC 5681 §4.1):
      * halved per RTO idle, down to the initial window. Mirrors
      * {@code tcp_slow_start_after_idle_check()} → {@code tcp_cwnd_restart()}; called as a new
-     * buffer joins the write queue ({@code tcp_skb_entail()}).
+     * buffer joins the write queue ({@code tcp_skb_entail()}) and again as queued data is sent
+     * with nothing in flight, so data that waited behind a zero window longer than the RTO also
+     * starts on a restarted window, as Linux does (packetdrill slow-start-after-win-update).
      */
     void slowStartAfterIdleCheck(TcpSock sk) {
         if (tcp.sysctl.slowStartAfterIdle.get() == 0 || sk.packetsOut != 0 || sk.lastSendNanos == 0) {
