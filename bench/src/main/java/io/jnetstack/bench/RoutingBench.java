@@ -112,23 +112,8 @@ final class RoutingBench {
         long src = av.mac().bits();
         SkBuffPool pool = k.skbs();
         sendPackets(pool, av, dst, src, ipA, ipB, Scale.warmup(packets, 200_000));
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        double best = 0;
-        double bytes = Double.MAX_VALUE;
-        for (int i = 0; i < rounds; i++) {
-            long before = got[0];
-            long a0 = mx.getCurrentThreadAllocatedBytes();
-            long t0 = System.nanoTime();
-            sendPackets(pool, av, dst, src, ipA, ipB, packets);
-            long t1 = System.nanoTime();
-            long a1 = mx.getCurrentThreadAllocatedBytes();
-            if (got[0] - before != packets) {
-                throw new IllegalStateException("forwarded " + (got[0] - before) + " of " + packets + ":\n" + r.formatDrops() + b.formatDrops());
-            }
-            best = Math.max(best, packets * 1e9 / (t1 - t0));
-            bytes = Math.min(bytes, (double) (a1 - a0) / packets);
-        }
-        return new Figure(best, bytes, 0);
+        return bestOf(rounds, packets, () -> sendPackets(pool, av, dst, src, ipA, ipB, packets), () -> got[0],
+                () -> r.formatDrops() + b.formatDrops());
     }
 
     /**
@@ -158,19 +143,30 @@ final class RoutingBench {
         long src = av.mac().bits();
         SkBuffPool pool = k.skbs();
         injectPackets(pool, in, dst, src, ipA, ipB, Scale.warmup(packets, 200_000));
+        return bestOf(rounds, packets, () -> injectPackets(pool, in, dst, src, ipA, ipB, packets),
+                () -> out.stats().txPackets, r::formatDrops);
+    }
+
+    /**
+     * The best rate (packets per second) and the least heap allocation per packet over
+     * {@code rounds} runs of {@code send}, each of which must get all {@code packets} through
+     * ({@code delivered} counts them; {@code drops} explains a shortfall).
+     */
+    private static Figure bestOf(int rounds, long packets, Runnable send, java.util.function.LongSupplier delivered,
+                                 java.util.function.Supplier<String> drops) {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         double best = 0;
         double bytes = Double.MAX_VALUE;
         for (int i = 0; i < rounds; i++) {
-            long before = out.stats().txPackets;
+            long before = delivered.getAsLong();
             long a0 = mx.getCurrentThreadAllocatedBytes();
             long t0 = System.nanoTime();
-            injectPackets(pool, in, dst, src, ipA, ipB, packets);
+            send.run();
             long t1 = System.nanoTime();
             long a1 = mx.getCurrentThreadAllocatedBytes();
-            long sent = out.stats().txPackets - before;
-            if (sent != packets) {
-                throw new IllegalStateException("forwarded " + sent + " of " + packets + ":\n" + r.formatDrops());
+            long through = delivered.getAsLong() - before;
+            if (through != packets) {
+                throw new IllegalStateException("forwarded " + through + " of " + packets + ":\n" + drops.get());
             }
             best = Math.max(best, packets * 1e9 / (t1 - t0));
             bytes = Math.min(bytes, (double) (a1 - a0) / packets);

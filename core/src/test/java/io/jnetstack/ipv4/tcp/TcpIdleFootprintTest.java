@@ -2,10 +2,8 @@ package io.jnetstack.ipv4.tcp;
 
 import io.jnetstack.core.Kernel;
 import io.jnetstack.core.Net;
-import io.jnetstack.link.Veth;
 import io.jnetstack.socket.SockAddrIn;
 import io.jnetstack.socket.Socket;
-import io.jnetstack.wire.Ipv4Address;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -30,17 +28,11 @@ class TcpIdleFootprintTest {
 
     @Test
     void anIdleEstablishedEndpointKeepsAtMostOneKilobyte() {
-        Kernel k = Kernel.deterministic(7);
-        Net a = k.newNet("a");
-        Net b = k.newNet("b");
-        Veth va = Veth.createPair(a, "veth0", b, "veth0");
-        a.loopback().up();
-        b.loopback().up();
-        va.up();
-        va.peer().up();
-        int addrB = Ipv4Address.parse("198.18.0.2");
-        a.inet().devinet().add(va, Ipv4Address.parse("198.18.0.1"), 24);
-        b.inet().devinet().add(va.peer(), addrB, 24);
+        VethStacks t = new VethStacks(7, 1500, true);
+        Kernel k = t.k;
+        Net a = t.a;
+        Net b = t.b;
+        int addrB = VethStacks.B;
         k.runFor(1_000_000_000L);
         Socket listener = b.sockets().socket(Socket.AF_INET, Socket.SOCK_STREAM, 0);
         listener.bind(new SockAddrIn(0, PORT));

@@ -7,7 +7,6 @@ import io.jnetstack.core.sched.Netem;
 import io.jnetstack.link.Veth;
 import io.jnetstack.socket.SockAddrIn;
 import io.jnetstack.socket.Socket;
-import io.jnetstack.wire.Ipv4Address;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -24,17 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TcpSpuriousRetransmitTest {
     @Test
     void lossWithoutReorderingCausesNoSpuriousRetransmissions() {
-        Kernel k = Kernel.deterministic(1);
-        Net a = k.newNet("a");
-        Net b = k.newNet("b");
-        Veth va = Veth.createPair(a, "veth0", b, "veth0");
-        a.loopback().up();
-        b.loopback().up();
-        va.up();
-        va.peer().up();
-        int addrB = Ipv4Address.parse("198.18.0.2");
-        a.inet().devinet().add(va, Ipv4Address.parse("198.18.0.1"), 24);
-        b.inet().devinet().add(va.peer(), addrB, 24);
+        VethStacks t = new VethStacks(1, 1500, true);
+        Kernel k = t.k;
+        Net a = t.a;
+        Net b = t.b;
+        Veth va = t.v;
+        int addrB = VethStacks.B;
         va.setQdisc(new Netem(Netem.Config.parse("delay 10ms loss 1%")));
         va.peer().setQdisc(new Netem(Netem.Config.parse("delay 10ms loss 1%")));
         k.runFor(1_000_000_000L);
